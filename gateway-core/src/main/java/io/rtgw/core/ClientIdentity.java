@@ -1,0 +1,58 @@
+package io.rtgw.core;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Who is on a connection, as decided by a verified token: never by anything the client says.
+ *
+ * @param user         the token's {@code sub}
+ * @param tenant       the token's tenant (validated as in PROTOCOL §2)
+ * @param expiresAt    Unix seconds of {@code exp}, or 0 when the token has none
+ * @param subscribable patterns of the {@code channels} claim
+ * @param publishable  patterns of the {@code publish} claim
+ */
+public record ClientIdentity(String user, String tenant, long expiresAt,
+                             List<ChannelPattern> subscribable, List<ChannelPattern> publishable) {
+
+    public static final String PERSONAL_NAMESPACE = "user:";
+
+    public ClientIdentity {
+        Objects.requireNonNull(user, "user");
+        ChannelName.requireValidTenant(tenant);
+        subscribable = List.copyOf(subscribable);
+        publishable = List.copyOf(publishable);
+    }
+
+    /** {@code user:<sub>}, or null when the user id is not a valid channel suffix. */
+    public String personalChannel() {
+        String name = PERSONAL_NAMESPACE + user;
+        return ChannelName.isValidName(name) ? name : null;
+    }
+
+    public boolean maySubscribe(String channel) {
+        return channel.equals(personalChannel()) || anyMatches(subscribable, channel);
+    }
+
+    public boolean mayPublish(String channel) {
+        return anyMatches(publishable, channel);
+    }
+
+    public boolean expires() {
+        return expiresAt > 0;
+    }
+
+    /** The same person: what a refreshed token must keep. */
+    public boolean samePrincipal(ClientIdentity other) {
+        return user.equals(other.user) && tenant.equals(other.tenant);
+    }
+
+    private static boolean anyMatches(List<ChannelPattern> patterns, String channel) {
+        for (ChannelPattern p : patterns) {
+            if (p.matches(channel)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,53 @@
+package io.rtgw.core.broker;
+
+import io.rtgw.core.ChannelName;
+import io.rtgw.core.StreamPosition;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Node-level message broker SPI: the node subscribes to a channel once, however many local
+ * sessions want it, and hears every publication through one {@link BrokerListener}.
+ *
+ * <p>Rules every implementation keeps (checked by {@code BrokerContractTest}):
+ * <ul>
+ *   <li>Publications of one channel reach the listener in offset order, once each, and only for
+ *       channels this node subscribed; offsets grow by exactly one per publication within an
+ *       epoch.</li>
+ *   <li>{@link #subscribe} completes only once live delivery for the channel is active, so a
+ *       history read started after it misses nothing published in between.</li>
+ *   <li>Every channel has a position before its first message ({@code offset 0} of the current
+ *       epoch), and the position outlives the history: a quiet channel whose messages aged out
+ *       still reports its last offset.</li>
+ *   <li>{@link #history} never silently skips: if anything after {@code since} is gone, or
+ *       {@code since} belongs to another epoch, the result says {@code recovered = false}.</li>
+ * </ul>
+ * All methods are asynchronous and must not block the caller.
+ */
+public interface Broker extends AutoCloseable {
+
+    /** Connects and starts reporting to the listener. Called once, before anything else. */
+    CompletableFuture<Void> start(BrokerListener listener);
+
+    CompletableFuture<Void> subscribe(ChannelName channel);
+
+    CompletableFuture<Void> unsubscribe(ChannelName channel);
+
+    /**
+     * Appends to the channel's history and fans out, atomically per channel. A request whose
+     * idempotency key was seen recently for the same channel returns the first id and publishes
+     * nothing.
+     */
+    CompletableFuture<StreamPosition> publish(PublishRequest request);
+
+    /**
+     * The oldest at most {@code limit} publications after {@code since} (null: none, only the
+     * head), with the channel's current head.
+     */
+    CompletableFuture<HistoryResult> history(ChannelName channel, StreamPosition since, int limit);
+
+    /** Whether the broker can currently deliver and accept publications. */
+    boolean isUp();
+
+    @Override
+    void close();
+}

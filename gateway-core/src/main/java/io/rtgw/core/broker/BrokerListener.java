@@ -1,0 +1,19 @@
+package io.rtgw.core.broker;
+
+import io.rtgw.core.Publication;
+
+/** How a broker reports to its node. Called from broker threads; must not block. */
+public interface BrokerListener {
+    void onPublication(Publication publication);
+
+    /** The broker lost its connection; publications may be missed until {@link #onBrokerUp}. */
+    default void onBrokerDown() {
+    }
+
+    /**
+     * The broker is (again) delivering. After an outage, live publications may have been missed:
+     * the node re-reads history for every channel it holds.
+     */
+    default void onBrokerUp() {
+    }
+}
