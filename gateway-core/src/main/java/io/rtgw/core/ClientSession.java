@@ -1,0 +1,431 @@
+package io.rtgw.core;
+
+import io.rtgw.core.ServerMessage.Ack;
+import io.rtgw.core.ServerMessage.ErrorReply;
+import io.rtgw.core.ServerMessage.Expiring;
+import io.rtgw.core.ServerMessage.Gap;
+import io.rtgw.core.ServerMessage.Refreshed;
+import io.rtgw.core.ServerMessage.Subscribed;
+import io.rtgw.core.ServerMessage.Unsubscribed;
+import io.rtgw.core.ServerMessage.Welcome;
+import io.rtgw.core.auth.AuthFailure;
+import io.rtgw.core.auth.AuthenticationException;
+import io.rtgw.core.broker.HistoryResult;
+import io.rtgw.core.broker.PublishRequest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-connection logic every transport shares: subscriptions with their positions, catch-up
+ * without loss or duplicates, client publish, token refresh and expiry. Knows nothing of Netty.
+ *
+ * <p>Everything runs on the connection's executor; asynchronous results are brought back to it,
+ * so no field needs a lock.
+ *
+ * <p>Catch-up: a subscription that is reading history buffers the live publications that arrive
+ * meanwhile, then drains them, dropping any at or below the last delivered offset. A live
+ * publication that skips offsets (a hiccup upstream) triggers the same history fill; a change of
+ * epoch, or history that no longer reaches back far enough, is announced as a gap.
+ */
+public final class ClientSession implements SessionHandle {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    private static final long RETRY_MILLIS = 1000;
+
+    private final Connection connection;
+    private final SessionContext ctx;
+    private final SessionSettings settings;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private ClientIdentity identity;
+    private ScheduledFuture<?> expiringTimer;
+    private ScheduledFuture<?> expiryTimer;
+    private ScheduledFuture<?> lifetimeTimer;
+    private boolean closed;
+
+    public ClientSession(Connection connection, ClientIdentity identity, SessionContext ctx) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.ctx = Objects.requireNonNull(ctx, "ctx");
+        this.settings = ctx.settings();
+    }
+
+    public ClientIdentity identity() {
+        return identity;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public Executor executor() {
+        return connection.executor();
+    }
+
+    /** Channels subscribed automatically: the personal channel, when enabled and valid. */
+    public List<String> automaticChannels() {
+        String personal = settings.personalChannel() ? identity.personalChannel() : null;
+        return personal == null ? List.of() : List.of(personal);
+    }
+
+    /** Sends {@code welcome}, subscribes the automatic channels and starts the token timers. */
+    public void start() {
+        List<String> automatic = automaticChannels();
+        connection.send(new Welcome(connection.id(), identity, automatic));
+        scheduleTokenTimers();
+        if (!settings.maxLifetime().isZero()) {
+            lifetimeTimer = connection.executor().schedule(() -> connection.close(DisconnectReason.LIFETIME),
+                    settings.maxLifetime().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        for (String channel : automatic) {
+            subscribe(channel, null);
+        }
+    }
+
+    /**
+     * Subscribes {@code channel}, resuming after {@code since} when given (an id that does not
+     * decode is answered with a gap, never an error). Answers {@code subscribed} once delivery
+     * starts, or {@code error}.
+     */
+    public void subscribe(String channel, String since) {
+        if (closed) {
+            return;
+        }
+        String problem = ChannelName.nameProblem(channel);
+        if (problem != null) {
+            reply(null, "bad_request", problem);
+            return;
+        }
+        if (!identity.maySubscribe(channel)) {
+            ctx.observer().authFailure(AuthFailure.FORBIDDEN);
+            reply(null, "forbidden", "not allowed to subscribe to " + channel);
+            return;
+        }
+        if (subscriptions.containsKey(channel)) {
+            reply(null, "bad_request", "already subscribed to " + channel);
+            return;
+        }
+        if (subscriptions.size() >= settings.maxSubscriptions()) {
+            reply(null, "limit_reached", "at most " + settings.maxSubscriptions() + " subscriptions per connection");
+            return;
+        }
+        Subscription sub = new Subscription(ChannelName.of(identity.tenant(), channel), since);
+        subscriptions.put(channel, sub);
+        sub.recovering = true;
+        ctx.hub().add(sub.channel, this).whenComplete((ok, error) -> executor().execute(() -> {
+            if (!isCurrent(sub)) {
+                return;
+            }
+            if (error != null) {
+                dropAfterFailure(sub, error);
+            } else {
+                readHistory(sub, sub.resumeFrom, Phase.INITIAL);
+            }
+        }));
+    }
+
+    public void unsubscribe(String channel) {
+        Subscription sub = subscriptions.remove(channel);
+        if (sub == null) {
+            reply(null, "bad_request", "not subscribed to " + channel);
+            return;
+        }
+        ctx.hub().remove(sub.channel, this);
+        connection.send(new Unsubscribed(channel));
+    }
+
+    /** A client publication (WebSocket): granted by the token's {@code publish} claim and the namespace. */
+    public void publish(String channel, String event, String data, String ref) {
+        String problem = ChannelName.nameProblem(channel);
+        if (problem != null) {
+            reply(ref, "bad_request", problem);
+            return;
+        }
+        if (event != null && event.startsWith("rtgw.")) {
+            reply(ref, "bad_request", "event names starting with rtgw. are reserved");
+            return;
+        }
+        ChannelName name = ChannelName.of(identity.tenant(), channel);
+        if (!identity.mayPublish(channel) || !settings.clientPublish().test(name.namespace())) {
+            ctx.observer().authFailure(AuthFailure.FORBIDDEN);
+            reply(ref, "forbidden", "not allowed to publish to " + channel);
+            return;
+        }
+        ctx.broker().publish(new PublishRequest(name, event, data, null)).whenComplete((id, error) ->
+                executor().execute(() -> {
+                    if (error != null) {
+                        log.warn("client publish to {} failed: {}", name, unwrap(error).toString());
+                        reply(ref, "internal", "publish failed, try again");
+                    } else {
+                        ctx.observer().published("websocket");
+                        connection.send(new Ack(ref, id));
+                    }
+                }));
+    }
+
+    /** A new token for the same user and tenant extends the connection; anything else is refused, connection kept. */
+    public void refresh(String token) {
+        ctx.authenticator().authenticate(token).whenComplete((fresh, error) -> executor().execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (error != null) {
+                Throwable cause = unwrap(error);
+                AuthFailure failure = cause instanceof AuthenticationException a ? a.failure() : AuthFailure.INVALID;
+                ctx.observer().authFailure(failure);
+                reply(null, failure == AuthFailure.EXPIRED ? "token_expired" : "unauthorized",
+                        cause instanceof AuthenticationException ? cause.getMessage() : "token refused");
+                return;
+            }
+            if (!fresh.samePrincipal(identity)) {
+                ctx.observer().authFailure(AuthFailure.FORBIDDEN);
+                reply(null, "forbidden", "a refreshed token must have the same sub and tenant");
+                return;
+            }
+            identity = fresh;
+            dropSubscriptionsNoLongerGranted();
+            scheduleTokenTimers();
+            connection.send(new Refreshed(fresh.expiresAt()));
+        }));
+    }
+
+    /** The transport calls this once when the connection has ended, whatever the reason. */
+    public void closed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cancel(expiringTimer);
+        cancel(expiryTimer);
+        cancel(lifetimeTimer);
+        for (Subscription sub : subscriptions.values()) {
+            ctx.hub().remove(sub.channel, this);
+        }
+        subscriptions.clear();
+    }
+
+    @Override
+    public void deliver(Publication publication) {
+        Subscription sub = subscriptions.get(publication.channel().name());
+        if (sub == null || closed || !sub.channel.equals(publication.channel())) {
+            return;
+        }
+        if (sub.recovering) {
+            if (sub.pending.size() >= settings.maxPendingPerChannel()) {
+                connection.close(DisconnectReason.SLOW_CONSUMER);
+                return;
+            }
+            sub.pending.addLast(publication);
+            return;
+        }
+        deliverLive(sub, publication);
+    }
+
+    @Override
+    public void resync(ChannelName channel) {
+        Subscription sub = subscriptions.get(channel.name());
+        if (sub != null && !closed && !sub.recovering && sub.last != null) {
+            readHistory(sub, sub.last, Phase.FILL);
+        }
+    }
+
+    private void deliverLive(Subscription sub, Publication p) {
+        StreamPosition pos = p.position();
+        if (pos == null) {
+            connection.send(p);
+            return;
+        }
+        if (!pos.sameEpoch(sub.last)) {
+            // The channel's history was reset: whatever came before in the old epoch is unknown.
+            sub.forceGap = true;
+            sub.pending.addFirst(p);
+            readHistory(sub, StreamPosition.start(pos.epoch()), Phase.FILL);
+            return;
+        }
+        long expected = sub.last.offset() + 1;
+        if (pos.offset() < expected) {
+            return; // already delivered (replay and live overlap)
+        }
+        if (pos.offset() > expected) {
+            if (sub.lastFillHead != null && sub.lastFillHead.sameEpoch(pos)
+                    && sub.lastFillHead.offset() >= pos.offset()) {
+                // History claimed to cover this and still skipped it: announce rather than loop.
+                sendGap(sub);
+            } else {
+                sub.pending.addFirst(p);
+                readHistory(sub, sub.last, Phase.FILL);
+                return;
+            }
+        }
+        sub.last = pos;
+        connection.send(p);
+    }
+
+    private void readHistory(Subscription sub, StreamPosition from, Phase phase) {
+        sub.recovering = true;
+        ctx.broker().history(sub.channel, from, settings.historyPageSize()).whenComplete((result, error) ->
+                executor().execute(() -> onHistory(sub, from, phase, result, error)));
+    }
+
+    private void onHistory(Subscription sub, StreamPosition from, Phase phase, HistoryResult result, Throwable error) {
+        if (!isCurrent(sub)) {
+            return;
+        }
+        if (error != null) {
+            if (phase == Phase.INITIAL) {
+                dropAfterFailure(sub, error);
+            } else {
+                log.debug("history of {} failed, retrying: {}", sub.channel, unwrap(error).toString());
+                connection.executor().schedule(() -> {
+                    if (isCurrent(sub)) {
+                        readHistory(sub, from, phase);
+                    }
+                }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        if (phase == Phase.INITIAL) {
+            boolean asked = sub.requestedSince != null;
+            boolean recovered = asked && sub.resumeFrom != null && result.recovered();
+            sub.last = recovered ? sub.resumeFrom : result.head();
+            connection.send(new Subscribed(sub.name(), sub.last, recovered));
+            if (asked && !recovered) {
+                sendGap(sub);
+            }
+            if (!recovered) {
+                drain(sub, null);
+                return;
+            }
+        } else if (sub.forceGap || !result.recovered()) {
+            sub.forceGap = false;
+            sendGap(sub);
+            if (!result.recovered()) {
+                sub.last = result.head();
+                drain(sub, result.head());
+                return;
+            }
+            sub.last = from;
+        }
+        int replayed = 0;
+        for (Publication p : result.publications()) {
+            StreamPosition pos = p.position();
+            if (pos.sameEpoch(sub.last) && pos.offset() > sub.last.offset()) {
+                connection.send(p);
+                sub.last = pos;
+                replayed++;
+            }
+        }
+        if (replayed > 0) {
+            ctx.observer().replayed(replayed);
+        }
+        boolean morePages = result.publications().size() >= settings.historyPageSize()
+                && sub.last.sameEpoch(result.head()) && sub.last.offset() < result.head().offset();
+        if (morePages) {
+            readHistory(sub, sub.last, Phase.CONTINUE);
+            return;
+        }
+        drain(sub, result.head());
+    }
+
+    private void drain(Subscription sub, StreamPosition fillHead) {
+        sub.recovering = false;
+        sub.lastFillHead = fillHead;
+        Publication p;
+        while (!sub.recovering && (p = sub.pending.pollFirst()) != null) {
+            deliverLive(sub, p);
+        }
+        sub.lastFillHead = null;
+    }
+
+    private void sendGap(Subscription sub) {
+        ctx.observer().gap();
+        connection.send(new Gap(sub.name()));
+    }
+
+    private void dropAfterFailure(Subscription sub, Throwable error) {
+        log.warn("subscribe {} failed: {}", sub.channel, unwrap(error).toString());
+        subscriptions.remove(sub.name());
+        ctx.hub().remove(sub.channel, this);
+        reply(null, "internal", "cannot subscribe to " + sub.name() + " right now, try again");
+    }
+
+    private void dropSubscriptionsNoLongerGranted() {
+        List<String> revoked = new ArrayList<>();
+        for (String name : subscriptions.keySet()) {
+            if (!identity.maySubscribe(name)) {
+                revoked.add(name);
+            }
+        }
+        revoked.forEach(this::unsubscribe);
+    }
+
+    private void scheduleTokenTimers() {
+        cancel(expiringTimer);
+        cancel(expiryTimer);
+        if (!identity.expires()) {
+            return;
+        }
+        long nowMillis = System.currentTimeMillis();
+        long expMillis = identity.expiresAt() * 1000L;
+        long endMillis = expMillis + settings.skew().toMillis();
+        long warnMillis = expMillis - settings.expiringLead().toMillis();
+        expiringTimer = connection.executor().schedule(() -> connection.send(
+                        new Expiring(Math.max(0, (expMillis - System.currentTimeMillis()) / 1000))),
+                Math.max(0, warnMillis - nowMillis), TimeUnit.MILLISECONDS);
+        expiryTimer = connection.executor().schedule(() -> connection.close(DisconnectReason.TOKEN_EXPIRED),
+                Math.max(0, endMillis - nowMillis), TimeUnit.MILLISECONDS);
+    }
+
+    private boolean isCurrent(Subscription sub) {
+        return !closed && subscriptions.get(sub.name()) == sub;
+    }
+
+    private void reply(String ref, String code, String message) {
+        connection.send(new ErrorReply(ref, code, message));
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private enum Phase { INITIAL, FILL, CONTINUE }
+
+    /** One channel of this session; touched only on the session's executor. */
+    private static final class Subscription {
+        final ChannelName channel;
+        final String requestedSince;
+        /** Null when no resume was asked for, or the id did not decode. */
+        final StreamPosition resumeFrom;
+        final ArrayDeque<Publication> pending = new ArrayDeque<>(0);
+        /** The last position delivered (or the start position); null until the first history read. */
+        StreamPosition last;
+        boolean recovering;
+        boolean forceGap;
+        StreamPosition lastFillHead;
+
+        Subscription(ChannelName channel, String since) {
+            this.channel = channel;
+            this.requestedSince = since;
+            this.resumeFrom = StreamPosition.parse(since);
+        }
+
+        String name() {
+            return channel.name();
+        }
+    }
+}

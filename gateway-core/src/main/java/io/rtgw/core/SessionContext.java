@@ -1,0 +1,17 @@
+package io.rtgw.core;
+
+import io.rtgw.core.auth.Authenticator;
+import io.rtgw.core.broker.Broker;
+import java.util.Objects;
+
+/** The node-wide collaborators every session shares. */
+public record SessionContext(Hub hub, Broker broker, Authenticator authenticator, GatewayObserver observer,
+                             SessionSettings settings) {
+    public SessionContext {
+        Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(broker, "broker");
+        Objects.requireNonNull(authenticator, "authenticator");
+        Objects.requireNonNull(observer, "observer");
+        Objects.requireNonNull(settings, "settings");
+    }
+}

@@ -1,0 +1,288 @@
+package io.rtgw.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rtgw.core.ServerMessage.ErrorReply;
+import io.rtgw.core.ServerMessage.Gap;
+import io.rtgw.core.ServerMessage.Subscribed;
+import io.rtgw.core.auth.AuthFailure;
+import io.rtgw.core.auth.AuthenticationException;
+import io.rtgw.core.broker.Broker;
+import io.rtgw.core.broker.BrokerListener;
+import io.rtgw.core.broker.HistoryPolicies;
+import io.rtgw.core.broker.HistoryPolicy;
+import io.rtgw.core.broker.HistoryResult;
+import io.rtgw.core.broker.InMemoryBroker;
+import io.rtgw.core.broker.PublishRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ClientSessionTest {
+    private static final String TENANT = "acme";
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private Broker broker = new InMemoryBroker(HistoryPolicies.uniform(new HistoryPolicy(50, Duration.ofMinutes(5))));
+    private Hub hub;
+    private RecordingConnection connection;
+    private ClientSession session;
+
+    @AfterEach
+    void stop() {
+        loop.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    private ClientSession connect(ClientIdentity identity) throws Exception {
+        hub = new Hub(broker, timer, Duration.ofSeconds(1), GatewayObserver.NOOP);
+        broker.start(hub).get();
+        connection = new RecordingConnection(loop);
+        SessionContext ctx = new SessionContext(hub, broker, token -> CompletableFuture.failedFuture(
+                new AuthenticationException(AuthFailure.INVALID, "bad")), GatewayObserver.NOOP, SessionSettings.DEFAULTS);
+        session = new ClientSession(connection, identity, ctx);
+        onLoop(session::start);
+        return session;
+    }
+
+    private static ClientIdentity user(String... channels) {
+        return new ClientIdentity("alice", TENANT, 0,
+                java.util.Arrays.stream(channels).map(ChannelPattern::parse).toList(), List.of(ChannelPattern.parse("chat:*")));
+    }
+
+    private void onLoop(Runnable r) throws Exception {
+        loop.submit(r).get(5, TimeUnit.SECONDS);
+    }
+
+    private StreamPosition publish(String channel, String data) throws Exception {
+        return broker.publish(new PublishRequest(ChannelName.of(TENANT, channel), "ev", data, null)).get();
+    }
+
+    private Subscribed subscribedTo(String channel) {
+        await().until(() -> connection.of(Subscribed.class).stream().anyMatch(s -> s.channel().equals(channel)));
+        return connection.of(Subscribed.class).stream().filter(s -> s.channel().equals(channel)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void subscribesThePersonalChannelAndStartsLiveAtTheHead() throws Exception {
+        connect(user("room:*"));
+        assertThat(subscribedTo("user:alice").recovered()).isFalse();
+        publish("room:1", "0");
+        onLoop(() -> session.subscribe("room:1", null));
+        Subscribed s = subscribedTo("room:1");
+        assertThat(s.position().offset()).isEqualTo(1);
+        assertThat(s.recovered()).isFalse();
+        publish("room:1", "1");
+        publish("user:alice", "\"hi\"");
+        await().until(() -> connection.dataOf("room:1").size() == 1 && connection.dataOf("user:alice").size() == 1);
+        assertThat(connection.dataOf("room:1")).containsExactly("1");
+        assertThat(connection.of(ServerMessage.Welcome.class)).singleElement()
+                .satisfies(w -> assertThat(w.channels()).containsExactly("user:alice"));
+    }
+
+    @Test
+    void resumingAfterMissedMessagesDeliversExactlyThoseInOrderThenLive() throws Exception {
+        connect(user("room:*"));
+        StreamPosition seen = publish("room:2", "0");
+        for (int i = 1; i <= 5; i++) {
+            publish("room:2", String.valueOf(i));
+        }
+        onLoop(() -> session.subscribe("room:2", seen.toString()));
+        Subscribed s = subscribedTo("room:2");
+        assertThat(s.recovered()).isTrue();
+        assertThat(s.position()).isEqualTo(seen);
+        publish("room:2", "6");
+        await().until(() -> connection.dataOf("room:2").size() == 6);
+        assertThat(connection.dataOf("room:2")).containsExactly("1", "2", "3", "4", "5", "6");
+        assertThat(connection.of(Gap.class)).isEmpty();
+    }
+
+    @Test
+    void publishersRunningDuringCatchUpCauseNoLossAndNoDuplicate() throws Exception {
+        connect(user("room:*"));
+        StreamPosition seen = publish("room:3", "0");
+        for (int i = 1; i <= 20; i++) {
+            publish("room:3", String.valueOf(i));
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> published = new ArrayList<>();
+        Thread publisher = new Thread(() -> {
+            for (int i = 21; i <= 400; i++) {
+                try {
+                    publish("room:3", String.valueOf(i));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }
+            running.set(false);
+        });
+        publisher.start();
+        onLoop(() -> session.subscribe("room:3", seen.toString()));
+        publisher.join();
+        await().until(() -> connection.dataOf("room:3").size() >= 400);
+        IntStream.rangeClosed(1, 400).forEach(i -> published.add(String.valueOf(i)));
+        assertThat(connection.dataOf("room:3")).containsExactlyElementsOf(published);
+        assertThat(running).isFalse();
+    }
+
+    @Test
+    void historyThatNoLongerReachesBackIsAGap() throws Exception {
+        connect(user("room:*"));
+        StreamPosition old = publish("room:4", "0");
+        for (int i = 1; i <= 60; i++) {
+            publish("room:4", String.valueOf(i));
+        }
+        onLoop(() -> session.subscribe("room:4", old.toString()));
+        Subscribed s = subscribedTo("room:4");
+        assertThat(s.recovered()).isFalse();
+        assertThat(s.position().offset()).isEqualTo(61);
+        await().until(() -> connection.of(Gap.class).size() == 1);
+        publish("room:4", "61");
+        await().until(() -> connection.dataOf("room:4").size() == 1);
+        assertThat(connection.dataOf("room:4")).containsExactly("61");
+    }
+
+    @Test
+    void anIdThatDoesNotDecodeIsAGapNotAnError() throws Exception {
+        connect(user("room:*"));
+        onLoop(() -> session.subscribe("room:5", "garbage!"));
+        assertThat(subscribedTo("room:5").recovered()).isFalse();
+        await().until(() -> connection.of(Gap.class).size() == 1);
+        assertThat(connection.of(ErrorReply.class)).isEmpty();
+    }
+
+    @Test
+    void badNamesUngrantedChannelsAndDuplicatesAreRefusedWithErrors() throws Exception {
+        connect(user("room:*"));
+        onLoop(() -> {
+            session.subscribe("bad name", null);
+            session.subscribe("secret:1", null);
+            session.subscribe("user:bob", null);
+            session.subscribe("user:alice", null);
+        });
+        await().until(() -> connection.of(ErrorReply.class).size() == 4);
+        assertThat(connection.of(ErrorReply.class)).extracting(ErrorReply::code)
+                .containsExactly("bad_request", "forbidden", "forbidden", "bad_request");
+    }
+
+    @Test
+    void aLivePublicationThatSkipsOffsetsIsFilledFromHistory() throws Exception {
+        DroppingBroker dropping = new DroppingBroker(broker, p -> p.data().equals("2") || p.data().equals("3"));
+        broker = dropping;
+        connect(user("room:*"));
+        onLoop(() -> session.subscribe("room:6", null));
+        subscribedTo("room:6");
+        for (int i = 1; i <= 5; i++) {
+            publish("room:6", String.valueOf(i));
+        }
+        await().until(() -> connection.dataOf("room:6").size() == 5);
+        assertThat(connection.dataOf("room:6")).containsExactly("1", "2", "3", "4", "5");
+        assertThat(connection.of(Gap.class)).isEmpty();
+    }
+
+    @Test
+    void clientPublishNeedsTheGrantAndIsAcknowledgedWithTheId() throws Exception {
+        connect(user("chat:*"));
+        onLoop(() -> session.subscribe("chat:1", null));
+        subscribedTo("chat:1");
+        onLoop(() -> {
+            session.publish("chat:1", "say", "{\"t\":1}", "r1");
+            session.publish("room:1", null, "1", "r2");
+            session.publish("chat:1", "rtgw.close", "1", "r3");
+        });
+        await().until(() -> connection.of(ServerMessage.Ack.class).size() == 1 && connection.of(ErrorReply.class).size() == 2);
+        assertThat(connection.of(ServerMessage.Ack.class).get(0).ref()).isEqualTo("r1");
+        assertThat(connection.of(ErrorReply.class)).extracting(ErrorReply::ref, ErrorReply::code)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("r2", "forbidden"),
+                        org.assertj.core.groups.Tuple.tuple("r3", "bad_request"));
+        await().until(() -> connection.dataOf("chat:1").size() == 1);
+    }
+
+    @Test
+    void anExpiredTokenEndsTheConnectionAfterTheWarning() throws Exception {
+        long exp = System.currentTimeMillis() / 1000 + 1;
+        SessionSettings quick = new SessionSettings(Duration.ZERO, Duration.ofSeconds(30), Duration.ZERO, 10, true,
+                100, 100, ns -> true);
+        hub = new Hub(broker, timer, Duration.ofSeconds(1), GatewayObserver.NOOP);
+        broker.start(hub).get();
+        connection = new RecordingConnection(loop);
+        session = new ClientSession(connection, new ClientIdentity("alice", TENANT, exp, List.of(), List.of()),
+                new SessionContext(hub, broker, t -> null, GatewayObserver.NOOP, quick));
+        onLoop(session::start);
+        await().until(() -> connection.closedWith == DisconnectReason.TOKEN_EXPIRED);
+        assertThat(connection.of(ServerMessage.Expiring.class)).hasSize(1);
+    }
+
+    @Test
+    void unsubscribedChannelsAreNoLongerDeliveredAndTheNodeUnsubscribesAfterTheLinger() throws Exception {
+        connect(user("room:*"));
+        onLoop(() -> session.subscribe("room:7", null));
+        subscribedTo("room:7");
+        assertThat(hub.subscriberCount(ChannelName.of(TENANT, "room:7"))).isEqualTo(1);
+        onLoop(() -> session.unsubscribe("room:7"));
+        publish("room:7", "1");
+        publish("user:alice", "2");
+        await().until(() -> connection.dataOf("user:alice").size() == 1);
+        assertThat(connection.dataOf("room:7")).isEmpty();
+        await().until(() -> hub.channelCount() == 1);
+    }
+
+    /** Loses chosen live publications on their way to the node, as a flaky link would. */
+    private static final class DroppingBroker implements Broker {
+        private final Broker inner;
+        private final Predicate<Publication> drop;
+
+        DroppingBroker(Broker inner, Predicate<Publication> drop) {
+            this.inner = inner;
+            this.drop = drop;
+        }
+
+        @Override
+        public CompletableFuture<Void> start(BrokerListener listener) {
+            return inner.start(p -> {
+                if (!drop.test(p)) {
+                    listener.onPublication(p);
+                }
+            });
+        }
+
+        @Override
+        public CompletableFuture<Void> subscribe(ChannelName channel) {
+            return inner.subscribe(channel);
+        }
+
+        @Override
+        public CompletableFuture<Void> unsubscribe(ChannelName channel) {
+            return inner.unsubscribe(channel);
+        }
+
+        @Override
+        public CompletableFuture<StreamPosition> publish(PublishRequest request) {
+            return inner.publish(request);
+        }
+
+        @Override
+        public CompletableFuture<HistoryResult> history(ChannelName channel, StreamPosition since, int limit) {
+            return inner.history(channel, since, limit);
+        }
+
+        @Override
+        public boolean isUp() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}
