@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,11 @@ public final class Hub implements BrokerListener {
         observer.subscriptionsChanged(-1);
         channels.computeIfPresent(channel, (c, e) -> {
             if (--e.count == 0) {
-                e.lingering = timer.schedule(() -> unsubscribeIfIdle(e), lingerNanos, TimeUnit.NANOSECONDS);
+                try {
+                    e.lingering = timer.schedule(() -> unsubscribeIfIdle(e), lingerNanos, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException shuttingDown) {
+                    return null; // the node is stopping: its broker subscriptions end with it
+                }
             }
             return e;
         });

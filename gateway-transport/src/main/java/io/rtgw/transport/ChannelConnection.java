@@ -1,0 +1,153 @@
+package io.rtgw.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.rtgw.core.ClientIdentity;
+import io.rtgw.core.Connection;
+import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.GatewayObserver;
+import io.rtgw.core.Publication;
+import io.rtgw.core.ServerMessage;
+import io.rtgw.core.Transport;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every streaming connection over a Netty channel shares: write many and flush once per
+ * event-loop turn, a hard bound on queued bytes (past it the client is a slow consumer and is
+ * closed instead of growing memory), close-once, and the metrics and log line at the end.
+ */
+public abstract class ChannelConnection implements Connection {
+    private static final Logger log = LoggerFactory.getLogger("io.rtgw.connections");
+    private static final AtomicLong IDS = new AtomicLong();
+
+    protected final Channel channel;
+    protected final GatewayObserver observer;
+    private final String id;
+    private final long openedAtNanos = System.nanoTime();
+    private final int maxQueuedBytes;
+    private final Runnable flushTask = this::flushNow;
+    private long messagesSent;
+    private boolean flushScheduled;
+    private DisconnectReason closeReason;
+    private ClientIdentity identity;
+    private boolean ended;
+
+    protected ChannelConnection(Channel channel, GatewayObserver observer, int maxQueuedBytes) {
+        this.channel = channel;
+        this.observer = observer;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.id = Long.toString(IDS.incrementAndGet(), 36) + "-" + Long.toString(System.nanoTime() & 0xffffff, 36);
+        observer.connectionOpened(transport());
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public ScheduledExecutorService executor() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return closeReason == null && channel.isActive();
+    }
+
+    /** Who is on this connection, once known; for the close log line and metrics. */
+    public void identify(ClientIdentity identity) {
+        this.identity = identity;
+    }
+
+    public ClientIdentity identity() {
+        return identity;
+    }
+
+    @Override
+    public final void send(ServerMessage message) {
+        if (!isOpen()) {
+            return;
+        }
+        Object frame = encode(message);
+        if (frame == null) {
+            return;
+        }
+        write(frame);
+        if (message instanceof Publication p) {
+            messagesSent++;
+            observer.delivered(transport(), p);
+        }
+    }
+
+    /** The transport's frame for a message (a buffer or a Netty message), or null to send nothing. */
+    protected abstract Object encode(ServerMessage message);
+
+    /** Tells the client why the connection ends, then ends it (the first close wins). */
+    protected abstract void sendClose(DisconnectReason reason);
+
+    /** Queues a frame and schedules one flush for this event-loop turn. */
+    protected final void write(Object frame) {
+        channel.write(frame, channel.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    /**
+     * One flush per event-loop turn. What the socket did not take is this client's backlog: a
+     * burst written within one turn does not count, only what stays queued after the flush.
+     */
+    private void flushNow() {
+        flushScheduled = false;
+        channel.flush();
+        ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
+        if (queued != null && queued.totalPendingWriteBytes() > maxQueuedBytes) {
+            close(DisconnectReason.SLOW_CONSUMER);
+        }
+    }
+
+    @Override
+    public final void close(DisconnectReason reason) {
+        if (closeReason != null || !channel.isActive()) {
+            return;
+        }
+        closeReason = reason;
+        sendClose(reason);
+        // Nothing is written after this, so the queue stops growing; a peer that never reads
+        // the close must still not keep the socket: force it after a grace period.
+        channel.eventLoop().schedule(() -> channel.close(), 5, TimeUnit.SECONDS);
+    }
+
+    /** The reason the server gave, or null when the peer went away by itself. */
+    protected DisconnectReason closeReason() {
+        return closeReason;
+    }
+
+    /** Called once by the transport's handler when the channel is gone. */
+    public void ended(DisconnectReason peerReason) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        DisconnectReason reason = closeReason != null ? closeReason : peerReason;
+        long durationNanos = System.nanoTime() - openedAtNanos;
+        observer.connectionClosed(transport(), identity, reason, durationNanos, messagesSent);
+        log.info("connection closed transport={} user={} tenant={} duration_s={} code={} reason={} messages={} id={}",
+                transport().label(), identity == null ? "-" : identity.user(), identity == null ? "-" : identity.tenant(),
+                String.format("%.3f", durationNanos / 1e9), reason.closeCode(), reason.reason(), messagesSent, id);
+    }
+
+    @Override
+    public abstract Transport transport();
+}

@@ -1,0 +1,64 @@
+package io.rtgw.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node's event loops: native epoll where the platform has it, NIO otherwise. */
+public final class EventLoops implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventLoops.class);
+
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> serverChannel;
+    private final boolean epoll;
+
+    public EventLoops(int workerThreads) {
+        this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("rtgw.nio");
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rtgw-accept"), factory);
+        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("rtgw-io"), factory);
+        this.serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        if (!epoll) {
+            log.info("native epoll unavailable ({}); using NIO",
+                    Epoll.unavailabilityCause() == null ? "disabled" : Epoll.unavailabilityCause().toString());
+        }
+    }
+
+    public EventLoopGroup acceptors() {
+        return acceptors;
+    }
+
+    public EventLoopGroup workers() {
+        return workers;
+    }
+
+    public Class<? extends ServerChannel> serverChannel() {
+        return serverChannel;
+    }
+
+    public boolean epoll() {
+        return epoll;
+    }
+
+    public void shutdown(Duration quiet) {
+        acceptors.shutdownGracefully(0, quiet.toMillis(), TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(0, quiet.toMillis(), TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofMillis(100));
+    }
+}

@@ -1,0 +1,70 @@
+package io.rtgw.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.rtgw.core.GatewayObserver;
+import io.rtgw.core.auth.AuthFailure;
+import java.io.IOException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends each request to the endpoint of its path: malformed requests get 400 (or 431 for headers
+ * over the limit), unknown paths 404, other methods than GET 405, foreign origins 403.
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final Map<String, HttpEndpoint> endpoints;
+    private final OriginPolicy origins;
+    private final GatewayObserver observer;
+
+    HttpRouter(Map<String, HttpEndpoint> endpoints, OriginPolicy origins, GatewayObserver observer) {
+        this.endpoints = endpoints;
+        this.origins = origins;
+        this.observer = observer;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            boolean headersTooBig = cause instanceof TooLongFrameException;
+            HttpResponses.error(ctx, null, headersTooBig ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : HttpResponseStatus.BAD_REQUEST, "bad_request", headersTooBig
+                    ? "request headers are too large" : "malformed HTTP request");
+            return;
+        }
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        HttpEndpoint endpoint = endpoints.get(query.path());
+        if (endpoint == null) {
+            HttpResponses.error(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found", "no such path: " + query.path());
+            return;
+        }
+        if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
+            HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request",
+                    request.method() + " is not allowed here; use GET");
+            return;
+        }
+        if (!origins.permits(request)) {
+            observer.authFailure(AuthFailure.ORIGIN);
+            HttpResponses.error(ctx, request, HttpResponseStatus.FORBIDDEN, "forbidden", "origin not allowed");
+            return;
+        }
+        endpoint.handle(ctx, request, query);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            log.warn("request failed", cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,32 @@
+package io.rtgw.transport;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.Set;
+
+/**
+ * Cross-site protection: with origins configured, a request whose {@code Origin} is present and
+ * not listed is refused (this is what stops cross-site WebSocket hijacking with a victim's
+ * cookie). Requests without {@code Origin} are same-origin navigations or non-browser clients.
+ */
+public final class OriginPolicy {
+    private final Set<String> allowed;
+
+    public OriginPolicy(Set<String> allowed) {
+        this.allowed = Set.copyOf(allowed);
+    }
+
+    public boolean permits(HttpRequest request) {
+        if (allowed.isEmpty()) {
+            return true;
+        }
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        return origin == null || allowed.contains(origin);
+    }
+
+    /** The origin to echo in CORS headers, or null when none should be sent. */
+    public String corsOrigin(HttpRequest request) {
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        return origin != null && allowed.contains(origin) ? origin : null;
+    }
+}

@@ -1,0 +1,80 @@
+package io.rtgw.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The public listener: browsers and devices connect here. Every path is an {@link HttpEndpoint};
+ * the pipeline is the same for all until an endpoint takes the connection over (WebSocket, SSE).
+ */
+public final class PublicServer implements AutoCloseable {
+    /** Tokens up to 8 KiB must reach the authenticator (401 oversized); beyond this the codec answers 431. */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+    static final int MAX_REQUEST_BODY = 16 * 1024;
+
+    private final TransportContext context;
+    private final EventLoops loops;
+    private final Map<String, HttpEndpoint> endpoints = new HashMap<>();
+    private Channel serverChannel;
+
+    public PublicServer(TransportContext context, EventLoops loops) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.loops = Objects.requireNonNull(loops, "loops");
+        endpoints.put("/ws", new WebSocketEndpoint(context));
+    }
+
+    /** Adds or replaces the endpoint of a path; before {@link #start()} only. */
+    public PublicServer route(String path, HttpEndpoint endpoint) {
+        endpoints.put(path, endpoint);
+        return this;
+    }
+
+    public TransportContext context() {
+        return context;
+    }
+
+    public InetSocketAddress start() throws InterruptedException {
+        Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
+        int queue = context.settings().outboundQueueBytes();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops.acceptors(), loops.workers())
+                .channel(loops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(Math.min(32 * 1024, queue / 2), Math.min(64 * 1024, queue)))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192))
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
+                                .addLast("router", new HttpRouter(routes, context.origins(), context.observer()));
+                    }
+                });
+        serverChannel = bootstrap.bind(context.settings().bind(), context.settings().port()).sync().channel();
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+    }
+}

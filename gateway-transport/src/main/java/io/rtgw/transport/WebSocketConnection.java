@@ -1,0 +1,64 @@
+package io.rtgw.transport;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.GatewayObserver;
+import io.rtgw.core.Publication;
+import io.rtgw.core.ServerMessage;
+import io.rtgw.core.Transport;
+import java.util.concurrent.TimeUnit;
+
+/** A WebSocket as a {@link io.rtgw.core.Connection}: JSON text frames, close codes of PROTOCOL §4. */
+final class WebSocketConnection extends ChannelConnection {
+    private static final long CLOSE_REPLY_WAIT_MILLIS = 1000;
+    private final long heartbeatSeconds;
+
+    WebSocketConnection(Channel channel, GatewayObserver observer, TransportSettings settings) {
+        super(channel, observer, settings.outboundQueueBytes());
+        this.heartbeatSeconds = settings.heartbeat().toSeconds();
+    }
+
+    @Override
+    public Transport transport() {
+        return Transport.WEBSOCKET;
+    }
+
+    @Override
+    protected Object encode(ServerMessage message) {
+        if (message instanceof Publication p) {
+            return new TextWebSocketFrame(Unpooled.wrappedBuffer(p.encoded(MessageItemEncoder.INSTANCE)));
+        }
+        return new TextWebSocketFrame(WireJson.control(channel.alloc(), message, heartbeatSeconds));
+    }
+
+    @Override
+    protected void sendClose(DisconnectReason reason) {
+        channel.writeAndFlush(new CloseWebSocketFrame(reason.closeCode(), reason.reason()));
+        // The peer should answer with its own close frame; don't wait for it for long.
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, CLOSE_REPLY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The peer started the closing handshake: answer it and end. */
+    void closedByPeer(CloseWebSocketFrame frame) {
+        if (closeReason() != null) {
+            channel.close(); // our close was answered
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(frame.statusCode() > 0 ? frame.statusCode() : 1000, ""))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A ping frame of the JSON protocol; browsers cannot see protocol pings, scripts see this. */
+    void ping() {
+        write(new TextWebSocketFrame(Unpooled.wrappedBuffer(PING)));
+        write(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame());
+    }
+
+    private static final byte[] PING = "{\"type\":\"ping\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+}

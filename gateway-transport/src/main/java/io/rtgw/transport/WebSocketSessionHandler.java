@@ -1,0 +1,245 @@
+package io.rtgw.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.rtgw.core.ClientIdentity;
+import io.rtgw.core.ClientSession;
+import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.ServerMessage.ErrorReply;
+import io.rtgw.core.Transport;
+import io.rtgw.core.auth.AuthFailure;
+import io.rtgw.core.auth.AuthenticationException;
+import java.io.IOException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket after its upgrade: authentication (from the upgrade request or the first
+ * message), the client commands, heartbeats and the close codes. The session logic itself is
+ * {@link ClientSession}'s.
+ */
+final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
+    /** Commands a client may send before its token is verified; they run once it is. */
+    private static final int MAX_EARLY_COMMANDS = 32;
+
+    private final TransportContext context;
+    private WebSocketConnection connection;
+    private ClientSession session;
+    private boolean authenticating;
+    private java.util.ArrayDeque<ClientCommand> early;
+    private ScheduledFuture<?> authTimer;
+    private ScheduledFuture<?> heartbeat;
+    private long lastHeardNanos;
+
+    WebSocketSessionHandler(TransportContext context) {
+        this.context = context;
+    }
+
+    /** The upgrade completed; {@code token} is the one found in the request, or null. */
+    void upgraded(ChannelHandlerContext ctx, TokenSource.Found token) {
+        connection = new WebSocketConnection(ctx.channel(), context.observer(), context.settings());
+        lastHeardNanos = System.nanoTime();
+        long beat = context.settings().heartbeat().toNanos();
+        heartbeat = ctx.executor().scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.NANOSECONDS);
+        if (context.drain().draining()) {
+            connection.close(DisconnectReason.SHUTDOWN);
+        } else if (token != null) {
+            authenticate(token.token());
+        } else {
+            authTimer = ctx.executor().schedule(() -> refuse(AuthFailure.TIMEOUT),
+                    context.settings().authTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void authenticate(String token) {
+        authenticating = true;
+        context.authenticator().authenticate(token).whenComplete((identity, error) ->
+                connection.executor().execute(() -> authenticated(identity, error)));
+    }
+
+    private void authenticated(ClientIdentity identity, Throwable error) {
+        authenticating = false;
+        if (!connection.isOpen()) {
+            return;
+        }
+        if (error != null) {
+            AuthenticationException refusal = AuthFailures.of(error);
+            refuse(refusal.failure());
+            return;
+        }
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        connection.identify(identity);
+        session = new ClientSession(connection, identity, context.sessions());
+        session.start();
+        if (early != null) {
+            early.forEach(this::dispatch);
+            early = null;
+        }
+    }
+
+    private void refuse(AuthFailure failure) {
+        context.observer().authFailure(failure);
+        connection.close(failure == AuthFailure.EXPIRED ? DisconnectReason.TOKEN_EXPIRED : DisconnectReason.UNAUTHORIZED);
+    }
+
+    private void beat() {
+        long silent = System.nanoTime() - lastHeardNanos;
+        if (silent > 2 * context.settings().heartbeat().toNanos()) {
+            connection.close(DisconnectReason.NO_PONG);
+        } else {
+            connection.ping();
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        lastHeardNanos = System.nanoTime();
+        if (frame instanceof TextWebSocketFrame text) {
+            context.observer().messageReceived(Transport.WEBSOCKET);
+            onText(text.text());
+        } else if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof PongWebSocketFrame) {
+            // liveness only
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            connection.closedByPeer(close);
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            context.observer().parseError(Transport.WEBSOCKET);
+            connection.close(DisconnectReason.BINARY_FRAME);
+        }
+    }
+
+    private void onText(String text) {
+        ClientCommand command;
+        try {
+            command = ClientCommand.parse(text);
+        } catch (ClientCommand.InvalidJson e) {
+            context.observer().parseError(Transport.WEBSOCKET);
+            connection.close(DisconnectReason.INVALID_JSON);
+            return;
+        } catch (ClientCommand.BadCommand e) {
+            context.observer().parseError(Transport.WEBSOCKET);
+            connection.send(new ErrorReply(e.ref(), "bad_request", e.getMessage()));
+            return;
+        }
+        if (session == null) {
+            beforeAuthentication(command);
+        } else {
+            dispatch(command);
+        }
+    }
+
+    private void beforeAuthentication(ClientCommand command) {
+        if (authenticating) {
+            // A client may pipeline commands behind a header token; keep them for after the check.
+            if (early == null) {
+                early = new java.util.ArrayDeque<>();
+            }
+            if (early.size() >= MAX_EARLY_COMMANDS) {
+                connection.close(DisconnectReason.RATE_LIMITED);
+            } else {
+                early.add(command);
+            }
+        } else if ("auth".equals(command.type()) && command.token() != null) {
+            authenticate(command.token());
+        } else {
+            refuse(AuthFailure.MISSING);
+        }
+    }
+
+    private void dispatch(ClientCommand c) {
+        switch (c.type()) {
+            case "subscribe" -> {
+                if (c.channel() == null) {
+                    badRequest(c, "subscribe needs a channel");
+                } else {
+                    session.subscribe(c.channel(), c.since());
+                }
+            }
+            case "unsubscribe" -> {
+                if (c.channel() == null) {
+                    badRequest(c, "unsubscribe needs a channel");
+                } else {
+                    session.unsubscribe(c.channel());
+                }
+            }
+            case "publish" -> {
+                if (c.channel() == null || c.data() == null) {
+                    badRequest(c, "publish needs a channel and data");
+                } else {
+                    session.publish(c.channel(), c.event(), c.data(), c.ref());
+                }
+            }
+            case "refresh" -> {
+                if (c.token() == null) {
+                    badRequest(c, "refresh needs a token");
+                } else {
+                    session.refresh(c.token());
+                }
+            }
+            case "pong" -> {
+            }
+            case "auth" -> badRequest(c, "already authenticated");
+            default -> badRequest(c, "unknown message type: " + c.type());
+        }
+    }
+
+    private void badRequest(ClientCommand c, String message) {
+        context.observer().parseError(Transport.WEBSOCKET);
+        connection.send(new ErrorReply(c.ref(), "bad_request", message));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (connection == null) {
+            ctx.close();
+            return;
+        }
+        if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            context.observer().parseError(Transport.WEBSOCKET);
+            boolean tooBig = corrupted.closeStatus() != null
+                    && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+            connection.close(tooBig ? DisconnectReason.TOO_LARGE : DisconnectReason.BAD_REQUEST);
+        } else if (cause instanceof TooLongFrameException) {
+            context.observer().parseError(Transport.WEBSOCKET);
+            connection.close(DisconnectReason.TOO_LARGE);
+        } else if (cause instanceof IOException) {
+            ctx.close(); // the peer went away
+        } else {
+            log.warn("websocket {} failed", connection.id(), cause);
+            context.observer().sendFailure(Transport.WEBSOCKET);
+            connection.close(DisconnectReason.INTERNAL);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        if (session != null) {
+            session.closed();
+        }
+        if (connection != null) {
+            connection.ended(DisconnectReason.NORMAL);
+        }
+        ctx.fireChannelInactive();
+    }
+}
