@@ -29,8 +29,8 @@ public final class MicrometerObserver implements GatewayObserver {
     public static final List<String> SOURCES = List.of("api", "websocket", "redis", "other");
 
     /** Publish → written buckets: from clock resolution (1 ms) to the point where it is an outage. */
-    static final Duration[] LATENCY_BUCKETS = millis(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500,
-            5000, 10000);
+    static final Duration[] LATENCY_BUCKETS = micros(1_000, 2_500, 5_000, 10_000, 25_000, 50_000,
+            100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000);
     /** Connection lifetimes: flapping clients (seconds) up to sessions that live all day. */
     static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
@@ -219,10 +219,10 @@ public final class MicrometerObserver implements GatewayObserver {
         return Counter.builder(name).tag(tag, value).description(description).register(registry);
     }
 
-    private static Duration[] millis(long... values) {
+    private static Duration[] micros(long... values) {
         Duration[] out = new Duration[values.length];
         for (int i = 0; i < values.length; i++) {
-            out[i] = Duration.ofMillis(values[i]);
+            out[i] = Duration.ofNanos(values[i] * 1000L);
         }
         return out;
     }
