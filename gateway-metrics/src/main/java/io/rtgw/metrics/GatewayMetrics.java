@@ -3,6 +3,7 @@ package io.rtgw.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
@@ -30,6 +31,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final MicrometerObserver observer;
     private final JvmGcMetrics gcMetrics;
+    private final JvmHeapPressureMetrics heapPressure;
 
     private GatewayMetrics(MetricsOptions options) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -44,6 +46,9 @@ public final class GatewayMetrics implements AutoCloseable {
         // GC metrics listen to JMX notifications and must be closed to unregister the listeners.
         gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
+        // Old-gen fill after GC and GC time share: collector-independent inputs for a memory alert.
+        heapPressure = new JvmHeapPressureMetrics();
+        heapPressure.bindTo(registry);
     }
 
     public static GatewayMetrics create(MetricsOptions options) {
@@ -76,6 +81,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
     @Override
     public void close() {
+        heapPressure.close();
         gcMetrics.close();
         registry.close();
     }

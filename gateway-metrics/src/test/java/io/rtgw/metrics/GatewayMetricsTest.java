@@ -29,7 +29,8 @@ class GatewayMetricsTest {
             Set<String> names = e.samples().stream().map(Exposition.Sample::name).collect(Collectors.toSet());
             assertThat(names).contains("jvm_memory_used_bytes", "jvm_threads_live_threads",
                     "jvm_classes_loaded_classes", "jvm_gc_memory_allocated_bytes_total", "system_cpu_count",
-                    "process_uptime_seconds", "process_files_open_files");
+                    "process_uptime_seconds", "process_files_open_files",
+                    "jvm_gc_overhead", "jvm_memory_usage_after_gc");
             assertThat(e.value("rtgw_connections_opened_total", "transport", "websocket")).isEqualTo(1);
             assertThat(e.value("rtgw_eventloop_lag_seconds")).isEqualTo(0.25);
 
