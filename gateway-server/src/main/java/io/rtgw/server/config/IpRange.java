@@ -54,17 +54,22 @@ public final class IpRange {
         if (s.startsWith("[") && s.endsWith("]")) {
             s = s.substring(1, s.length() - 1);
         }
+        String literal;
         if (IPV4.matcher(s).matches()) {
             for (String part : s.split("\\.")) {
                 if (Integer.parseInt(part) > 255) {
                     return null;
                 }
             }
-        } else if (!IPV6.matcher(s).matches()) {
+            literal = s;
+        } else if (IPV6.matcher(s).matches()) {
+            // In brackets the JDK accepts only an IPv6 literal and never falls back to a DNS lookup.
+            literal = "[" + s + "]";
+        } else {
             return null;
         }
         try {
-            return InetAddress.getByName(s).getAddress(); // a literal: parsed, not resolved
+            return InetAddress.getByName(literal).getAddress();
         } catch (UnknownHostException e) {
             return null;
         }

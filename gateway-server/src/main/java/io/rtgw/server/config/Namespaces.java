@@ -62,11 +62,12 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
             throw new ConfigException(where + ": \"" + name + "\" is not a namespace name (expected: the part of a "
                     + "channel name before the first ':', characters A-Z a-z 0-9 _ - . @ = | +)");
         }
-        if (node.isNull()) {
+        if (YamlFile.isEmpty(node)) {
             return d.named(name);
         }
         if (!node.isObject()) {
-            throw new ConfigException(where + ": expected a map of settings (expected: keys " + String.join(", ", FIELDS) + ")");
+            throw new ConfigException(where + ": is not a map (expected: a map with any of the keys "
+                    + String.join(", ", FIELDS) + ")");
         }
         int size = d.history().size();
         Duration ttl = d.history().ttl();
@@ -74,7 +75,7 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
         boolean presence = d.presence();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
-            if (f.getValue().isNull()) {
+            if (YamlFile.isEmpty(f.getValue())) {
                 continue; // like an absent field: the default applies
             }
             RawValue v = RawValue.yaml(where + "." + f.getKey(), f.getValue());

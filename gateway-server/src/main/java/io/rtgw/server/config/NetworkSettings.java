@@ -52,10 +52,15 @@ public record NetworkSettings(int publicPort, int adminPort, String bind, String
             return def;
         }
         String h = r.string(s).orElseThrow();
-        if (IpRange.literal(h) == null && !(HOST_NAME.matcher(h).matches() && h.length() <= 253)) {
+        if (IpRange.literal(h) == null && !isHostName(h)) {
             throw SettingReader.invalid(r.raw(s), "is not an address", HOST);
         }
         return h;
+    }
+
+    /** A numeric last label is a mistyped IP (like 300.1.1.1), never a name: no top-level domain is numeric. */
+    private static boolean isHostName(String h) {
+        return h.length() <= 253 && HOST_NAME.matcher(h).matches() && !h.substring(h.lastIndexOf('.') + 1).matches("\\d+");
     }
 
     private static boolean overlap(String a, String b) {

@@ -41,11 +41,16 @@ final class YamlFile {
                 throw new ConfigException(file + ": " + e.getKey() + " is not a known setting"
                         + Suggest.closest(e.getKey()) + " (expected: a key listed in docs/configuration.md)");
             }
-            if (!e.getValue().isNull()) { // "key:" with no value reads as unset, like a commented-out line
+            if (!isEmpty(e.getValue())) { // "key:" with no value reads as unset, like a commented-out line
                 values.put(setting, RawValue.yaml(file + ": " + e.getKey(), e.getValue()));
             }
         }
         return values;
+    }
+
+    /** Jackson reads {@code key:} as null or as "", depending on context; both mean "not given". */
+    static boolean isEmpty(JsonNode node) {
+        return node.isNull() || (node.isTextual() && node.asText().isBlank());
     }
 
     private static JsonNode parse(Path file) {
