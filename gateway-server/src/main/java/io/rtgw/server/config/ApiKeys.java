@@ -3,7 +3,6 @@ package io.rtgw.server.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtgw.core.ChannelName;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +55,7 @@ public record ApiKeys(List<String> global, Map<String, List<String>> byTenant, b
             return out;
         }
         if (v.isYaml() && v.node().isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.node().fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : v.node().properties()) {
                 RawValue keys = RawValue.yaml(v.where() + "." + e.getKey(), e.getValue());
                 put(v, out, e.getKey(), e.getValue().isNull() ? List.of() : SettingReader.list(keys));
             }

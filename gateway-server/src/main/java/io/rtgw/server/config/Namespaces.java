@@ -5,7 +5,6 @@ import io.rtgw.core.ChannelName;
 import io.rtgw.core.broker.HistoryPolicies;
 import io.rtgw.core.broker.HistoryPolicy;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +48,7 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
                 throw new ConfigException(section.where() + ": expected a map of namespace name to its settings, "
                         + "like room: { history_size: 50 }");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = section.node().fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : section.node().properties()) {
                 configured.put(e.getKey(), one(section.where() + "." + e.getKey(), e.getKey(), e.getValue(), defaults));
             }
         }
@@ -73,8 +71,7 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
         Duration ttl = d.history().ttl();
         boolean publish = d.clientPublish();
         boolean presence = d.presence();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             if (YamlFile.isEmpty(f.getValue())) {
                 continue; // like an absent field: the default applies
             }

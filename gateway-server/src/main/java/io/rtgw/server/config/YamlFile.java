@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /** Reads the optional {@code --config} file into raw values, refusing unknown keys. */
@@ -34,8 +33,7 @@ final class YamlFile {
         if (!(root instanceof ObjectNode)) {
             throw new ConfigException(file + ": expected a map of settings at the top level (like heartbeat: 25s)");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             Setting setting = Setting.byYamlKey(e.getKey());
             if (setting == null) {
                 throw new ConfigException(file + ": " + e.getKey() + " is not a known setting"
