@@ -1,0 +1,48 @@
+package io.rtgw.server.config;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where publications travel between nodes.
+ *
+ * @param redisUrl    empty = the embedded in-memory broker (one node); else one of the URL forms of
+ *                    PROTOCOL §1, or a comma-separated cluster seed list
+ * @param redisPrefix first part of every Redis key ({@code <prefix>:{tenant:channel}})
+ */
+public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
+    public static final String DEFAULT_PREFIX = "rtgw";
+    private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://... or a comma-separated list of such URLs";
+    private static final Pattern URL_PATTERN = Pattern.compile("(redis|rediss|redis-sentinel)://[^\\s,]+");
+    /** Braces would break the Cluster hash tag that follows the prefix; spaces break redis-cli use. */
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+    public boolean embedded() {
+        return redisUrl.isEmpty();
+    }
+
+    /** Credentials may sit in the URL; a logged config must not reveal them. */
+    @Override
+    public String toString() {
+        return "BrokerSettings[redisUrl=" + redisUrl.map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("embedded")
+                + ", redisPrefix=" + redisPrefix + "]";
+    }
+
+    static BrokerSettings from(SettingReader r) {
+        Optional<String> url = r.string(Setting.REDIS_URL);
+        url.ifPresent(u -> {
+            for (String part : u.split(",")) {
+                if (!URL_PATTERN.matcher(part.strip()).matches()) {
+                    // The value can carry a password, so it is not echoed.
+                    throw SettingReader.invalidSecret(r.raw(Setting.REDIS_URL), "is not a Redis URL", URL);
+                }
+            }
+        });
+        String prefix = r.string(Setting.REDIS_PREFIX, DEFAULT_PREFIX);
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw SettingReader.invalid(r.raw(Setting.REDIS_PREFIX), "is not a key prefix",
+                    "1-64 characters of A-Z a-z 0-9 _ . : -, like rtgw");
+        }
+        return new BrokerSettings(url, prefix);
+    }
+}

@@ -1,0 +1,51 @@
+package io.rtgw.server.config;
+
+import io.rtgw.core.broker.HistoryPolicies;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole, validated, immutable configuration of one gateway process. Built only by
+ * {@link ConfigLoader}; docs/configuration.md describes every setting.
+ *
+ * @param drain             graceful-shutdown drain period (the whole period is used)
+ * @param idempotencyWindow how long a publish idempotency key is remembered
+ * @param dev               started with {@code --dev}
+ * @param warnings          one-line notes for the log (e.g. an unknown {@code RTGW_} variable)
+ */
+public record GatewayConfig(NetworkSettings network, ApiKeys apiKeys, JwtSettings jwt, BrokerSettings broker,
+        ConnectionSettings connections, LimitSettings limits, Namespaces namespaces, Duration drain,
+        Duration idempotencyWindow, ObservabilitySettings observability, boolean dev, List<String> warnings) {
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
+
+    public GatewayConfig {
+        warnings = List.copyOf(warnings);
+    }
+
+    public HistoryPolicies historyPolicies() {
+        return namespaces.historyPolicies();
+    }
+
+    /** The settings of a namespace; an unconfigured one gets the defaults. */
+    public NamespaceSettings namespace(String name) {
+        return namespaces.namespace(name);
+    }
+
+    /**
+     * Secrets that dev mode generated, by env name, so the caller can print them once (they exist
+     * nowhere else). Empty outside dev mode or when everything was configured.
+     */
+    public Map<String, String> generatedSecrets() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (apiKeys.generated()) {
+            out.put(Setting.API_KEY.envName(), apiKeys.global().get(0));
+        }
+        if (jwt.secretGenerated()) {
+            out.put(Setting.JWT_SECRET.envName(), jwt.secret().orElseThrow());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,86 @@
+package io.rtgw.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rtgw.core.ChannelName;
+import io.rtgw.core.broker.HistoryPolicies;
+import io.rtgw.core.broker.HistoryPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigNamespacesTest {
+    @TempDir
+    Path dir;
+
+    GatewayConfig load(String yaml) throws IOException {
+        Path file = dir.resolve("rtgw.yml");
+        Files.writeString(file, yaml);
+        return ConfigLoader.load(file, ConfigLoaderTest.env(), false);
+    }
+
+    @Test
+    void unspecifiedFieldsFallBackToTheDefaults() throws IOException {
+        GatewayConfig c = load("""
+                history_size: 20
+                history_ttl: 30m
+                namespaces:
+                  room: { history_size: 50, history_ttl: 5m, client_publish: true, presence: false }
+                  feed: { history_ttl: 2h }
+                  chat:
+                """);
+        assertThat(c.namespace("room")).isEqualTo(
+                new NamespaceSettings("room", new HistoryPolicy(50, Duration.ofMinutes(5)), true, false));
+        assertThat(c.namespace("feed")).isEqualTo(
+                new NamespaceSettings("feed", new HistoryPolicy(20, Duration.ofHours(2)), true, true));
+        assertThat(c.namespace("chat").history()).isEqualTo(new HistoryPolicy(20, Duration.ofMinutes(30)));
+        assertThat(c.namespace("other")).isEqualTo(
+                new NamespaceSettings("other", new HistoryPolicy(20, Duration.ofMinutes(30)), true, true));
+
+        HistoryPolicies policies = c.historyPolicies();
+        assertThat(policies.forChannel(ChannelName.of("acme", "room:1"))).isEqualTo(new HistoryPolicy(50, Duration.ofMinutes(5)));
+        assertThat(policies.forChannel(ChannelName.of("acme", "feed:x"))).isEqualTo(new HistoryPolicy(20, Duration.ofHours(2)));
+        assertThat(policies.forChannel(ChannelName.of("acme", "dashboard:7"))).isEqualTo(new HistoryPolicy(20, Duration.ofMinutes(30)));
+        assertThat(policies.maxSize()).isEqualTo(50);
+    }
+
+    @Test
+    void envHistoryDefaultsReachUnconfiguredFieldsOfNamespaces() throws IOException {
+        Path file = dir.resolve("rtgw.yml");
+        Files.writeString(file, "namespaces: { room: { presence: false } }\n");
+        GatewayConfig c = ConfigLoader.load(file, ConfigLoaderTest.env("RTGW_HISTORY_SIZE", "3"), false);
+        assertThat(c.namespace("room").history().size()).isEqualTo(3);
+    }
+
+    @Test
+    void unknownNamespaceFieldIsRefusedWithASuggestion() {
+        assertThatThrownBy(() -> load("namespaces:\n  room: { histroy_size: 5 }\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith(": namespaces.room: histroy_size is not a namespace setting (did you mean history_size?)"
+                        + " (expected: one of history_size, history_ttl, client_publish, presence)");
+    }
+
+    @Test
+    void badNamespaceValuesNameTheirPath() {
+        assertThatThrownBy(() -> load("namespaces:\n  room: { history_ttl: 0s }\n"))
+                .hasMessageEndingWith("rtgw.yml: namespaces.room.history_ttl: \"0s\" is too short "
+                        + "(expected: a duration of at least 1s, like 25s)");
+        assertThatThrownBy(() -> load("namespaces:\n  room: { presence: maybe }\n"))
+                .hasMessageContaining("namespaces.room.presence: \"maybe\" is not a boolean");
+        assertThatThrownBy(() -> load("namespaces:\n  \"bad/name\": {}\n"))
+                .hasMessageContaining("namespaces.bad/name: \"bad/name\" is not a namespace name");
+        assertThatThrownBy(() -> load("namespaces: [room]\n"))
+                .hasMessageContaining("namespaces: expected a map of namespace name");
+    }
+
+    @Test
+    void namespacesCannotComeFromTheEnvironment() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, ConfigLoaderTest.env("RTGW_NAMESPACES", "room"), false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("RTGW_NAMESPACES: cannot be set in the environment (expected: a namespaces: section in the --config file)");
+    }
+}
