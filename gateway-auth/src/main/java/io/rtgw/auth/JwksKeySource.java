@@ -99,7 +99,8 @@ final class JwksKeySource implements AutoCloseable {
         }
         Instant now = clock.instant();
         Instant last = lastUnknownKidFetch.get();
-        boolean allowed = last == null || !now.isBefore(last.plus(unknownKidInterval));
+        // A clock stepped backwards must not block refreshes until it catches up again.
+        boolean allowed = last == null || now.isBefore(last) || !now.isBefore(last.plus(unknownKidInterval));
         if (!allowed || !lastUnknownKidFetch.compareAndSet(last, now)) {
             return CompletableFuture.completedFuture(keys);
         }

@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -32,7 +31,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>The returned future is already complete unless the token names a key that is not known yet
  * and the JWKS has to be fetched; that fetch never blocks the calling thread (an event loop, as a
  * rule). A refusal completes the future exceptionally with the {@link AuthenticationException}
- * itself, not wrapped.
+ * itself, not wrapped. When a fetch was needed the future completes on an HTTP client thread, so
+ * a caller that must act on its own event loop hands the result back to it.
+ *
+ * <p>With a JWKS URL the constructor starts the first fetch at once; {@link #jwksReady()} lets a
+ * server wait for it before opening its listeners. {@link #close()} stops the periodic refresh.
  *
  * <p>Algorithm confusion is impossible by construction: an HS token is only ever checked against
  * the configured secret, never against public key bytes, and an asymmetric key only verifies the
@@ -144,7 +147,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             throw new AuthenticationException(MISSING, "no token");
         }
         // Checked before any parsing or base64 decoding: a huge token costs nothing but this test.
-        if (token.length() > settings.maxTokenBytes()) {
+        if (token.length() > settings.maxTokenBytes() || utf8Length(token) > settings.maxTokenBytes()) {
             throw new AuthenticationException(OVERSIZED, "token larger than "
                     + settings.maxTokenBytes() + " bytes");
         }
@@ -166,6 +169,16 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             throw new AuthenticationException(INVALID, "unsupported critical header");
         }
         return jwt;
+    }
+
+    /** Bytes on the wire; a compact JWT is ASCII, so this normally equals the length. */
+    private static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     private List<VerificationKey> candidates(SignedJWT jwt, List<VerificationKey> jwksKeys) {
@@ -209,10 +222,6 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             throw new AuthenticationException(INVALID, "malformed claims");
         }
         return claims.toIdentity(claimsSet);
-    }
-
-    Optional<JwksKeySource> jwks() {
-        return Optional.ofNullable(jwks);
     }
 
     @Override

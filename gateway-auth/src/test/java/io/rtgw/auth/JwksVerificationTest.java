@@ -144,6 +144,21 @@ class JwksVerificationTest {
     }
 
     @Test
+    void aClockSteppedBackDoesNotBlockUnknownKidRefreshes() throws Exception {
+        jwks.serve(rsaJwk(RSA1, "r1"));
+        JwtAuthenticator auth = authenticator();
+        clock.advance(Duration.ofHours(2));
+        AuthenticationAssert.refusedAs(auth.authenticate(rs256(RSA2, "x1")), AuthFailure.INVALID);
+        int before = jwks.requests();
+        clock.advance(Duration.ofHours(-1)); // still after the tokens' iat, an hour before the last refresh
+        jwks.serve(rsaJwk(RSA1, "r1"), rsaJwk(RSA2, "r2"));
+        String longLived = sign(JWSAlgorithm.RS256, "r2", RSA2.getPrivate(),
+                claims().expirationTime(java.util.Date.from(TestTokens.NOW.plus(Duration.ofDays(1)))).build());
+        assertThat(await10(auth.authenticate(longLived)).user()).isEqualTo("alice");
+        assertThat(jwks.requests()).isEqualTo(before + 1);
+    }
+
+    @Test
     void concurrentUnknownKidsShareOneFetch() throws Exception {
         jwks.serve(rsaJwk(RSA1, "r1"));
         JwtAuthenticator auth = authenticator();

@@ -93,6 +93,17 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void devTokensWithoutTenantOrExpSuitSingleTenantMode() {
+        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder().hmacSecret(SECRET)
+                .singleTenant("main").expRequired(false).clock(TestTokens.FIXED).build());
+        ClientIdentity id = ok(auth, DevTokens.hs256(SECRET, "bob", null, List.of(), List.of(), null, TestTokens.FIXED));
+        assertThat(id.tenant()).isEqualTo("main");
+        assertThat(id.expiresAt()).isZero();
+        assertThatThrownBy(() -> DevTokens.hs256("short", "bob", "t", List.of(), List.of(), Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RTGW_JWT_SECRET");
+    }
+
+    @Test
     void singleTenantModeFillsAMissingTenantButKeepsAGivenOne() {
         JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
                 .hmacSecret(SECRET).singleTenant("main").clock(TestTokens.FIXED).build());
@@ -163,7 +174,9 @@ class JwtAuthenticatorTest {
                 arguments("oversized", "x".repeat(8 * 1024 + 1), AuthFailure.OVERSIZED),
                 arguments("oversized but well formed", hs256(claims().claim("pad", "p".repeat(9000)).build()),
                         AuthFailure.OVERSIZED),
+                arguments("over 8 KiB in UTF-8 bytes", "\u00e9".repeat(5000), AuthFailure.OVERSIZED),
                 arguments("not a JWT", "hello", AuthFailure.INVALID),
+                arguments("non-ASCII under the limit", "\u00e9.\u00e9.\u00e9", AuthFailure.INVALID),
                 arguments("two parts", p.get(0) + "." + p.get(1), AuthFailure.INVALID),
                 arguments("alg none", raw("{\"alg\":\"none\"}", validPayloadJson, ""), AuthFailure.INVALID),
                 arguments("alg None", raw("{\"alg\":\"None\"}", validPayloadJson, p.get(2)), AuthFailure.INVALID),
