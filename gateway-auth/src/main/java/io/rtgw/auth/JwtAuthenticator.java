@@ -117,8 +117,13 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             if (!ASYMMETRIC.contains(alg)) {
                 throw new AuthenticationException(INVALID, "unsupported algorithm");
             }
-            List<VerificationKey> candidates = candidates(jwt, jwks == null ? List.of() : jwks.keys());
-            if (candidates.isEmpty() && jwks != null) {
+            List<VerificationKey> jwksKeys = jwks == null ? List.of() : jwks.keys();
+            List<VerificationKey> candidates = candidates(jwt, jwksKeys);
+            if (jwks != null && jwksLacksKeyFor(jwt, jwksKeys)) {
+                // A kid-less PEM key may still sign it; only if none does is the JWKS asked again.
+                if (verifiedByAny(jwt, candidates)) {
+                    return CompletableFuture.completedFuture(identity(jwt));
+                }
                 return afterJwksRefresh(jwt);
             }
             return CompletableFuture.completedFuture(verifyAndIdentify(jwt, candidates));
@@ -195,6 +200,31 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         return out;
     }
 
+    /**
+     * True when the current JWKS has no key for this token: none with its kid, or — for a token
+     * without kid — none of its algorithm. Such a token may be signed with a key published
+     * after the last fetch (rotation), so it may trigger a (rate-limited) refresh.
+     */
+    private static boolean jwksLacksKeyFor(SignedJWT jwt, List<VerificationKey> jwksKeys) {
+        JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+        String kid = jwt.getHeader().getKeyID();
+        for (VerificationKey key : jwksKeys) {
+            if (key.accepts(alg) && (kid == null || kid.equals(key.kid()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean verifiedByAny(SignedJWT jwt, List<VerificationKey> candidates) {
+        for (VerificationKey key : candidates) {
+            if (key.verify(jwt)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private ClientIdentity verifyAndIdentify(SignedJWT jwt, List<VerificationKey> candidates)
             throws AuthenticationException {
         if (candidates.isEmpty()) {
@@ -202,10 +232,8 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
                     ? new AuthenticationException(INVALID, "unknown key id (kid)")
                     : noKeyForAlgorithm();
         }
-        for (VerificationKey key : candidates) {
-            if (key.verify(jwt)) {
-                return identity(jwt);
-            }
+        if (verifiedByAny(jwt, candidates)) {
+            return identity(jwt);
         }
         throw new AuthenticationException(INVALID, "invalid signature");
     }

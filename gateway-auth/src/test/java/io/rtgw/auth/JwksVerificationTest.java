@@ -120,6 +120,23 @@ class JwksVerificationTest {
     }
 
     @Test
+    void pemKeysBesideAJwksDoNotStopRotationThroughTheJwks() throws Exception {
+        KeyPair pemKey = TestTokens.rsa();
+        jwks.serve(rsaJwk(RSA1, "r1"));
+        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
+                .publicKeyPem(TestTokens.pem(pemKey.getPublic())).jwksUrl(jwks.url()).clock(clock).build());
+        opened.add(auth);
+        auth.jwksReady().get(10, TimeUnit.SECONDS);
+        int before = jwks.requests();
+        assertThat(ok(auth, rs256(pemKey, "pem-signed"))).isNotNull(); // verified by PEM, no fetch
+        assertThat(jwks.requests()).isEqualTo(before);
+
+        jwks.serve(rsaJwk(RSA1, "r1"), rsaJwk(RSA2, "r2"));
+        assertThat(await10(auth.authenticate(rs256(RSA2, "r2"))).user()).isEqualTo("alice");
+        assertThat(jwks.requests()).isEqualTo(before + 1);
+    }
+
+    @Test
     void aFloodOfRandomKidsCostsTheJwksServerOneRequestPerInterval() throws Exception {
         jwks.serve(rsaJwk(RSA1, "r1"));
         JwtAuthenticator auth = authenticator();
