@@ -29,12 +29,18 @@ public final class HttpResponses {
 
     public static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
                             String contentType, ByteBuf body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(
-                request == null ? HttpVersion.HTTP_1_1 : request.protocolVersion(), status, body);
+        send(ctx, request == null ? HttpVersion.HTTP_1_1 : request.protocolVersion(),
+                request != null && HttpUtil.isKeepAlive(request), status, contentType, body);
+    }
+
+    /** For answers completed after the request's buffer was released. */
+    public static void send(ChannelHandlerContext ctx, HttpVersion version, boolean requestKeepAlive,
+                            HttpResponseStatus status, String contentType, ByteBuf body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(version, status, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         HttpUtil.setContentLength(response, body.readableBytes());
-        boolean keepAlive = request != null && HttpUtil.isKeepAlive(request) && status.code() < 500;
+        boolean keepAlive = requestKeepAlive && status.code() < 500;
         HttpUtil.setKeepAlive(response, keepAlive);
         var future = ctx.writeAndFlush(response);
         if (!keepAlive) {

@@ -16,13 +16,13 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** The JDK's WebSocket client, recording every JSON message and the close code. */
-final class WsClient implements WebSocket.Listener, AutoCloseable {
+public final class WsClient implements WebSocket.Listener, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final List<JsonNode> received = new CopyOnWriteArrayList<>();
-    volatile int closeCode = -1;
-    volatile String closeReason;
+    public final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    public volatile int closeCode = -1;
+    public volatile String closeReason;
     private final StringBuilder partial = new StringBuilder();
     private final boolean reading;
     private WebSocket socket;
@@ -31,54 +31,61 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         this.reading = reading;
     }
 
-    static WsClient connect(URI uri, String bearer) throws Exception {
+    public static WsClient connect(URI uri, String bearer) throws Exception {
         return connect(uri, bearer, true);
     }
 
     /** {@code reading = false} models a client that stops reading (a slow consumer). */
-    static WsClient connect(URI uri, String bearer, boolean reading) throws Exception {
+    public static WsClient connect(URI uri, String bearer, boolean reading) throws Exception {
+        return connect(uri, bearer == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + bearer),
+                reading, "rtgw.v1");
+    }
+
+    /** Any request headers (a cookie, an Origin) and offered subprotocols. */
+    public static WsClient connect(URI uri, java.util.Map<String, String> headers, boolean reading,
+                                   String... subprotocols) throws Exception {
         WsClient client = new WsClient(reading);
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().subprotocols("rtgw.v1")
-                .connectTimeout(Duration.ofSeconds(5));
-        if (bearer != null) {
-            builder.header("Authorization", "Bearer " + bearer);
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (subprotocols.length > 0) {
+            builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
+        headers.forEach(builder::header);
         client.socket = builder.buildAsync(uri, client).get(10, TimeUnit.SECONDS);
         return client;
     }
 
-    WebSocket socket() {
+    public WebSocket socket() {
         return socket;
     }
 
-    void send(String json) {
+    public void send(String json) {
         socket.sendText(json, true).join();
     }
 
-    List<JsonNode> ofType(String type) {
+    public List<JsonNode> ofType(String type) {
         return received.stream().filter(n -> type.equals(n.path("type").asText())).collect(Collectors.toList());
     }
 
-    JsonNode await(String type, Predicate<JsonNode> match) {
+    public JsonNode await(String type, Predicate<JsonNode> match) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ofType(type).stream().anyMatch(match));
         return ofType(type).stream().filter(match).findFirst().orElseThrow();
     }
 
-    JsonNode subscribed(String channel) {
+    public JsonNode subscribed(String channel) {
         return await("subscribed", n -> n.path("channel").asText().equals(channel));
     }
 
-    List<String> dataOf(String channel) {
+    public List<String> dataOf(String channel) {
         return ofType("message").stream().filter(n -> n.path("channel").asText().equals(channel))
                 .map(n -> n.path("data").toString()).collect(Collectors.toList());
     }
 
-    List<String> idsOf(String channel) {
+    public List<String> idsOf(String channel) {
         return ofType("message").stream().filter(n -> n.path("channel").asText().equals(channel))
                 .map(n -> n.path("id").asText()).collect(Collectors.toList());
     }
 
-    void awaitClose() {
+    public void awaitClose() {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> closeCode != -1);
     }
 

@@ -1,0 +1,39 @@
+package io.rtgw.server;
+
+import io.rtgw.auth.ApiKeySet;
+import io.rtgw.auth.ApiKeys;
+import io.rtgw.auth.JwtAuthenticator;
+import io.rtgw.auth.JwtSettings;
+import io.rtgw.server.config.GatewayConfig;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the token verifier and the server API keys from the configuration. */
+final class Authentication {
+    private Authentication() {
+    }
+
+    static JwtAuthenticator tokens(GatewayConfig config) {
+        io.rtgw.server.config.JwtSettings jwt = config.jwt();
+        JwtSettings.Builder b = JwtSettings.builder()
+                .skew(jwt.skew())
+                .tenantClaim(jwt.tenantClaim())
+                .expRequired(jwt.requireExp());
+        jwt.secret().ifPresent(b::hmacSecret);
+        jwt.publicKeys().forEach(b::publicKeyPem);
+        jwt.jwksUrl().ifPresent(b::jwksUrl);
+        jwt.issuer().ifPresent(b::requiredIssuer);
+        jwt.audience().ifPresent(b::requiredAudience);
+        jwt.singleTenant().ifPresent(b::singleTenant);
+        return new JwtAuthenticator(b.build());
+    }
+
+    static ApiKeys apiKeys(GatewayConfig config) {
+        ApiKeySet.Builder keys = ApiKeySet.builder();
+        config.apiKeys().global().forEach(keys::global);
+        for (Map.Entry<String, List<String>> tenant : config.apiKeys().byTenant().entrySet()) {
+            tenant.getValue().forEach(key -> keys.tenant(key, tenant.getKey()));
+        }
+        return new ApiKeys(keys.build());
+    }
+}

@@ -1,0 +1,148 @@
+package io.rtgw.server;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rtgw.auth.ApiKeys;
+import io.rtgw.auth.JwtAuthenticator;
+import io.rtgw.core.GatewayObserver;
+import io.rtgw.core.Hub;
+import io.rtgw.core.SessionContext;
+import io.rtgw.core.SessionSettings;
+import io.rtgw.core.broker.Broker;
+import io.rtgw.metrics.GatewayMetrics;
+import io.rtgw.metrics.MetricsOptions;
+import io.rtgw.server.admin.AdminResponse;
+import io.rtgw.server.admin.AdminServer;
+import io.rtgw.server.admin.HealthRoutes;
+import io.rtgw.server.admin.PublishApi;
+import io.rtgw.server.config.GatewayConfig;
+import io.rtgw.transport.EventLoops;
+import io.rtgw.transport.PublicServer;
+import io.rtgw.transport.StaticEndpoint;
+import io.rtgw.transport.TransportContext;
+import io.rtgw.transport.TransportSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway node: wires configuration, broker, hub, authentication, metrics and the two
+ * listeners. {@link #start(GatewayConfig)} returns once both listeners accept connections.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics;
+    private final EventLoops loops;
+    private final Broker broker;
+    private final Hub hub;
+    private final JwtAuthenticator authenticator;
+    private final ApiKeys apiKeys;
+    private final PublicServer publicServer;
+    private final AdminServer adminServer;
+    private volatile boolean stopped;
+
+    private Gateway(GatewayConfig config, Map<String, StaticEndpoint> pages) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.metrics = GatewayMetrics.create(config.observability().tenantMetrics()
+                ? MetricsOptions.withTenantUsage(config.observability().tenantMetricsMax()) : MetricsOptions.defaults());
+        GatewayObserver observer = metrics.observer();
+        this.loops = new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.broker = Brokers.create(config);
+        this.hub = new Hub(broker, loops.workers().next(), config.connections().subscriptionLinger(), observer);
+        this.authenticator = Authentication.tokens(config);
+        this.apiKeys = Authentication.apiKeys(config);
+        SessionContext sessions = new SessionContext(hub, broker, authenticator, observer, sessionSettings(config));
+        TransportContext transport = TransportContext.of(sessions, transportSettings(config));
+        this.publicServer = new PublicServer(transport, loops);
+        pages.forEach(publicServer::route);
+        this.adminServer = new AdminServer(loops, config.network().adminBind(), config.network().adminPort(),
+                config.connections().maxMessage())
+                .route("/metrics", HealthRoutes.get(() -> AdminResponse.text(HttpResponseStatus.OK,
+                        GatewayMetrics.CONTENT_TYPE, metrics.scrape())))
+                .route("/healthz", HealthRoutes.liveness())
+                .route("/readyz", HealthRoutes.readiness(hub::brokerUp, transport.drain()::draining))
+                .route("/api/publish", new PublishApi(broker, apiKeys, observer));
+    }
+
+    /** Starts a node; {@code pages} are extra public documents by path (the dev demo page). */
+    public static Gateway start(GatewayConfig config, Map<String, StaticEndpoint> pages) throws Exception {
+        Gateway gateway = new Gateway(config, pages);
+        try {
+            gateway.broker.start(gateway.hub).get(30, TimeUnit.SECONDS);
+            gateway.metrics.observer().brokerState(gateway.broker.isUp());
+            gateway.awaitKeys();
+            gateway.adminServer.start();
+            gateway.publicServer.start();
+        } catch (Exception e) {
+            gateway.close();
+            throw e;
+        }
+        log.info("rtgw listening: public {} admin {} broker {} ({})", gateway.publicAddress(), gateway.adminAddress(),
+                config.broker().embedded() ? "embedded" : "redis", gateway.loops.epoll() ? "epoll" : "nio");
+        return gateway;
+    }
+
+    /** With a JWKS URL, wait briefly for the first key set; a provider that is down is retried in the background. */
+    private void awaitKeys() {
+        try {
+            authenticator.jwksReady().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("JWKS keys not loaded yet ({}); tokens are refused until they are", e.toString());
+        }
+    }
+
+    static SessionSettings sessionSettings(GatewayConfig config) {
+        int page = Math.max(100, Math.min(config.historyPolicies().maxSize(), 10_000));
+        return new SessionSettings(config.jwt().skew(), config.connections().expiringLead(),
+                config.connections().maxLifetime(), config.limits().maxSubscriptions(),
+                config.connections().personalChannel(), page, 10_000,
+                namespace -> config.namespace(namespace).clientPublish());
+    }
+
+    static TransportSettings transportSettings(GatewayConfig config) {
+        var c = config.connections();
+        return new TransportSettings(config.network().bind(), config.network().publicPort(), c.maxMessage(),
+                c.heartbeat(), c.authTimeout(), c.tokenCookie(), c.queryToken(),
+                java.util.Set.copyOf(config.network().allowedOrigins()), c.outboundQueue(), Duration.ofSeconds(2));
+    }
+
+    public InetSocketAddress publicAddress() {
+        return publicServer.address();
+    }
+
+    public InetSocketAddress adminAddress() {
+        return adminServer.address();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    /** Stops listening and ends every connection. */
+    @Override
+    public void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        publicServer.close();
+        adminServer.close();
+        loops.shutdown(Duration.ofMillis(200));
+        broker.close();
+        authenticator.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,91 @@
+package io.rtgw.server;
+
+import io.rtgw.server.config.ConfigException;
+import io.rtgw.server.config.ConfigLoader;
+import io.rtgw.server.config.GatewayConfig;
+import io.rtgw.server.config.ObservabilitySettings.LogFormat;
+import io.rtgw.transport.StaticEndpoint;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar rtgw.jar [--dev] [--config FILE]}. Bad configuration ends the start with one
+ * line naming the setting (exit 2); a port in use likewise (exit 1); SIGTERM stops the node.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        boolean dev = false;
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--dev" -> dev = true;
+                case "--config" -> {
+                    if (i + 1 >= args.length) {
+                        fail(2, "--config needs a file name");
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "--help", "-h" -> {
+                    System.out.println("usage: rtgw [--dev] [--config FILE]   (settings: docs/configuration.md)");
+                    return;
+                }
+                default -> fail(2, "unknown argument '" + args[i] + "' (expected: --dev, --config FILE, --help)");
+            }
+        }
+        GatewayConfig config = null;
+        try {
+            config = ConfigLoader.load(configFile, System.getenv(), dev);
+        } catch (ConfigException e) {
+            fail(2, "configuration error: " + e.getMessage());
+        }
+        // Before the first logger exists: Logback reads its configuration once.
+        if (config.observability().logFormat() == LogFormat.JSON) {
+            System.setProperty("logback.configurationFile", "rtgw/logback-json.xml");
+        }
+        run(config);
+    }
+
+    private static void run(GatewayConfig config) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+        config.warnings().forEach(w -> log.warn("{}", w));
+        Map<String, StaticEndpoint> pages = config.dev() ? DevMode.pages(config) : Map.of();
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config, pages);
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            if (root instanceof BindException) {
+                fail(1, "cannot listen: " + root.getMessage() + " (is another rtgw running? set RTGW_PUBLIC_PORT / RTGW_ADMIN_PORT)");
+            }
+            log.error("start failed", e);
+            fail(1, "start failed: " + e);
+            return;
+        }
+        if (config.dev()) {
+            DevMode.printBanner(config, gateway, System.out);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "rtgw-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void fail(int code, String line) {
+        System.err.println("rtgw: " + line);
+        System.exit(code);
+    }
+}
