@@ -21,26 +21,25 @@ final class DevMode {
     static final String TENANT = "demo";
     static final String USER = "demo-user";
 
-    private DevMode() {
-    }
+    private final GatewayConfig config;
+    /** One token per run: the page and the console show the same one. */
+    private final String token;
 
-    /** A day-long token for tenant demo that may subscribe and publish everywhere; null without an HS secret. */
-    static String demoToken(GatewayConfig config) {
-        return config.jwt().secret()
+    DevMode(GatewayConfig config) {
+        this.config = config;
+        this.token = config.jwt().secret()
                 .map(secret -> DevTokens.hs256(secret, USER, TENANT, List.of("*"), List.of("*"), Duration.ofHours(24)))
                 .orElse(null);
     }
 
-    static Map<String, StaticEndpoint> pages(GatewayConfig config) {
-        String token = demoToken(config);
+    Map<String, StaticEndpoint> pages() {
         String html = resource("rtgw/demo.html").replace("__RTGW_DEMO_TOKEN__", token == null ? "" : token);
         return Map.of("/", new StaticEndpoint("text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static void printBanner(GatewayConfig config, Gateway gateway, PrintStream out) {
+    void printBanner(Gateway gateway, PrintStream out) {
         String pub = hostPort(gateway.publicAddress());
         String admin = hostPort(gateway.adminAddress());
-        String token = demoToken(config);
         String apiKey = config.apiKeys().global().isEmpty() ? "<your api key>" : config.apiKeys().global().get(0);
         out.println();
         out.println("rtgw dev mode (embedded broker unless RTGW_REDIS_URL is set; secrets below are for this run only)");

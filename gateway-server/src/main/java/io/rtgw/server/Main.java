@@ -53,7 +53,8 @@ public final class Main {
     private static void run(GatewayConfig config) {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
         config.warnings().forEach(w -> log.warn("{}", w));
-        Map<String, StaticEndpoint> pages = config.dev() ? DevMode.pages(config) : Map.of();
+        DevMode dev = config.dev() ? new DevMode(config) : null;
+        Map<String, StaticEndpoint> pages = dev != null ? dev.pages() : Map.of();
         Gateway gateway;
         try {
             gateway = Gateway.start(config, pages);
@@ -69,8 +70,8 @@ public final class Main {
             fail(1, "start failed: " + e);
             return;
         }
-        if (config.dev()) {
-            DevMode.printBanner(config, gateway, System.out);
+        if (dev != null) {
+            dev.printBanner(gateway, System.out);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
