@@ -42,6 +42,8 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     private ScheduledFuture<?> authTimer;
     private ScheduledFuture<?> heartbeat;
     private long lastHeardNanos;
+    /** The event loop's clock, which tests can move. */
+    private io.netty.util.concurrent.Ticker ticker;
 
     WebSocketSessionHandler(TransportContext context) {
         this.context = context;
@@ -50,7 +52,8 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     /** The upgrade completed; {@code token} is the one found in the request, or null. */
     void upgraded(ChannelHandlerContext ctx, TokenSource.Found token) {
         connection = new WebSocketConnection(ctx.channel(), context.observer(), context.settings());
-        lastHeardNanos = System.nanoTime();
+        ticker = ctx.executor().ticker();
+        lastHeardNanos = ticker.nanoTime();
         long beat = context.settings().heartbeat().toNanos();
         heartbeat = ctx.executor().scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.NANOSECONDS);
         if (context.drain().draining()) {
@@ -97,7 +100,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     }
 
     private void beat() {
-        long silent = System.nanoTime() - lastHeardNanos;
+        long silent = ticker.nanoTime() - lastHeardNanos;
         if (silent > 2 * context.settings().heartbeat().toNanos()) {
             connection.close(DisconnectReason.NO_PONG);
         } else {
@@ -107,7 +110,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        lastHeardNanos = System.nanoTime();
+        lastHeardNanos = ticker.nanoTime();
         if (frame instanceof TextWebSocketFrame text) {
             context.observer().messageReceived(Transport.WEBSOCKET);
             onText(text.text());
