@@ -15,6 +15,7 @@ import io.rtgw.server.admin.AdminServer;
 import io.rtgw.server.admin.HealthRoutes;
 import io.rtgw.server.admin.PublishApi;
 import io.rtgw.server.config.GatewayConfig;
+import io.rtgw.transport.AbuseLimits;
 import io.rtgw.transport.EventLoops;
 import io.rtgw.transport.PublicServer;
 import io.rtgw.transport.StaticEndpoint;
@@ -57,7 +58,7 @@ public final class Gateway implements AutoCloseable {
         this.authenticator = Authentication.tokens(config);
         this.apiKeys = Authentication.apiKeys(config);
         SessionContext sessions = new SessionContext(hub, broker, authenticator, observer, sessionSettings(config));
-        TransportContext transport = TransportContext.of(sessions, transportSettings(config));
+        TransportContext transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
         this.publicServer = new PublicServer(transport, loops);
         pages.forEach(publicServer::route);
         this.adminServer = new AdminServer(loops, config.network().adminBind(), config.network().adminPort(),
@@ -109,6 +110,14 @@ public final class Gateway implements AutoCloseable {
         return new TransportSettings(config.network().bind(), config.network().publicPort(), c.maxMessage(),
                 c.heartbeat(), c.authTimeout(), c.tokenCookie(), c.queryToken(),
                 java.util.Set.copyOf(config.network().allowedOrigins()), c.outboundQueue(), Duration.ofSeconds(2));
+    }
+
+    static AbuseLimits abuseLimits(GatewayConfig config) {
+        var l = config.limits();
+        var proxies = config.network().trustedProxies();
+        return new AbuseLimits(l.maxConnections(), l.maxConnectionsPerTenant(), l.maxConnectionsPerUser(),
+                l.commandRate(), l.commandBurst(), l.clientPublishRate(), l.connectRatePerIp(),
+                address -> proxies.stream().anyMatch(range -> range.contains(address)), l.handshakeTimeout());
     }
 
     public InetSocketAddress publicAddress() {

@@ -26,6 +26,7 @@ public abstract class ChannelConnection implements Connection {
 
     protected final Channel channel;
     protected final GatewayObserver observer;
+    private final TransportContext context;
     private final String id;
     private final long openedAtNanos = System.nanoTime();
     private final int maxQueuedBytes;
@@ -34,14 +35,17 @@ public abstract class ChannelConnection implements Connection {
     private boolean flushScheduled;
     private DisconnectReason closeReason;
     private ClientIdentity identity;
+    private boolean admitted;
     private boolean ended;
 
-    protected ChannelConnection(Channel channel, GatewayObserver observer, int maxQueuedBytes) {
+    protected ChannelConnection(Channel channel, TransportContext context) {
         this.channel = channel;
-        this.observer = observer;
-        this.maxQueuedBytes = maxQueuedBytes;
+        this.context = context;
+        this.observer = context.observer();
+        this.maxQueuedBytes = context.settings().outboundQueueBytes();
         this.id = Long.toString(IDS.incrementAndGet(), 36) + "-" + Long.toString(System.nanoTime() & 0xffffff, 36);
         observer.connectionOpened(transport());
+        context.registry().added(this);
     }
 
     @Override
@@ -67,6 +71,17 @@ public abstract class ChannelConnection implements Connection {
     /** Who is on this connection, once known; for the close log line and metrics. */
     public void identify(ClientIdentity identity) {
         this.identity = identity;
+    }
+
+    /**
+     * Counts an authenticated connection against the node, tenant and user limits.
+     *
+     * @return false when a limit is reached (the caller closes {@code limit_reached})
+     */
+    public boolean admit(ClientIdentity who) {
+        identify(who);
+        admitted = context.connectionLimits().tryAcquire(who);
+        return admitted;
     }
 
     public ClientIdentity identity() {
@@ -140,6 +155,10 @@ public abstract class ChannelConnection implements Connection {
             return;
         }
         ended = true;
+        context.registry().removed(this);
+        if (admitted) {
+            context.connectionLimits().release(identity);
+        }
         DisconnectReason reason = closeReason != null ? closeReason : peerReason;
         long durationNanos = System.nanoTime() - openedAtNanos;
         observer.connectionClosed(transport(), identity, reason, durationNanos, messagesSent);

@@ -7,9 +7,10 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.rtgw.core.GatewayObserver;
+import io.rtgw.core.DisconnectReason;
 import io.rtgw.core.auth.AuthFailure;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,17 +23,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private final Map<String, HttpEndpoint> endpoints;
-    private final OriginPolicy origins;
-    private final GatewayObserver observer;
+    private final TransportContext context;
 
-    HttpRouter(Map<String, HttpEndpoint> endpoints, OriginPolicy origins, GatewayObserver observer) {
+    HttpRouter(Map<String, HttpEndpoint> endpoints, TransportContext context) {
         this.endpoints = endpoints;
-        this.origins = origins;
-        this.observer = observer;
+        this.context = context;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (ctx.pipeline().get(HandshakeTimeoutHandler.class) != null) {
+            ctx.pipeline().remove(HandshakeTimeoutHandler.class);
+        }
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             boolean headersTooBig = cause instanceof TooLongFrameException;
@@ -52,10 +54,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     request.method() + " is not allowed here; use GET");
             return;
         }
-        if (!origins.permits(request)) {
-            observer.authFailure(AuthFailure.ORIGIN);
+        if (!context.origins().permits(request)) {
+            context.observer().authFailure(AuthFailure.ORIGIN);
             HttpResponses.error(ctx, request, HttpResponseStatus.FORBIDDEN, "forbidden", "origin not allowed");
             return;
+        }
+        if (endpoint.opensSession()) {
+            InetAddress client = ClientAddress.of(ctx.channel().remoteAddress(), request, context.limits().trustedProxy());
+            if (client != null && !context.connectRate().tryAcquire(client, ctx.executor().ticker().nanoTime())) {
+                endpoint.refuse(ctx, request, DisconnectReason.RATE_LIMITED);
+                return;
+            }
         }
         endpoint.handle(ctx, request, query);
     }

@@ -58,9 +58,10 @@ public final class PublicServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
+                                .addLast("handshake-timeout", new HandshakeTimeoutHandler(context.limits().handshakeTimeout()))
                                 .addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
-                                .addLast("router", new HttpRouter(routes, context.origins(), context.observer()));
+                                .addLast("router", new HttpRouter(routes, context));
                     }
                 });
         serverChannel = bootstrap.bind(context.settings().bind(), context.settings().port()).sync().channel();

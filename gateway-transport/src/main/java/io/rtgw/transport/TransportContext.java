@@ -7,18 +7,29 @@ import java.util.Objects;
 
 /** What every endpoint of the public listener shares. */
 public record TransportContext(SessionContext sessions, TransportSettings settings, TokenSource tokens,
-                               OriginPolicy origins, DrainState drain) {
+                               OriginPolicy origins, DrainState drain, AbuseLimits limits,
+                               ConnectionLimits connectionLimits, ConnectRateLimiter connectRate,
+                               ConnectionRegistry registry) {
     public TransportContext {
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(origins, "origins");
         Objects.requireNonNull(drain, "drain");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(connectionLimits, "connectionLimits");
+        Objects.requireNonNull(connectRate, "connectRate");
+        Objects.requireNonNull(registry, "registry");
     }
 
     public static TransportContext of(SessionContext sessions, TransportSettings settings) {
+        return of(sessions, settings, AbuseLimits.NONE);
+    }
+
+    public static TransportContext of(SessionContext sessions, TransportSettings settings, AbuseLimits limits) {
         return new TransportContext(sessions, settings, new TokenSource(settings.tokenCookie(), settings.queryToken()),
-                new OriginPolicy(settings.allowedOrigins()), new DrainState());
+                new OriginPolicy(settings.allowedOrigins()), new DrainState(), limits, new ConnectionLimits(limits),
+                new ConnectRateLimiter(limits.connectRatePerIp()), new ConnectionRegistry());
     }
 
     public GatewayObserver observer() {

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.rtgw.core.DisconnectReason;
-import io.rtgw.core.GatewayObserver;
 import io.rtgw.core.Publication;
 import io.rtgw.core.ServerMessage;
 import io.rtgw.core.Transport;
@@ -17,9 +16,9 @@ final class WebSocketConnection extends ChannelConnection {
     private static final long CLOSE_REPLY_WAIT_MILLIS = 1000;
     private final long heartbeatSeconds;
 
-    WebSocketConnection(Channel channel, GatewayObserver observer, TransportSettings settings) {
-        super(channel, observer, settings.outboundQueueBytes());
-        this.heartbeatSeconds = settings.heartbeat().toSeconds();
+    WebSocketConnection(Channel channel, TransportContext context) {
+        super(channel, context);
+        this.heartbeatSeconds = context.settings().heartbeat().toSeconds();
     }
 
     @Override

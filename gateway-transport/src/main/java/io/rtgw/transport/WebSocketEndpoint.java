@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.rtgw.core.DisconnectReason;
+import java.util.function.Consumer;
 
 /**
  * {@code GET /ws}: completes the upgrade, then authenticates. A bad token is answered after the
@@ -28,8 +30,24 @@ final class WebSocketEndpoint implements HttpEndpoint {
     }
 
     @Override
+    public boolean opensSession() {
+        return true;
+    }
+
+    @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
         TokenSource.Found token = context.tokens().find(request, query, true);
+        upgrade(ctx, request, query, session -> session.upgraded(token));
+    }
+
+    /** Completes the upgrade so the browser can read why it is turned away, then closes. */
+    @Override
+    public void refuse(ChannelHandlerContext ctx, FullHttpRequest request, DisconnectReason reason) {
+        upgrade(ctx, request, new QueryStringDecoder(request.uri()), session -> session.refused(reason));
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query,
+                         Consumer<WebSocketSessionHandler> then) {
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + query.path();
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(url, TokenSource.SUBPROTOCOL, decoderConfig).newHandshaker(request);
@@ -43,10 +61,9 @@ final class WebSocketEndpoint implements HttpEndpoint {
                 new WebSocketFrameAggregator(context.settings().maxMessageBytes()));
         ctx.pipeline().addAfter("ws-aggregator", "ws-session", session);
         ctx.pipeline().remove(ctx.handler());
-        ChannelHandlerContext sessionCtx = ctx.pipeline().context(session);
         handshaker.handshake(ctx.channel(), request).addListener(f -> {
             if (f.isSuccess()) {
-                session.upgraded(sessionCtx, token);
+                then.accept(session);
             } else {
                 ctx.channel().close();
             }

@@ -15,6 +15,7 @@ import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.ClientSession;
 import io.rtgw.core.DisconnectReason;
 import io.rtgw.core.ServerMessage.ErrorReply;
+import io.rtgw.core.TokenBucket;
 import io.rtgw.core.Transport;
 import io.rtgw.core.auth.AuthFailure;
 import io.rtgw.core.auth.AuthenticationException;
@@ -35,6 +36,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     private static final int MAX_EARLY_COMMANDS = 32;
 
     private final TransportContext context;
+    private ChannelHandlerContext ctx;
     private WebSocketConnection connection;
     private ClientSession session;
     private boolean authenticating;
@@ -42,6 +44,9 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     private ScheduledFuture<?> authTimer;
     private ScheduledFuture<?> heartbeat;
     private long lastHeardNanos;
+    /** Null when unlimited. */
+    private TokenBucket commands;
+    private TokenBucket publishes;
     /** The event loop's clock, which tests can move. */
     private io.netty.util.concurrent.Ticker ticker;
 
@@ -49,11 +54,30 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         this.context = context;
     }
 
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The upgrade completed but the session is turned away (rate limit): tell the client why. */
+    void refused(DisconnectReason reason) {
+        connection = new WebSocketConnection(ctx.channel(), context);
+        ticker = ctx.executor().ticker();
+        connection.close(reason);
+    }
+
     /** The upgrade completed; {@code token} is the one found in the request, or null. */
-    void upgraded(ChannelHandlerContext ctx, TokenSource.Found token) {
-        connection = new WebSocketConnection(ctx.channel(), context.observer(), context.settings());
+    void upgraded(TokenSource.Found token) {
+        connection = new WebSocketConnection(ctx.channel(), context);
         ticker = ctx.executor().ticker();
         lastHeardNanos = ticker.nanoTime();
+        AbuseLimits limits = context.limits();
+        if (limits.commandRate() > 0) {
+            commands = new TokenBucket(limits.commandRate(), Math.max(1, limits.commandBurst()), lastHeardNanos);
+        }
+        if (limits.publishRate() > 0) {
+            publishes = new TokenBucket(limits.publishRate(), Math.max(1, limits.publishRate()), lastHeardNanos);
+        }
         long beat = context.settings().heartbeat().toNanos();
         heartbeat = ctx.executor().scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.NANOSECONDS);
         if (context.drain().draining()) {
@@ -85,7 +109,10 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         if (authTimer != null) {
             authTimer.cancel(false);
         }
-        connection.identify(identity);
+        if (!connection.admit(identity)) {
+            connection.close(DisconnectReason.LIMIT_REACHED);
+            return;
+        }
         session = new ClientSession(connection, identity, context.sessions());
         session.start();
         if (early != null) {
@@ -127,6 +154,10 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     }
 
     private void onText(String text) {
+        if (commands != null && !commands.tryTake(ticker.nanoTime())) {
+            connection.close(DisconnectReason.RATE_LIMITED);
+            return;
+        }
         ClientCommand command;
         try {
             command = ClientCommand.parse(text);
@@ -183,6 +214,8 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             case "publish" -> {
                 if (c.channel() == null || c.data() == null) {
                     badRequest(c, "publish needs a channel and data");
+                } else if (publishes != null && !publishes.tryTake(ticker.nanoTime())) {
+                    connection.send(new ErrorReply(c.ref(), "rate_limited", "too many publishes; slow down"));
                 } else {
                     session.publish(c.channel(), c.event(), c.data(), c.ref());
                 }

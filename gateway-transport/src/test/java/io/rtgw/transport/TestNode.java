@@ -29,10 +29,14 @@ final class TestNode implements AutoCloseable {
     }
 
     TestNode(UnaryOperator<TransportSettings> tune) throws Exception {
+        this(tune, AbuseLimits.NONE);
+    }
+
+    TestNode(UnaryOperator<TransportSettings> tune, AbuseLimits limits) throws Exception {
         hub = new Hub(broker, loops.workers().next(), Duration.ofSeconds(2), observer);
         broker.start(hub).get();
         context = TransportContext.of(new SessionContext(hub, broker, new TestAuthenticator(), observer,
-                SessionSettings.DEFAULTS), tune.apply(TransportSettings.defaults("127.0.0.1", 0)));
+                SessionSettings.DEFAULTS), tune.apply(TransportSettings.defaults("127.0.0.1", 0)), limits);
         server = new PublicServer(context, loops);
         server.start();
     }

@@ -48,7 +48,7 @@ class WebSocketSessionHandlerTest {
         WebSocketSessionHandler handler = new WebSocketSessionHandler(context);
         channel = new EmbeddedChannel(handler);
         channel.freezeTime();
-        handler.upgraded(channel.pipeline().context(handler), token == null ? null
+        handler.upgraded(token == null ? null
                 : new TokenSource.Found(TokenSource.Kind.HEADER, token));
         channel.runPendingTasks();
         return channel;
