@@ -45,6 +45,7 @@ public final class Gateway implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final PublicServer publicServer;
     private final AdminServer adminServer;
+    private final TransportContext transport;
     private volatile boolean stopped;
 
     private Gateway(GatewayConfig config, Map<String, StaticEndpoint> pages) {
@@ -58,7 +59,7 @@ public final class Gateway implements AutoCloseable {
         this.authenticator = Authentication.tokens(config);
         this.apiKeys = Authentication.apiKeys(config);
         SessionContext sessions = new SessionContext(hub, broker, authenticator, observer, sessionSettings(config));
-        TransportContext transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
+        this.transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
         this.publicServer = new PublicServer(transport, loops);
         pages.forEach(publicServer::route);
         this.adminServer = new AdminServer(loops, config.network().adminBind(), config.network().adminPort(),
@@ -138,6 +139,26 @@ public final class Gateway implements AutoCloseable {
 
     public Broker broker() {
         return broker;
+    }
+
+    /**
+     * Graceful shutdown (PROTOCOL §8): readiness turns 503 at once, the listeners keep answering
+     * but send new sessions elsewhere, and every connection is told to reconnect, spread evenly
+     * over {@code period} so the clients do not all arrive at the other nodes in the same second.
+     * Returns when the period is over and the node is stopped.
+     */
+    public void drain(Duration period) throws InterruptedException {
+        transport.drain().start();
+        log.info("draining {} connections over {}", transport.registry().size(), period);
+        transport.registry().closeAllSpread(io.rtgw.core.DisconnectReason.SHUTDOWN, period);
+        long deadline = System.nanoTime() + period.toNanos();
+        // A last moment for the final closes to be written before the loops stop.
+        Thread.sleep(Math.max(0, (deadline - System.nanoTime()) / 1_000_000) + 500);
+        close();
+    }
+
+    public boolean draining() {
+        return transport.drain().draining();
     }
 
     /** Stops listening and ends every connection. */

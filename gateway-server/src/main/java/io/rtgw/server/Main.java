@@ -8,7 +8,6 @@ import io.rtgw.transport.StaticEndpoint;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar rtgw.jar [--dev] [--config FILE]}. Bad configuration ends the start with one
@@ -73,16 +72,7 @@ public final class Main {
         if (dev != null) {
             dev.printBanner(gateway, System.out);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "rtgw-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.install(gateway, config.drain(), log);
     }
 
     private static void fail(int code, String line) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class MainProcessIT {
     private static final Path JAR = Path.of("target", "rtgw.jar");
 
-    private static Process start(Map<String, String> env, String... args) throws Exception {
+    static Process start(Map<String, String> env, String... args) throws Exception {
         assertThat(Files.exists(JAR)).as("the shaded jar is built before integration tests").isTrue();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
@@ -38,10 +38,15 @@ class MainProcessIT {
         return pb.start();
     }
 
-    private static List<String> lines(java.io.InputStream in) {
+    static List<String> lines(java.io.InputStream in) {
         List<String> out = new CopyOnWriteArrayList<>();
-        Thread t = new Thread(() -> new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
-                .forEach(out::add));
+        Thread t = new Thread(() -> {
+            try {
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().forEach(out::add);
+            } catch (java.io.UncheckedIOException closed) {
+                // the process was killed under us: what was read is all there is
+            }
+        });
         t.setDaemon(true);
         t.start();
         return out;
@@ -99,7 +104,7 @@ class MainProcessIT {
         }
     }
 
-    private static String find(String text, String regex) {
+    static String find(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertThat(m.find()).as(regex + " in:\n" + text).isTrue();
         return m.group(1);
