@@ -378,9 +378,11 @@ public final class ClientSession implements SessionHandle {
         long expMillis = identity.expiresAt() * 1000L;
         long endMillis = expMillis + settings.skew().toMillis();
         long warnMillis = expMillis - settings.expiringLead().toMillis();
-        expiringTimer = connection.executor().schedule(() -> connection.send(
-                        new Expiring(Math.max(0, (expMillis - System.currentTimeMillis()) / 1000))),
-                Math.max(0, warnMillis - nowMillis), TimeUnit.MILLISECONDS);
+        if (!settings.expiringLead().isZero()) {
+            expiringTimer = connection.executor().schedule(() -> connection.send(
+                            new Expiring(Math.max(0, (expMillis - System.currentTimeMillis()) / 1000))),
+                    Math.max(0, warnMillis - nowMillis), TimeUnit.MILLISECONDS);
+        }
         expiryTimer = connection.executor().schedule(() -> connection.close(DisconnectReason.TOKEN_EXPIRED),
                 Math.max(0, endMillis - nowMillis), TimeUnit.MILLISECONDS);
     }
