@@ -241,6 +241,47 @@ class SseIT {
     }
 
     @Test
+    void http10RequestsGetACloseDelimitedStreamWithoutChunkedEncoding() throws Exception {
+        node = new TestNode();
+        String request = "GET /sse?channel=room:a HTTP/1.0\r\nAuthorization: Bearer " + token("alice", "acme", "room:*")
+                + "\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.server.address().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("HTTP/1.0 200 OK");
+            List<String> head = new ArrayList<>();
+            for (String line; !(line = in.readLine()).isEmpty(); ) {
+                head.add(line.toLowerCase(java.util.Locale.ROOT));
+            }
+            assertThat(head).contains("connection: close", "content-type: text/event-stream")
+                    .noneMatch(h -> h.startsWith("transfer-encoding") || h.startsWith("content-length"));
+            // The body is the event stream itself: no chunk-size lines anywhere.
+            assertThat(in.readLine()).isEqualTo("retry: 2000");
+            assertThat(in.readLine()).isEmpty();
+            assertThat(in.readLine()).startsWith("id: ");
+            assertThat(in.readLine()).isEqualTo("event: rtgw.connected");
+            assertThat(in.readLine()).startsWith("data: {");
+            assertThat(in.readLine()).isEmpty();
+            node.publish("acme", "room:a", "\"over http/1.0\"");
+            assertThat(in.readLine()).startsWith("id: ");
+            assertThat(in.readLine()).isEqualTo("event: message");
+            assertThat(in.readLine()).startsWith("data: {").endsWith("\"data\":\"over http/1.0\"}");
+        }
+        // The end of such a stream is the end of the connection.
+        node.context.drain().start();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.server.address().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String body = all.substring(all.indexOf("\r\n\r\n") + 4);
+            assertThat(body).matches("retry: 2000\n\nretry: [1-5]\\d{3}\nevent: rtgw.close\n"
+                    + "data: \\{\"reason\":\"shutdown\"\\}\n\n");
+        }
+    }
+
+    @Test
     void pingsFollowTheHeartbeat() throws Exception {
         node = new TestNode(s -> s.withHeartbeat(java.time.Duration.ofSeconds(1)));
         SseClient c = open("/sse?channel=room:a", bearer(token("alice", "acme", "room:*")));
