@@ -125,6 +125,9 @@ final class LongPollConnection implements Connection {
             collect(p);
         } else if (message instanceof Gap g) {
             items.add(gapItem(g.channel()));
+            if (unpositioned == 0) {
+                answerSoon(); // a gap while waiting (the channel's history was reset) is news too
+            }
         } else if (message instanceof ErrorReply && unpositioned > 0) {
             // A subscription failed (broker trouble) before the poll could start.
             end(DisconnectReason.INTERNAL);
