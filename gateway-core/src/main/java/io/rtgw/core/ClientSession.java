@@ -79,6 +79,14 @@ public final class ClientSession implements SessionHandle {
 
     /** Sends {@code welcome}, subscribes the automatic channels and starts the token timers. */
     public void start() {
+        start(Map.of());
+    }
+
+    /**
+     * Like {@link #start()}, but resumes each automatic channel after the id given for it (SSE and
+     * long-poll carry the personal channel's position in their cursor, so it must not start blind).
+     */
+    public void start(Map<String, String> sinceByChannel) {
         List<String> automatic = automaticChannels();
         connection.send(new Welcome(connection.id(), identity, automatic));
         scheduleTokenTimers();
@@ -87,7 +95,7 @@ public final class ClientSession implements SessionHandle {
                     settings.maxLifetime().toNanos(), TimeUnit.NANOSECONDS);
         }
         for (String channel : automatic) {
-            subscribe(channel, null);
+            subscribe(channel, sinceByChannel.get(channel));
         }
     }
 

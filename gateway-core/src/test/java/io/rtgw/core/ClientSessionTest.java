@@ -75,6 +75,25 @@ class ClientSessionTest {
     }
 
     @Test
+    void startCanResumeThePersonalChannelAfterAGivenId() throws Exception {
+        hub = new Hub(broker, timer, Duration.ofSeconds(1), GatewayObserver.NOOP);
+        broker.start(hub).get();
+        StreamPosition seen = publish("user:alice", "\"seen\"");
+        publish("user:alice", "\"missed\"");
+        connection = new RecordingConnection(loop);
+        session = new ClientSession(connection, user(), new SessionContext(hub, broker,
+                token -> CompletableFuture.failedFuture(new AuthenticationException(AuthFailure.INVALID, "bad")),
+                GatewayObserver.NOOP, SessionSettings.DEFAULTS));
+        onLoop(() -> session.start(java.util.Map.of("user:alice", seen.toString())));
+        Subscribed s = subscribedTo("user:alice");
+        assertThat(s.recovered()).isTrue();
+        assertThat(s.position()).isEqualTo(seen);
+        await().until(() -> connection.dataOf("user:alice").size() == 1);
+        assertThat(connection.dataOf("user:alice")).containsExactly("\"missed\"");
+        assertThat(connection.of(ErrorReply.class)).isEmpty();
+    }
+
+    @Test
     void subscribesThePersonalChannelAndStartsLiveAtTheHead() throws Exception {
         connect(user("room:*"));
         assertThat(subscribedTo("user:alice").recovered()).isFalse();

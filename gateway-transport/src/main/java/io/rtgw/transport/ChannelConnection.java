@@ -88,8 +88,12 @@ public abstract class ChannelConnection implements Connection {
         return identity;
     }
 
+    /**
+     * Encodes, queues and counts a message. Transports may override to hold messages back (SSE
+     * waits for every channel's position), as long as what they release goes through here.
+     */
     @Override
-    public final void send(ServerMessage message) {
+    public void send(ServerMessage message) {
         if (!isOpen()) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.rtgw.transport;
 
+import io.rtgw.core.Connection;
 import io.rtgw.core.DisconnectReason;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,17 +12,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every live connection of the node, so that a drain can reach them all. Connections add and
- * remove themselves ({@link ChannelConnection}).
+ * Every live connection of the node, so that a drain can reach them all: streams, WebSockets and
+ * held polls. Connections add and remove themselves.
  */
 public final class ConnectionRegistry {
-    private final Set<ChannelConnection> live = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> live = ConcurrentHashMap.newKeySet();
 
-    void added(ChannelConnection c) {
+    void added(Connection c) {
         live.add(c);
     }
 
-    void removed(ChannelConnection c) {
+    void removed(Connection c) {
         live.remove(c);
     }
 
@@ -34,11 +35,11 @@ public final class ConnectionRegistry {
      * inside each slot, so that reconnecting clients do not all arrive at once elsewhere.
      */
     public void closeAllSpread(DisconnectReason reason, Duration period) {
-        List<ChannelConnection> all = new ArrayList<>(live);
+        List<Connection> all = new ArrayList<>(live);
         Collections.shuffle(all);
         long slot = all.isEmpty() ? 0 : period.toNanos() / all.size();
         for (int i = 0; i < all.size(); i++) {
-            ChannelConnection c = all.get(i);
+            Connection c = all.get(i);
             long delay = i * slot + (slot > 0 ? ThreadLocalRandom.current().nextLong(slot) : 0);
             try {
                 c.executor().schedule(() -> c.close(reason), delay, TimeUnit.NANOSECONDS);

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -46,6 +47,16 @@ public final class HttpResponses {
         if (!keepAlive) {
             future.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * What answering a request later needs of it (its version and keep-alive), without its
+     * headers or body: endpoints that answer asynchronously keep this instead of the request.
+     */
+    public static HttpRequest head(HttpRequest request) {
+        HttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), "/");
+        HttpUtil.setKeepAlive(head, HttpUtil.isKeepAlive(request));
+        return head;
     }
 
     /** A JSON string literal; used only for short server-made texts. */

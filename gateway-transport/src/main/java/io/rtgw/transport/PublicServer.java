@@ -31,6 +31,8 @@ public final class PublicServer implements AutoCloseable {
         this.context = Objects.requireNonNull(context, "context");
         this.loops = Objects.requireNonNull(loops, "loops");
         endpoints.put("/ws", new WebSocketEndpoint(context));
+        endpoints.put("/sse", new SseEndpoint(context));
+        endpoints.put("/poll", new LongPollEndpoint(context));
     }
 
     /** Adds or replaces the endpoint of a path; before {@link #start()} only. */

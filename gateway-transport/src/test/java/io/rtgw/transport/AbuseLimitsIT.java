@@ -107,6 +107,19 @@ class AbuseLimitsIT {
     }
 
     @Test
+    void anEventStreamPastTheUserLimitIsToldToRetryLater() throws Exception {
+        node = new TestNode(s -> s, limits(0, 0, 1, 0, 0, 0));
+        String bearer = token("alice", "acme", "room:*");
+        try (SseClient first = SseClient.open(node.http("/sse?channel=room:1"), java.util.Map.of("Authorization", "Bearer " + bearer));
+             SseClient second = SseClient.open(node.http("/sse?channel=room:1"), java.util.Map.of("Authorization", "Bearer " + bearer))) {
+            first.connected();
+            SseClient.Event close = second.await("rtgw.close", e -> true);
+            assertThat(close.data().path("reason").asText()).isEqualTo("limit_reached");
+            assertThat(second.named("rtgw.connected")).isEmpty();
+        }
+    }
+
+    @Test
     void anAddressOpeningConnectionsTooFastIsTurnedAwayWith4029() throws Exception {
         node = new TestNode(s -> s, limits(0, 0, 0, 0, 0, 2));
         List<Integer> codes = new ArrayList<>();

@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
 /** A real public listener on a free loopback port with the in-memory broker. */
 final class TestNode implements AutoCloseable {
     final RecordingObserver observer = new RecordingObserver();
-    final Broker broker = new InMemoryBroker(HistoryPolicies.uniform(new HistoryPolicy(20, Duration.ofMinutes(5))));
+    final Broker broker;
     final EventLoops loops = new EventLoops(2);
     final Hub hub;
     final PublicServer server;
@@ -29,10 +29,20 @@ final class TestNode implements AutoCloseable {
     }
 
     TestNode(UnaryOperator<TransportSettings> tune) throws Exception {
-        this(tune, AbuseLimits.NONE);
+        this(20, tune, AbuseLimits.NONE);
     }
 
     TestNode(UnaryOperator<TransportSettings> tune, AbuseLimits limits) throws Exception {
+        this(20, tune, limits);
+    }
+
+    TestNode(int historySize, UnaryOperator<TransportSettings> tune) throws Exception {
+        this(historySize, tune, AbuseLimits.NONE);
+    }
+
+    /** @param historySize messages kept per channel (catch-up races need more than the default 20) */
+    TestNode(int historySize, UnaryOperator<TransportSettings> tune, AbuseLimits limits) throws Exception {
+        broker = new InMemoryBroker(HistoryPolicies.uniform(new HistoryPolicy(historySize, Duration.ofMinutes(5))));
         hub = new Hub(broker, loops.workers().next(), Duration.ofSeconds(2), observer);
         broker.start(hub).get();
         context = TransportContext.of(new SessionContext(hub, broker, new TestAuthenticator(), observer,

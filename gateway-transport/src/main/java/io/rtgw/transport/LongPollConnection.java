@@ -1,0 +1,247 @@
+package io.rtgw.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
+import io.rtgw.core.ClientIdentity;
+import io.rtgw.core.ClientSession;
+import io.rtgw.core.Connection;
+import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.GatewayObserver;
+import io.rtgw.core.Publication;
+import io.rtgw.core.ServerMessage;
+import io.rtgw.core.ServerMessage.ErrorReply;
+import io.rtgw.core.ServerMessage.Gap;
+import io.rtgw.core.ServerMessage.Subscribed;
+import io.rtgw.core.StreamPosition;
+import io.rtgw.core.Transport;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One long-poll request as a short-lived {@link Connection}: it collects what the session sends
+ * and answers once, {@code {"messages":[…],"cursor":"…"}}. The cursor only advances over what is
+ * in the answer, so whatever made the answer early (a burst, a slow consumer, token expiry) loses
+ * nothing: the next poll resumes there.
+ *
+ * <p>When every channel has its position: anything collected (replay, gap) is answered at once;
+ * so is a poll that holds no wait ({@code hold == false}: no cursor was given, or the node
+ * drains); otherwise the poll waits for the first live message, then answers after the current
+ * event-loop turn so that a burst goes out together, or answers empty at the timeout.
+ * Live-only publications are skipped: they have no position for a cursor to hold.
+ */
+final class LongPollConnection implements Connection {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final byte[] OPEN = "{\"messages\":[".getBytes(StandardCharsets.US_ASCII);
+
+    private final ChannelHandlerContext ctx;
+    private final HttpRequest head;
+    private final GatewayObserver observer;
+    private final ClientIdentity identity;
+    private final Cursor cursor;
+    private final boolean hold;
+    private final long timeoutNanos;
+    private final String id = "p" + Long.toString(IDS.incrementAndGet(), 36);
+    private final long openedAtNanos = System.nanoTime();
+    private final Map<String, Integer> indexOf = new HashMap<>();
+    private final boolean[] positioned;
+    private final List<byte[]> items = new ArrayList<>();
+    private final List<Publication> publications = new ArrayList<>();
+    private final GenericFutureListener<Future<? super Void>> peerGone = f -> peerGone();
+    /** A drain answers held polls too (with what they have), so they are registered while open. */
+    private final ConnectionRegistry registry;
+    private int unpositioned;
+    private ClientSession session;
+    private ScheduledFuture<?> timeout;
+    private boolean answerScheduled;
+    private boolean done;
+
+    /** @param head the request's version and keep-alive (see {@link HttpResponses#head}) */
+    LongPollConnection(ChannelHandlerContext ctx, HttpRequest head, GatewayObserver observer,
+                       ConnectionRegistry registry, ClientIdentity identity, Cursor cursor, boolean hold,
+                       long timeoutNanos) {
+        this.ctx = ctx;
+        this.registry = registry;
+        this.head = head;
+        this.observer = observer;
+        this.identity = identity;
+        this.cursor = cursor;
+        this.hold = hold;
+        this.timeoutNanos = timeoutNanos;
+        List<String> channels = cursor.channels();
+        for (int i = 0; i < channels.size(); i++) {
+            indexOf.put(channels.get(i), i);
+        }
+        positioned = new boolean[channels.size()];
+        unpositioned = channels.size();
+        observer.connectionOpened(Transport.LONG_POLL);
+        registry.added(this);
+        // A client that gives up while the poll waits must not leave the session behind.
+        ctx.channel().closeFuture().addListener(peerGone);
+    }
+
+    void attach(ClientSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Transport transport() {
+        return Transport.LONG_POLL;
+    }
+
+    @Override
+    public ScheduledExecutorService executor() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return true;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !done;
+    }
+
+    @Override
+    public void send(ServerMessage message) {
+        if (done) {
+            return;
+        }
+        if (message instanceof Subscribed s) {
+            positioned(s);
+        } else if (message instanceof Publication p) {
+            collect(p);
+        } else if (message instanceof Gap g) {
+            items.add(gapItem(g.channel()));
+            if (unpositioned == 0) {
+                answerSoon(); // a gap while waiting (the channel's history was reset) is news too
+            }
+        } else if (message instanceof ErrorReply && unpositioned > 0) {
+            // A subscription failed (broker trouble) before the poll could start.
+            end(DisconnectReason.INTERNAL);
+        }
+        // welcome, expiring and command replies have no long-poll meaning.
+    }
+
+    private void positioned(Subscribed s) {
+        Integer i = indexOf.get(s.channel());
+        if (i == null || positioned[i]) {
+            return;
+        }
+        positioned[i] = true;
+        cursor.set(i, s.position());
+        if (--unpositioned > 0) {
+            return;
+        }
+        if (!items.isEmpty() || !hold) {
+            answerSoon();
+        } else {
+            timeout = executor().schedule(this::answer, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void collect(Publication p) {
+        StreamPosition position = p.position();
+        Integer i = position == null ? null : indexOf.get(p.channel().name());
+        if (i == null) {
+            return;
+        }
+        items.add(p.encoded(MessageItemEncoder.INSTANCE));
+        publications.add(p);
+        cursor.set(i, position);
+        if (unpositioned == 0) {
+            answerSoon();
+        }
+    }
+
+    private void answerSoon() {
+        if (!answerScheduled) {
+            answerScheduled = true;
+            executor().execute(this::answer);
+        }
+    }
+
+    /** The session ends the connection: answer what is there, or ask for a retry if nothing can be. */
+    @Override
+    public void close(DisconnectReason reason) {
+        end(reason);
+    }
+
+    private void end(DisconnectReason reason) {
+        if (done) {
+            return;
+        }
+        if (unpositioned == 0) {
+            answer();
+            return;
+        }
+        // Some channel has no position yet, so no cursor can be given: the client polls again
+        // with the one it has.
+        finish(reason);
+        HttpResponses.error(ctx, head, HttpResponseStatus.SERVICE_UNAVAILABLE, reason.reason(),
+                "the poll could not start; poll again");
+    }
+
+    private void answer() {
+        if (done) {
+            return;
+        }
+        finish(DisconnectReason.NORMAL);
+        ByteBuf body = ctx.alloc().buffer(64 + items.stream().mapToInt(b -> b.length + 1).sum());
+        body.writeBytes(OPEN);
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                body.writeByte(',');
+            }
+            body.writeBytes(items.get(i));
+        }
+        body.writeCharSequence("],\"cursor\":\"" + cursor.text() + "\"}", StandardCharsets.US_ASCII);
+        for (Publication p : publications) {
+            observer.delivered(Transport.LONG_POLL, p);
+        }
+        HttpResponses.send(ctx, head, HttpResponseStatus.OK, "application/json", body);
+    }
+
+    /** The client went away while the poll waited. */
+    private void peerGone() {
+        if (!done) {
+            finish(DisconnectReason.NORMAL);
+        }
+    }
+
+    /** Ends the session and records the close; the node subscription lingers for the next poll. */
+    private void finish(DisconnectReason reason) {
+        done = true;
+        registry.removed(this);
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        ctx.channel().closeFuture().removeListener(peerGone);
+        if (session != null) {
+            session.closed();
+        }
+        observer.connectionClosed(Transport.LONG_POLL, identity, reason, System.nanoTime() - openedAtNanos,
+                publications.size());
+    }
+
+    private static byte[] gapItem(String channel) {
+        return ("{\"type\":\"gap\",\"channel\":" + HttpResponses.quote(channel) + "}").getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,168 @@
+package io.rtgw.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * An event-stream reader on the JDK HttpClient that parses like a browser's EventSource: fields
+ * up to a blank line make an event, {@code id:} sets the last event id, events without data are
+ * not dispatched.
+ */
+final class SseClient implements AutoCloseable {
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Event(String id, String event, JsonNode data) {
+    }
+
+    final int status;
+    final java.net.http.HttpHeaders headers;
+    final List<Event> events = new CopyOnWriteArrayList<>();
+    final List<Long> retries = new CopyOnWriteArrayList<>();
+    volatile String lastEventId;
+    volatile boolean ended;
+    private final Lines lines = new Lines();
+
+    private SseClient(URI uri, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+        headers.forEach(request::header);
+        // Push mode: the body arrives line by line and close() can stop it at once, like a browser.
+        CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
+        HTTP.sendAsync(request.build(), info -> {
+            head.complete(info);
+            return HttpResponse.BodySubscribers.fromLineSubscriber(lines, s -> null, StandardCharsets.UTF_8, null);
+        }).whenComplete((r, e) -> {
+            head.completeExceptionally(e == null ? new IllegalStateException("no response") : e);
+            ended = true;
+        });
+        HttpResponse.ResponseInfo info = head.get(10, TimeUnit.SECONDS);
+        this.status = info.statusCode();
+        this.headers = info.headers();
+    }
+
+    static SseClient open(URI uri, Map<String, String> headers) throws Exception {
+        return new SseClient(uri, headers);
+    }
+
+    static HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(10));
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Parses lines into events; after close() nothing more is recorded, as in a browser. */
+    private final class Lines implements Flow.Subscriber<String> {
+        private Flow.Subscription subscription;
+        private boolean closed;
+        private String id;
+        private String event;
+        private StringBuilder data;
+
+        @Override
+        public synchronized void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public synchronized void onNext(String line) {
+            if (closed) {
+                return;
+            }
+            if (line.isEmpty()) {
+                dispatch();
+                return;
+            }
+            int colon = line.indexOf(':');
+            String field = colon < 0 ? line : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
+            switch (field) {
+                case "id" -> id = value;
+                case "event" -> event = value;
+                case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                case "retry" -> retries.add(Long.parseLong(value));
+                default -> {
+                }
+            }
+        }
+
+        private void dispatch() {
+            if (id != null) {
+                lastEventId = id;
+            }
+            if (data != null) {
+                try {
+                    events.add(new Event(id, event == null ? "message" : event, JSON.readTree(data.toString())));
+                } catch (IOException e) {
+                    throw new IllegalStateException("data is not JSON: " + data, e);
+                }
+            }
+            id = null;
+            event = null;
+            data = null;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended = true;
+        }
+
+        @Override
+        public void onComplete() {
+            ended = true;
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (subscription != null) {
+                subscription.cancel();
+            }
+        }
+    }
+
+    List<Event> named(String name) {
+        return events.stream().filter(e -> e.event().equals(name)).collect(Collectors.toList());
+    }
+
+    Event await(String name, Predicate<Event> match) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> named(name).stream().anyMatch(match));
+        return named(name).stream().filter(match).findFirst().orElseThrow();
+    }
+
+    Event connected() {
+        return await("rtgw.connected", e -> true);
+    }
+
+    /** The {@code data} of each app message of a channel, as JSON text. */
+    List<String> dataOf(String channel) {
+        return events.stream().filter(e -> !e.event().startsWith("rtgw.") && e.data().path("channel").asText().equals(channel))
+                .map(e -> e.data().path("data").toString()).collect(Collectors.toList());
+    }
+
+    void awaitEnd() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> ended);
+    }
+
+    /** Drops the connection; the events recorded so far and the last event id stay consistent. */
+    @Override
+    public void close() {
+        lines.close();
+    }
+}
