@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +73,10 @@ final class LocalNginx implements AutoCloseable {
     }
 
     private static LocalNginx startOnce(Path nginx, InetSocketAddress upstream, int port) throws Exception {
-        Path dir = Files.createTempDirectory("rtgw-nginx");
+        // Readable by nginx's workers, which run as "nobody" when the tests run as root: they
+        // write proxy temp files (large buffered responses) below this directory.
+        Path dir = Files.createTempDirectory("rtgw-nginx",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Files.copy(CONFIG, dir.resolve("nginx.conf"));
         Files.writeString(dir.resolve("rtgw-upstreams.conf"), String.join("\n",
                 "upstream rtgw_public { server 127.0.0.1:" + upstream.getPort() + "; }",
@@ -93,8 +97,9 @@ final class LocalNginx implements AutoCloseable {
         try {
             await().atMost(Duration.ofSeconds(15)).until(() -> !p.isAlive() || accepts(port));
         } catch (RuntimeException e) {
+            String logs = running.logs();
             running.close();
-            throw new AssertionError("nginx did not start: " + running.logs(), e);
+            throw new AssertionError("nginx did not start: " + logs, e);
         }
         if (!p.isAlive()) {
             String logs = running.logs();
@@ -149,6 +154,11 @@ final class LocalNginx implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
         }
     }
 }
