@@ -1,0 +1,112 @@
+package io.rtgw.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * There is no Docker engine on our machines, so what can be checked without one is checked here:
+ * the compose file, nginx upstreams and Prometheus targets name the same nodes and ports, every
+ * mounted file exists, and the Dockerfile keeps the properties the docs promise.
+ */
+class DeploymentFilesTest {
+    private static final Path DOCKER = Path.of("..", "docker");
+    private static Map<String, Map<String, Object>> services;
+    private static Set<String> gateways;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void readCompose() throws Exception {
+        // SnakeYAML rather than Jackson: the compose file uses anchors and merge keys (<<).
+        Map<String, Object> compose = new Yaml().load(Files.readString(DOCKER.resolve("docker-compose.yml")));
+        services = (Map<String, Map<String, Object>>) compose.get("services");
+        gateways = services.keySet().stream().filter(s -> s.startsWith("gateway-")).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyNodeSharesRedisNeedsRealSecretsAndOutlivesItsDrain() {
+        assertThat(gateways).hasSize(2);
+        for (String g : gateways) {
+            Map<String, Object> env = (Map<String, Object>) services.get(g).get("environment");
+            assertThat(env.get("RTGW_REDIS_URL")).as(g).isEqualTo("redis://redis:6379");
+            // ${VAR:?message}: compose refuses to start without them, so no node runs with random secrets.
+            assertThat((String) env.get("RTGW_JWT_SECRET")).as(g).startsWith("${RTGW_JWT_SECRET:?");
+            assertThat((String) env.get("RTGW_API_KEY")).as(g).startsWith("${RTGW_API_KEY:?");
+            assertThat(duration((String) services.get(g).get("stop_grace_period")))
+                    .as(g + ": stop_grace_period > RTGW_DRAIN").isGreaterThan(duration((String) env.get("RTGW_DRAIN")));
+        }
+    }
+
+    @Test
+    void prometheusScrapesEveryNodesAdminPortAndNginxProxiesEveryPublicPort() throws Exception {
+        Set<String> admin = gateways.stream().map(g -> g + ":9090").collect(Collectors.toCollection(TreeSet::new));
+        Set<String> pub = gateways.stream().map(g -> g + ":8080").collect(Collectors.toCollection(TreeSet::new));
+        assertThat(found("\"([\\w-]+:\\d+)\"", Files.readString(DOCKER.resolve("prometheus.yml")))).isEqualTo(admin);
+        assertThat(found("server\\s+([\\w-]+:\\d+)", Files.readString(DOCKER.resolve("nginx/rtgw-upstreams.conf"))))
+                .isEqualTo(pub);
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
+        assertThat(dockerfile).contains("RTGW_PUBLIC_PORT=8080", "RTGW_ADMIN_PORT=9090");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyMountedFileExists() {
+        int mounts = 0;
+        for (var service : services.entrySet()) {
+            for (Object v : (List<Object>) service.getValue().getOrDefault("volumes", List.of())) {
+                String source = v.toString().split(":")[0];
+                if (source.startsWith(".")) {
+                    assertThat(DOCKER.resolve(source)).as(service.getKey() + " mounts " + source).exists();
+                    mounts++;
+                }
+            }
+        }
+        assertThat(mounts).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void theImageRunsJavaAsPid1AsANonRootUserWithAHealthcheck() throws Exception {
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*?])\\s*$", Pattern.DOTALL)
+                .matcher(dockerfile.replace("\\\n", ""));
+        assertThat(entry.find()).as("ENTRYPOINT in exec form (a shell would swallow SIGTERM)").isTrue();
+        assertThat(entry.group(1)).startsWith("[\"java\"").contains("\"--enable-native-access=ALL-UNNAMED\"",
+                "\"-jar\"");
+        Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)").matcher(dockerfile);
+        assertThat(user.find()).isTrue();
+        assertThat(user.group(1).split(":")[0]).isNotIn("0", "root");
+        assertThat(dockerfile).containsPattern("(?m)^HEALTHCHECK .*healthcheck\\.sh");
+        assertThat(DOCKER.resolve("healthcheck.sh")).isExecutable();
+        assertThat(dockerfile).containsPattern("(?m)^FROM maven:\\S+-eclipse-temurin-17 AS build")
+                .containsPattern("(?m)^FROM eclipse-temurin:17-jre");
+    }
+
+    private static Set<String> found(String regex, String text) {
+        Set<String> out = new TreeSet<>();
+        Matcher m = Pattern.compile(regex).matcher(text);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    private static Duration duration(String compact) {
+        Matcher m = Pattern.compile("(\\d+)(s|m)").matcher(compact);
+        assertThat(m.matches()).as(compact).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return m.group(2).equals("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
+    }
+}
