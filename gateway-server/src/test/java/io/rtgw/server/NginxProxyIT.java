@@ -70,4 +70,36 @@ class NginxProxyIT {
                         "{\"tenant\":\"acme\",\"channel\":\"room:x\",\"data\":1}")).build());
         assertThat(publish.statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void serverSentEventsArriveOneByOneThroughDefaultProxyBuffering() throws Exception {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var request = java.net.http.HttpRequest.newBuilder(proxy.http("/sse?channel=room:sse"))
+                .header("Authorization", "Bearer " + token("alice", "acme", "room:*")).build();
+        var response = java.net.http.HttpClient.newHttpClient()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+        var stream = response.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(stream.statusCode()).as(proxy.logs()).isEqualTo(200);
+        Thread reader = new Thread(() -> {
+            try {
+                stream.body().forEach(lines::add);
+            } catch (java.io.UncheckedIOException closedByTheTest) {
+                // the stream is closed in finally
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            org.awaitility.Awaitility.await().until(() -> lines.stream().anyMatch(l -> l.equals("event: rtgw.connected")));
+            for (int i = 1; i <= 3; i++) {
+                node.publish(API_KEY, "{\"tenant\":\"acme\",\"channel\":\"room:sse\",\"data\":" + i + "}");
+                String expected = "\"data\":" + i + "}";
+                // each event must come through before the next is published: nothing waits in a proxy buffer
+                org.awaitility.Awaitility.await().until(() -> lines.stream().anyMatch(l -> l.startsWith("data: ")
+                        && l.contains("\"channel\":\"room:sse\"") && l.endsWith(expected)));
+            }
+        } finally {
+            stream.body().close();
+        }
+    }
 }
