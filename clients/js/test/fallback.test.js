@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { fakes, client, flush, MemoryStorage } from './fakes.js';
 
 let f;
-beforeEach(() => { mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 }); f = fakes(); });
+beforeEach(() => { mock.timers.enable({ apis: ['setTimeout'] }); f = fakes(); });
 afterEach(() => mock.timers.reset());
 
 async function tick(ms) { mock.timers.tick(ms); await flush(); }

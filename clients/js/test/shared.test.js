@@ -8,7 +8,7 @@ import { fakes, flush, MemoryStorage } from './fakes.js';
 
 let f;
 let ports;
-beforeEach(() => { mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 }); f = fakes(); ports = []; });
+beforeEach(() => { mock.timers.enable({ apis: ['setTimeout'] }); f = fakes(); ports = []; });
 afterEach(() => { mock.timers.reset(); for (const p of ports) p.close(); });
 
 function worker() {

@@ -6,7 +6,7 @@ import { backoffDelay } from '../rtgw.js';
 import { fakes, client, flush } from './fakes.js';
 
 let f;
-beforeEach(() => { mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 }); f = fakes(); });
+beforeEach(() => { mock.timers.enable({ apis: ['setTimeout'] }); f = fakes(); });
 afterEach(() => mock.timers.reset());
 
 async function tick(ms) { mock.timers.tick(ms); await flush(); }
