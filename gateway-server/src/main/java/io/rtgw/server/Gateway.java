@@ -61,6 +61,7 @@ public final class Gateway implements AutoCloseable {
         SessionContext sessions = new SessionContext(hub, broker, authenticator, observer, sessionSettings(config));
         this.transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
         this.publicServer = new PublicServer(transport, loops);
+        ClientFiles.routes().forEach(publicServer::route);
         pages.forEach(publicServer::route);
         this.adminServer = new AdminServer(loops, config.network().adminBind(), config.network().adminPort(),
                 config.connections().maxMessage())
