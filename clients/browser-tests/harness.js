@@ -271,12 +271,15 @@ export class SeverableProxy {
   }
 }
 
-/** A node:http server answering every GET with `html`: the origin a test page lives on. */
+/**
+ * A node:http server answering every GET with `html` (a string, or a function called per request):
+ * the origin a test page lives on.
+ */
 export async function startPageServer(cleanup, html) {
   const sockets = new Set();
   const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(html);
+    res.end(typeof html === 'function' ? html(req) : html);
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', resolve); });
