@@ -57,7 +57,11 @@ abstract class Client {
         loop.execute(() -> {
             readySignalled = false;
             dropping = false;
-            open();
+            try {
+                open();
+            } catch (RuntimeException e) {
+                failed(e.toString()); // counted, never a silent stall of the connect phase
+            }
         });
     }
 

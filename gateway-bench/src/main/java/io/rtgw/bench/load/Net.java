@@ -48,8 +48,9 @@ final class Net implements AutoCloseable {
         }
     }
 
-    Bootstrap bootstrap() {
-        return template.clone();
+    /** A bootstrap whose channel lives on {@code loop}, the client's own event loop. */
+    Bootstrap bootstrap(io.netty.channel.EventLoop loop) {
+        return template.clone(loop);
     }
 
     InetSocketAddress source(int clientIndex) {

@@ -44,7 +44,7 @@ final class PollClient extends Client {
     @Override
     void open() {
         URI uri = spec.uri(spec.pollUrl, channel);
-        Bootstrap b = net.bootstrap().group(loop).handler(new ChannelInitializer<SocketChannel>() {
+        Bootstrap b = net.bootstrap(loop).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
                 c.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(4 << 20), new Answers(uri));
@@ -76,7 +76,10 @@ final class PollClient extends Client {
                     .set(HttpHeaderNames.IF_NONE_MATCH, resumeId.substring(bar + 1));
         }
         ch.writeAndFlush(req).addListener(f -> {
-            if (f.isSuccess() && !spec.rtgw()) {
+            // With a position to resume from, the server may hold this poll until something new
+            // arrives: the client is subscribed once the poll is out. Without one (a fresh rtgw
+            // client), the answer carries the position to start from, which readiness waits for.
+            if (f.isSuccess() && (!spec.rtgw() || resumeId != null)) {
                 ready = true;
                 ready();
             }

@@ -36,7 +36,7 @@ final class SseClient extends Client implements SseParser.Listener {
     void open() {
         URI uri = spec.uri(spec.sseUrl, channel);
         SseParser parser = new SseParser(this);
-        Bootstrap b = net.bootstrap().group(loop).handler(new ChannelInitializer<SocketChannel>() {
+        Bootstrap b = net.bootstrap(loop).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
                 c.pipeline().addLast(new HttpClientCodec(), new Stream(parser));

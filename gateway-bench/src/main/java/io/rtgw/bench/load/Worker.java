@@ -65,7 +65,7 @@ public final class Worker implements Client.Lifecycle {
         while ((line = in.readLine()) != null) {
             String[] words = line.trim().split(" ");
             switch (words[0]) {
-                case "connect" -> reply(w.connectAll("connected"));
+                case "connect" -> reply(w.connectAll("connected", words.length > 1 ? Integer.parseInt(words[1]) : Integer.MAX_VALUE));
                 case "stats" -> reply(w.stats.report().put("ev", "stats"));
                 case "drop" -> reply(w.dropAll());
                 case "resume" -> reply(w.resume(parseLongs(words[1])));
@@ -82,15 +82,17 @@ public final class Worker implements Client.Lifecycle {
         System.exit(0);
     }
 
-    private ObjectNode connectAll(String event) throws InterruptedException {
+    /** Connects the first {@code limit} clients (all for a real run; a few to warm the server up). */
+    private ObjectNode connectAll(String event, int limit) throws InterruptedException {
+        List<Client> some = clients.subList(0, Math.min(limit, clients.size()));
         readyCount.set(0);
         failedCount.set(0);
         failures.clear();
-        readyLatch = new CountDownLatch(clients.size());
+        readyLatch = new CountDownLatch(some.size());
         permits = new Semaphore(concurrency);
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
-        for (Client c : clients) {
+        for (Client c : some) {
             if (!permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
@@ -123,7 +125,7 @@ public final class Worker implements Client.Lifecycle {
         for (Client c : clients) {
             c.armCatchUp(targets[c.channel]);
         }
-        ObjectNode n = connectAll("resumed");
+        ObjectNode n = connectAll("resumed", Integer.MAX_VALUE);
         boolean all = caughtUpLatch.await(connectTimeoutMillis, TimeUnit.MILLISECONDS);
         n.put("caughtUp", clients.size() - caughtUpLatch.getCount()).put("caughtUpAll", all)
                 .put("catchUpSeconds", (Math.max(lastCaughtUpNanos.get(), start) - start) / 1e9);

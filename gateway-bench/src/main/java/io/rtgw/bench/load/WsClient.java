@@ -68,7 +68,7 @@ final class WsClient extends Client {
                 .webSocketUri(uri).subprotocol(subprotocol).customHeaders(headers)
                 .maxFramePayloadLength(1 << 20).handshakeTimeoutMillis(60_000)
                 .handleCloseFrames(false).dropPongFrames(true).build();
-        Bootstrap b = net.bootstrap().group(loop).handler(new ChannelInitializer<SocketChannel>() {
+        Bootstrap b = net.bootstrap(loop).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
                 c.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),

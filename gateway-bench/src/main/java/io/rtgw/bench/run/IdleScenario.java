@@ -9,7 +9,13 @@ import java.util.List;
  * (RSS at N - RSS at 0) / N, each reading taken after a full GC (JVM) and a short settle.
  */
 final class IdleScenario {
+    /** Connections per worker opened and closed first, so JIT and class loading are not counted per connection. */
+    static final int WARMUP_PER_WORKER = 300;
+
     static List<Row> run(RunContext r, double holdSeconds) throws Exception {
+        r.workers.all("connect " + WARMUP_PER_WORKER);
+        r.workers.all("drop");
+        Thread.sleep(1000);
         r.server.settleMemory();
         long rss0 = Proc.rssBytes(r.server.pids());
         CpuMeter.Sample s0 = r.cpu.sample();

@@ -14,6 +14,8 @@ import org.HdrHistogram.Histogram;
  */
 final class RateScenario {
     static final double P99_LIMIT_MS = 100;
+    /** The step number the warm-up publishes under, apart from the reported ones. */
+    static final int WARMUP_STEP = io.rtgw.bench.load.Stats.MAX_STEPS - 1;
 
     static List<Row> run(RunContext r, long[] rates, double stepSeconds) throws Exception {
         List<Row> rows = new ArrayList<>();
@@ -25,7 +27,12 @@ final class RateScenario {
         double bestDelivered = 0;
         long closedBefore = 0;
         try (Publisher pub = r.server.publisher(r.channels, r.padding)) {
-            for (int step = 0; step < rates.length && step < io.rtgw.bench.load.Stats.MAX_STEPS; step++) {
+            // A step that is not reported: JIT, connection pools and first-use costs on both
+            // sides would otherwise land in the first step's latency.
+            pub.run(rates[0], WARMUP_STEP, Math.min(5, stepSeconds));
+            pub.awaitIdle(Duration.ofSeconds(10));
+            Thread.sleep(1000);
+            for (int step = 0; step < rates.length && step < WARMUP_STEP; step++) {
                 long rate = rates[step];
                 r.workers.all("stats"); // starts a new latency interval
                 CpuMeter.Sample s0 = r.cpu.sample();
