@@ -1,0 +1,43 @@
+package io.rtgw.bench.jmh;
+
+import io.rtgw.auth.DevTokens;
+import io.rtgw.auth.JwtAuthenticator;
+import io.rtgw.auth.JwtSettings;
+import io.rtgw.core.ClientIdentity;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/** HS256 verification as every connect pays it: parse, MAC check, claims to an identity. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class TokenBenchmark {
+    private JwtAuthenticator authenticator;
+    private String token;
+
+    @Setup
+    public void setUp() {
+        String secret = DevTokens.randomSecret();
+        authenticator = new JwtAuthenticator(JwtSettings.builder().hmacSecret(secret).build());
+        token = DevTokens.hs256(secret, "alice", "acme", List.of("room:*", "dashboard:7"), List.of(), Duration.ofHours(1));
+    }
+
+    @TearDown
+    public void tearDown() {
+        authenticator.close();
+    }
+
+    @Benchmark
+    public ClientIdentity verifyHs256() {
+        return authenticator.authenticate(token).join();
+    }
+}

@@ -1,0 +1,59 @@
+package io.rtgw.bench.load;
+
+import io.rtgw.bench.Options;
+import java.net.URI;
+
+/**
+ * What a worker's clients connect to and how they talk. {@code dialect} is {@code rtgw} (our
+ * protocol: subscribe command, cursor, gap notices) or {@code plain} (any SSE/WebSocket server:
+ * the payload is the whole frame or data field; with {@code nchan} extras: the ws+meta.nchan
+ * subprotocol for message ids, and Nchan's long-poll caching headers).
+ */
+final class Spec {
+    final String dialect;
+    final String wsUrl;
+    final String sseUrl;
+    final String pollUrl;
+    final String channelPrefix;
+    final String token;
+    final boolean tokenInSubprotocol;
+
+    Spec(Options o) {
+        dialect = o.get("dialect", "rtgw");
+        wsUrl = o.get("ws-url", null);
+        sseUrl = o.get("sse-url", null);
+        pollUrl = o.get("poll-url", null);
+        channelPrefix = o.get("channel-prefix", "bench:");
+        token = o.get("token", null);
+        tokenInSubprotocol = "subprotocol".equals(o.get("ws-auth", "header"));
+    }
+
+    boolean rtgw() {
+        return "rtgw".equals(dialect);
+    }
+
+    boolean nchan() {
+        return "nchan".equals(dialect);
+    }
+
+    String channelName(int channel) {
+        return channelPrefix + channel;
+    }
+
+    /** The template with {channel} filled in (URL-safe: our channel names need no escaping). */
+    URI uri(String template, int channel) {
+        if (template == null) {
+            throw new IllegalArgumentException("no URL given for this transport");
+        }
+        return URI.create(template.replace("{channel}", channelName(channel)));
+    }
+
+    static String pathAndQuery(URI uri) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+
+    static String hostHeader(URI uri) {
+        return uri.getHost() + ":" + uri.getPort();
+    }
+}

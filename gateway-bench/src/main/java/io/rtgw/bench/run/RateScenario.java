@@ -1,0 +1,92 @@
+package io.rtgw.bench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * fanout (N over K channels) and broadcast (K = 1): the publisher ramps through rates, one step
+ * each; per step delivered/s, loss against what the server acknowledged, latency percentiles,
+ * server CPU seconds per million deliveries. The ramp stops after the first step that misses
+ * the bar (p99 under 100 ms and nothing lost): that rate is past saturation.
+ */
+final class RateScenario {
+    static final double P99_LIMIT_MS = 100;
+    /** The step number the warm-up publishes under, apart from the reported ones. */
+    static final int WARMUP_STEP = io.rtgw.bench.load.Stats.MAX_STEPS - 1;
+
+    static List<Row> run(RunContext r, long[] rates, double stepSeconds) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        List<JsonNode> connected = r.workers.all("connect");
+        RunContext.requireConnected(connected, r.clients);
+        Thread.sleep(1000); // let subscriptions settle before the first message
+        double bestRate = 0;
+        double bestCpuPerM = Double.NaN;
+        double bestDelivered = 0;
+        long closedBefore = 0;
+        try (Publisher pub = r.server.publisher(r.channels, r.padding)) {
+            // A step that is not reported: JIT, connection pools and first-use costs on both
+            // sides would otherwise land in the first step's latency.
+            pub.run(rates[0], WARMUP_STEP, Math.min(5, stepSeconds));
+            pub.awaitIdle(Duration.ofSeconds(10));
+            Thread.sleep(1000);
+            for (int step = 0; step < rates.length && step < WARMUP_STEP; step++) {
+                long rate = rates[step];
+                r.workers.all("stats"); // starts a new latency interval
+                CpuMeter.Sample s0 = r.cpu.sample();
+                long offered = pub.run(rate, step, stepSeconds);
+                CpuMeter.Usage u = r.cpu.since(s0);
+                pub.awaitIdle(Duration.ofSeconds(10));
+                Thread.sleep(1000); // deliveries of the step's last messages
+                List<JsonNode> stats = r.workers.all("stats");
+                long delivered = 0;
+                for (JsonNode s : stats) {
+                    delivered += s.path("perStep").path(step).asLong();
+                }
+                long expected = 0;
+                for (int c = 0; c < r.channels; c++) {
+                    expected += pub.ackedInStep(step, c) * r.subscribers(c);
+                }
+                long lost = Math.max(0, expected - delivered);
+                long closed = Workers.sum(stats, "unexpectedCloses");
+                Histogram h = RunContext.merged(stats);
+                double p99 = h.getValueAtPercentile(99) / 1000.0;
+                double perSec = delivered / stepSeconds;
+                double cpuPerM = delivered == 0 ? Double.NaN : u.serverSeconds() / (delivered / 1e6);
+                double cc = u.clientCores();
+                String k = "step" + step + ".";
+                String at = "@" + rate + "/s: ";
+                String note = r.limitNote(cc);
+                if (offered < rate * stepSeconds * 0.95) {
+                    note = (note.isEmpty() ? "" : note + ", ") + "publisher-limited (" + offered + " sent)";
+                }
+                rows.add(Row.of(k + "delivered", at + "delivered/s", perSec, "msg/s", true, cc).withNote(note));
+                rows.add(Row.of(k + "lost", at + "lost", lost, "msgs", false, cc)
+                        .withNote(closed > closedBefore ? (closed - closedBefore) + " clients disconnected" : ""));
+                rows.add(Row.of(k + "dups", at + "duplicates", Workers.sum(stats, "duplicates"), "msgs", false, cc));
+                rows.add(Row.of(k + "p50", at + "latency p50", h.getValueAtPercentile(50) / 1000.0, "ms", false, cc));
+                rows.add(Row.of(k + "p99", at + "latency p99", p99, "ms", false, cc));
+                rows.add(Row.of(k + "p999", at + "latency p99.9", h.getValueAtPercentile(99.9) / 1000.0, "ms", false, cc));
+                rows.add(Row.of(k + "max", at + "latency max", h.getMaxValue() / 1000.0, "ms", false, cc));
+                rows.add(Row.of(k + "serverCores", at + "server CPU", u.serverCores(), "cores", false, cc));
+                rows.add(Row.of(k + "cpuPerM", at + "server CPU s / 1M deliveries", cpuPerM, "s", false, cc));
+                boolean sustained = lost == 0 && p99 < P99_LIMIT_MS && closed == closedBefore && delivered > 0;
+                closedBefore = closed;
+                System.err.printf("bench:   step %d: %d msg/s offered, %.0f delivered/s, lost %d, p99 %.1f ms, server %.2f cores, client %.2f cores%n",
+                        step, rate, perSec, lost, p99, u.serverCores(), cc);
+                if (!sustained) {
+                    break;
+                }
+                bestRate = rate;
+                bestCpuPerM = cpuPerM;
+                bestDelivered = perSec;
+            }
+        }
+        rows.add(0, Row.of("sustained.rate", "highest publish rate with p99 < 100 ms, no loss", bestRate, "msg/s", true, Double.NaN));
+        rows.add(1, Row.of("sustained.delivered", "delivered/s at that rate", bestDelivered, "msg/s", true, Double.NaN));
+        rows.add(2, Row.of("sustained.cpuPerM", "server CPU s / 1M deliveries at that rate", bestCpuPerM, "s", false, Double.NaN));
+        return rows;
+    }
+}

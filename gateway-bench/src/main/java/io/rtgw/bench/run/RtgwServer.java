@@ -1,0 +1,114 @@
+package io.rtgw.bench.run;
+
+import io.rtgw.auth.DevTokens;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway jar as the Dockerfile runs it: fixed heap, G1, no pre-touch, ports picked by the
+ * OS and read back from the "rtgw listening" log line. The personal channel is off so every
+ * connection holds exactly one subscription, as a Nchan subscriber does.
+ */
+final class RtgwServer implements Server {
+    /** The JVM flags of the container image; keep in step with the Dockerfile. */
+    static final String DEFAULT_JVM_FLAGS = "-XX:+UseG1GC -Xms256m -Xmx1g --enable-native-access=ALL-UNNAMED";
+    static final String TENANT = "bench";
+    static final String PREFIX = "bench:";
+    private static final Pattern LISTENING =
+            Pattern.compile("rtgw listening: public \\S*?/?([0-9.]+):(\\d+) admin \\S*?/?([0-9.]+):(\\d+)");
+
+    private final Path jar;
+    private final String cpus;
+    private final String jvmFlags;
+    private final Map<String, String> extraEnv;
+    private final String wsAuth;
+    private final String apiKey = DevTokens.randomSecret();
+    private final String secret = DevTokens.randomSecret();
+    private Process process;
+    private String publicBase;
+    private String adminBase;
+
+    RtgwServer(Path jar, String cpus, String jvmFlags, Map<String, String> extraEnv, String wsAuth) {
+        this.jar = jar;
+        this.cpus = cpus;
+        this.jvmFlags = jvmFlags;
+        this.extraEnv = extraEnv;
+        this.wsAuth = wsAuth;
+    }
+
+    @Override
+    public String name() {
+        return "rtgw";
+    }
+
+    @Override
+    public void start(Path dir) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "RTGW_PUBLIC_PORT", "0", "RTGW_ADMIN_PORT", "0", "RTGW_BIND", "127.0.0.1",
+                "RTGW_API_KEY", apiKey, "RTGW_JWT_SECRET", secret, "RTGW_PERSONAL_CHANNEL", "false",
+                "RTGW_DRAIN", "0s"));
+        env.putAll(extraEnv);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(jvmFlags.trim().split("\\s+")));
+        cmd.addAll(List.of("-jar", jar.toString()));
+        Path log = dir.resolve("rtgw.log");
+        process = Proc.start(cmd, cpus, log, env);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("rtgw exited at start, see " + log + ":\n" + Files.readString(log));
+            }
+            Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
+            if (m.find()) {
+                publicBase = m.group(1) + ":" + m.group(2);
+                adminBase = m.group(3) + ":" + m.group(4);
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("rtgw did not log its listeners within 90 s, see " + log);
+    }
+
+    @Override
+    public List<Long> pids() {
+        return List.of(process.pid());
+    }
+
+    @Override
+    public void settleMemory() throws Exception {
+        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start();
+        gc.getInputStream().readAllBytes();
+        gc.waitFor();
+        Thread.sleep(1000);
+    }
+
+    @Override
+    public List<String> workerArgs() {
+        String token = DevTokens.hs256(secret, "bench", TENANT, List.of(PREFIX + "*"), List.of(), Duration.ofHours(6));
+        return List.of("--dialect", "rtgw", "--token", token, "--ws-auth", wsAuth,
+                "--ws-url", "ws://" + publicBase + "/ws",
+                "--sse-url", "http://" + publicBase + "/sse?channel={channel}",
+                "--poll-url", "http://" + publicBase + "/poll?channel={channel}",
+                "--channel-prefix", PREFIX);
+    }
+
+    @Override
+    public Publisher publisher(int channels, String padding) {
+        return new RtgwPublisher(URI.create("http://" + adminBase + "/api/publish"), apiKey, TENANT, PREFIX, channels, padding);
+    }
+
+    @Override
+    public void close() {
+        Proc.stop(process, 20);
+    }
+}

@@ -1,0 +1,130 @@
+package io.rtgw.bench.run;
+
+import io.rtgw.bench.Json;
+import io.rtgw.bench.Options;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One bench run: for rtgw, then the peer, start the server (and Redis when asked) pinned to the
+ * server cores, start the load generators pinned to the client cores, run the scenario, stop
+ * everything by PID; then print one table and write one JSON file. A watchdog ends the run after
+ * {@code --max-seconds} whatever happens, and a shutdown hook stops every process it started.
+ */
+public final class Runner {
+    public static final String USAGE = """
+            usage: ./gateway bench <idle|fanout|broadcast|storm|jmh> [options]
+              --peer nchan            also run Nchan (same load, same pinning) and print ratios
+              --store memory|redis    broker/store of both servers (default memory)
+              --n N                   connections (idle 19k; fanout, broadcast, storm 10k)
+              --channels K            channels (fanout, storm 100; broadcast 1; idle 100)
+              --mix ws:1,sse:1,poll:1 transport shares (idle, storm: all three; fanout, broadcast: ws)
+              --duration S            seconds per rate step, or idle hold time (default 10)
+              --rates a,b,c           publish rates to ramp through, msg/s (k suffix allowed)
+              --rate R                storm publish rate, msg/s (default 1000)
+              --down S                storm: seconds the clients stay away (default 2)
+              --payload-bytes B       padding added to each message (default 0)
+              --server-cpus 0         cores of the server (taskset list)
+              --client-cpus 1         cores of the load generator
+              --per-worker 18000      connections per load-generator process (20,000 open files max)
+              --workers W             at least this many load-generator processes
+              --threads T             event loops per load-generator process (default 1)
+              --ws-auth header|subprotocol   how WebSocket clients send the token (default header)
+              --jvm-flags "..."       the gateway's JVM flags (default: the Dockerfile's)
+              --max-seconds S         hard bound of the whole run (default 1800)
+              --out DIR               where the JSON goes (default gateway-bench/target/bench-results)
+            jmh: ./gateway bench jmh [JMH options]   (short defaults: -f 1 -wi 2 -w 1s -i 3 -r 1s)""";
+
+    private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "rates", "rate",
+            "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
+            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency");
+
+    private Runner() {
+    }
+
+    public static int run(String scenario, Options o) throws Exception {
+        o.rejectUnknown(KNOWN);
+        Settings s = new Settings(scenario, o);
+        startWatchdog(s.maxSeconds);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = s.out.resolve(scenario + "-" + stamp);
+        Files.createDirectories(dir);
+        System.err.println("bench: " + scenario + " " + s.describe() + "; logs in " + dir);
+        Map<String, List<Row>> results = new LinkedHashMap<>();
+        results.put("rtgw", runOne(s, dir, "rtgw"));
+        if (s.peer != null) {
+            results.put(s.peerName(), runOne(s, dir, s.peer));
+        }
+        String title = scenario + " — " + s.describe();
+        String table = Report.table(title, "rtgw", results.get("rtgw"), s.peerName(), s.peer == null ? null : results.get(s.peerName()));
+        System.out.println(table);
+        Path json = s.out.resolve(scenario + "-" + stamp + ".json");
+        Files.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Report.json(s.asMap(), results)));
+        Files.writeString(dir.resolve("table.txt"), table);
+        System.err.println("bench: results in " + json);
+        return 0;
+    }
+
+    private static List<Row> runOne(Settings s, Path parent, String which) throws Exception {
+        Path dir = parent.resolve(which);
+        Files.createDirectories(dir);
+        System.err.println("bench: " + which + ": starting");
+        RedisServer redis = s.redis ? new RedisServer(dir, s.serverCpus) : null;
+        Server server = which.equals("rtgw")
+                ? new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth)
+                : new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());
+        try (AutoCloseable r = redis == null ? () -> { } : redis; Server srv = server) {
+            srv.start(dir);
+            List<String> args = new ArrayList<>(srv.workerArgs());
+            args.addAll(List.of("--channels", Integer.toString(s.channels), "--mix", s.mix,
+                    "--threads", Integer.toString(s.threads), "--sources", Integer.toString(s.sources()),
+                    "--concurrency", Integer.toString(s.concurrency)));
+            try (Workers workers = new Workers(s.benchJar, s.n, s.perWorker, s.minWorkers, args, s.clientCpus, dir)) {
+                List<Long> serverPids = new ArrayList<>(srv.pids());
+                if (redis != null) {
+                    serverPids.addAll(Proc.tree(redis.pid())); // the store works for the server: its CPU counts
+                }
+                RunContext ctx = new RunContext(srv, workers, new CpuMeter(serverPids, workers.pids()), s.n, s.channels,
+                        s.clientCpuCount(), "x".repeat(s.payloadBytes));
+                System.err.println("bench: " + which + ": running " + s.scenario + " with " + s.n + " clients");
+                return switch (s.scenario) {
+                    case "idle" -> IdleScenario.run(ctx, s.duration);
+                    case "storm" -> StormScenario.run(ctx, s.rate, s.down, s.duration);
+                    default -> RateScenario.run(ctx, s.rates, s.duration);
+                };
+            }
+        } finally {
+            System.err.println("bench: " + which + ": stopped");
+        }
+    }
+
+    private static Map<String, String> rtgwEnv(Settings s, RedisServer redis) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RTGW_HISTORY_SIZE", "1000"); // the replay depth Nchan gets (nchan_message_buffer_length)
+        if (redis != null) {
+            env.put("RTGW_REDIS_URL", "redis://" + redis.hostPort());
+        }
+        return env;
+    }
+
+    private static void startWatchdog(int seconds) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(seconds * 1000L);
+                System.err.println("bench: --max-seconds " + seconds + " reached; stopping everything");
+                System.exit(3); // the shutdown hook in Proc stops every process started
+            } catch (InterruptedException ignored) {
+                // the run ended first
+            }
+        }, "bench-watchdog");
+        t.setDaemon(true);
+        t.start();
+    }
+}

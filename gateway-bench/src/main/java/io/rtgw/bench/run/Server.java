@@ -1,0 +1,25 @@
+package io.rtgw.bench.run;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** A push server under test, started and stopped by the run. */
+interface Server extends AutoCloseable {
+    String name();
+
+    void start(Path dir) throws Exception;
+
+    /** Every process whose memory and CPU count as the server's. */
+    List<Long> pids();
+
+    /** Brings memory to a comparable state before an RSS reading (a full GC for a JVM). */
+    void settleMemory() throws Exception;
+
+    /** Options for the workers: dialect, URL templates, token. */
+    List<String> workerArgs();
+
+    Publisher publisher(int channels, String padding);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,108 @@
+package io.rtgw.bench.run;
+
+import io.rtgw.bench.Options;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The options of a run with the sizes as defaults (so the bare command is the full run). */
+final class Settings {
+    final String scenario;
+    final String peer;
+    final boolean redis;
+    final int n;
+    final int channels;
+    final String mix;
+    final double duration;
+    final long[] rates;
+    final double rate;
+    final double down;
+    final int payloadBytes;
+    final String serverCpus;
+    final String clientCpus;
+    final int perWorker;
+    final int minWorkers;
+    final int threads;
+    final int concurrency;
+    final String wsAuth;
+    final String jvmFlags;
+    final int maxSeconds;
+    final Path out;
+    final Path rtgwJar;
+    final Path benchJar;
+
+    Settings(String scenario, Options o) throws Exception {
+        this.scenario = scenario;
+        String p = o.get("peer", "none");
+        if (!p.equals("none") && !p.equals("nchan")) {
+            throw new IllegalArgumentException("--peer: only nchan is known");
+        }
+        peer = p.equals("none") ? null : p;
+        redis = "redis".equals(o.get("store", "memory"));
+        n = o.getInt("n", scenario.equals("idle") ? 19_000 : 10_000);
+        channels = o.getInt("channels", scenario.equals("broadcast") ? 1 : 100);
+        mix = o.get("mix", scenario.equals("idle") || scenario.equals("storm") ? "ws:1,sse:1,poll:1" : "ws");
+        io.rtgw.bench.load.Mix.parse(mix);
+        duration = o.getDouble("duration", 10);
+        rates = o.getCounts("rates", scenario.equals("broadcast") ? "1,2,5,10,20,50,100,200,500,1k"
+                : "100,200,500,1k,2k,5k,10k,20k,50k,100k");
+        rate = o.getDouble("rate", 1000);
+        down = o.getDouble("down", 2);
+        payloadBytes = o.getInt("payload-bytes", 0);
+        serverCpus = o.get("server-cpus", "0");
+        clientCpus = o.get("client-cpus", "1");
+        perWorker = Math.min(o.getInt("per-worker", 18_000), 19_000);
+        minWorkers = o.getInt("workers", 1);
+        threads = o.getInt("threads", 1);
+        concurrency = o.getInt("concurrency", 256);
+        wsAuth = o.get("ws-auth", "header");
+        jvmFlags = o.get("jvm-flags", RtgwServer.DEFAULT_JVM_FLAGS);
+        maxSeconds = o.getInt("max-seconds", 1800);
+        out = Path.of(o.get("out", "gateway-bench/target/bench-results")).toAbsolutePath();
+        Path self = Path.of(Settings.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        benchJar = Path.of(o.get("bench-jar", self.toString()));
+        rtgwJar = Path.of(o.get("rtgw-jar", "gateway-server/target/rtgw.jar")).toAbsolutePath();
+    }
+
+    String peerName() {
+        return peer == null ? null : redis ? peer + "-redis" : peer;
+    }
+
+    /** One source address per 20k connections is enough; a few more cost nothing. */
+    int sources() {
+        return Math.max(4, n / 20_000 + 2);
+    }
+
+    int clientCpuCount() {
+        int count = 0;
+        for (String part : clientCpus.split(",")) {
+            String[] range = part.split("-");
+            count += range.length == 2 ? Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1 : 1;
+        }
+        return count;
+    }
+
+    String describe() {
+        return "n=" + n + " channels=" + channels + " mix=" + mix + " store=" + (redis ? "redis" : "memory")
+                + " server-cpus=" + serverCpus + " client-cpus=" + clientCpus;
+    }
+
+    Map<String, String> asMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("scenario", scenario);
+        m.put("peer", peer == null ? "none" : peer);
+        m.put("store", redis ? "redis" : "memory");
+        m.put("n", Integer.toString(n));
+        m.put("channels", Integer.toString(channels));
+        m.put("mix", mix);
+        m.put("duration", Double.toString(duration));
+        m.put("rates", java.util.Arrays.toString(rates));
+        m.put("stormRate", Double.toString(rate));
+        m.put("payloadBytes", Integer.toString(payloadBytes));
+        m.put("serverCpus", serverCpus);
+        m.put("clientCpus", clientCpus);
+        m.put("jvmFlags", jvmFlags);
+        m.put("machine", Machine.describe());
+        return m;
+    }
+}
