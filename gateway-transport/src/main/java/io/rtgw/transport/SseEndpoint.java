@@ -33,6 +33,11 @@ final class SseEndpoint implements HttpEndpoint {
         return true;
     }
 
+    @Override
+    public boolean crossOrigin() {
+        return true;
+    }
+
     /** Limits and restarts are retried: a 200 stream that says why, never a status EventSource gives up on. */
     @Override
     public void refuse(ChannelHandlerContext ctx, FullHttpRequest request, DisconnectReason reason) {
