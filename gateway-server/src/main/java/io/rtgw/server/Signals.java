@@ -50,20 +50,19 @@ final class Signals {
 
     /** A bad file keeps the keys in use: a typo during a rotation must not lock every publisher out. */
     static void reloadApiKeys(Gateway gateway, Path configFile, boolean dev, Logger log) {
-        GatewayConfig next;
         try {
-            next = ConfigLoader.load(configFile, System.getenv(), dev);
-        } catch (ConfigException e) {
+            GatewayConfig next = ConfigLoader.load(configFile, System.getenv(), dev);
+            if (next.apiKeys().generated()) {
+                // Dev mode would invent a fresh key on every read; the printed one stays valid instead.
+                log.info("SIGHUP: no API key configured (dev mode keeps its generated key); nothing reloaded");
+                return;
+            }
+            int count = gateway.replaceApiKeys(next);
+            log.info("SIGHUP: API keys reloaded ({} keys); other settings take effect on restart", count);
+        } catch (ConfigException | IllegalArgumentException e) {
+            // IllegalArgumentException: a key the key set refuses (too short, listed twice).
             log.warn("SIGHUP: configuration not reloaded, the current API keys stay in use: {}", e.getMessage());
-            return;
         }
-        if (next.apiKeys().generated()) {
-            // Dev mode would invent a fresh key on every read; the printed one stays valid instead.
-            log.info("SIGHUP: no API key configured (dev mode keeps its generated key); nothing reloaded");
-            return;
-        }
-        int count = gateway.replaceApiKeys(next);
-        log.info("SIGHUP: API keys reloaded ({} keys); other settings take effect on restart", count);
     }
 
     private static void stopAfter(Gateway gateway, Duration drain, Logger log) {
