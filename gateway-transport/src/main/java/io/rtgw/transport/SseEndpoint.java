@@ -89,7 +89,7 @@ final class SseEndpoint implements HttpEndpoint {
         boolean expired = refusal.failure() == AuthFailure.EXPIRED;
         if (expired && kind == TokenSource.Kind.COOKIE) {
             // The page can renew its cookie; a 401 would stop EventSource for good.
-            refuseWithRetry(ctx, head.protocolVersion(), cors, DisconnectReason.TOKEN_EXPIRED);
+            startStream(ctx, head.protocolVersion(), cors).connection().refuseStaleCookie();
         } else {
             HttpResponses.error(ctx, head, HttpResponseStatus.UNAUTHORIZED, expired ? "token_expired" : "unauthorized",
                     refusal.getMessage());
