@@ -29,11 +29,16 @@ final class Authentication {
     }
 
     static ApiKeys apiKeys(GatewayConfig config) {
+        return new ApiKeys(apiKeySet(config));
+    }
+
+    /** The keys of a configuration as one set, so a reload can swap them in a single step. */
+    static ApiKeySet apiKeySet(GatewayConfig config) {
         ApiKeySet.Builder keys = ApiKeySet.builder();
         config.apiKeys().global().forEach(keys::global);
         for (Map.Entry<String, List<String>> tenant : config.apiKeys().byTenant().entrySet()) {
             tenant.getValue().forEach(key -> keys.tenant(key, tenant.getKey()));
         }
-        return new ApiKeys(keys.build());
+        return keys.build();
     }
 }

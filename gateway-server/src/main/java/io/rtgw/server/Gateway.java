@@ -158,6 +158,18 @@ public final class Gateway implements AutoCloseable {
         close();
     }
 
+    /**
+     * Swaps the server API keys for those of {@code next} (SIGHUP); requests in flight finish with
+     * the old set. Only the keys are taken from {@code next}.
+     *
+     * @return the number of keys now valid
+     */
+    public int replaceApiKeys(GatewayConfig next) {
+        var keys = Authentication.apiKeySet(next);
+        apiKeys.replace(keys);
+        return keys.size();
+    }
+
     public boolean draining() {
         return transport.drain().draining();
     }

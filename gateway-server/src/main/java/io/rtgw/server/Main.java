@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * {@code java -jar rtgw.jar [--dev] [--config FILE]}. Bad configuration ends the start with one
- * line naming the setting (exit 2); a port in use likewise (exit 1); SIGTERM stops the node.
+ * line naming the setting (exit 2); a port in use likewise (exit 1); SIGTERM stops the node,
+ * SIGHUP reloads the API keys ({@link Signals}).
  */
 public final class Main {
     private Main() {
@@ -46,10 +47,10 @@ public final class Main {
         if (config.observability().logFormat() == LogFormat.JSON) {
             System.setProperty("logback.configurationFile", "rtgw/logback-json.xml");
         }
-        run(config);
+        run(config, configFile);
     }
 
-    private static void run(GatewayConfig config) {
+    private static void run(GatewayConfig config, Path configFile) {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
         config.warnings().forEach(w -> log.warn("{}", w));
         DevMode dev = config.dev() ? new DevMode(config) : null;
@@ -72,7 +73,7 @@ public final class Main {
         if (dev != null) {
             dev.printBanner(gateway, System.out);
         }
-        Shutdown.install(gateway, config.drain(), log);
+        Signals.install(gateway, configFile, config.dev(), log);
     }
 
     private static void fail(int code, String line) {

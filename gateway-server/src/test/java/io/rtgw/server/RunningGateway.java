@@ -66,6 +66,14 @@ final class RunningGateway implements AutoCloseable {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code rtgw_auth_failures_total{reason}} from the admin listener's /metrics; 0 before the first. */
+    double authFailures(String reason) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?m)^rtgw_auth_failures_total\\{[^}]*reason=\"" + reason + "\"[^}]*\\} (\\S+)$")
+                .matcher(get(admin("/metrics")).body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     @Override
     public void close() {
         gateway.close();

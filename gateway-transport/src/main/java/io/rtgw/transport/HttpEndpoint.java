@@ -19,6 +19,14 @@ public interface HttpEndpoint {
     }
 
     /**
+     * Whether browsers on allowed origins may call this path with {@code fetch} (SSE polyfills,
+     * long-poll loops): then a CORS preflight is answered. WebSocket needs none.
+     */
+    default boolean crossOrigin() {
+        return false;
+    }
+
+    /**
      * Turns a new session away in the transport's way; by default an HTTP error. Streaming
      * endpoints override it so that clients see a reason they can act on (a close code, an SSE
      * {@code rtgw.close} with a retry) instead of a status a browser cannot read.

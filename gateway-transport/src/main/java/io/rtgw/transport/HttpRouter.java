@@ -3,7 +3,10 @@ package io.rtgw.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -17,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends each request to the endpoint of its path: malformed requests get 400 (or 431 for headers
- * over the limit), unknown paths 404, other methods than GET 405, foreign origins 403.
+ * over the limit), unknown paths 404, other methods than GET 405 (OPTIONS is a CORS preflight
+ * where the endpoint allows cross-origin calls), foreign origins 403.
  */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
@@ -49,6 +53,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.error(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found", "no such path: " + query.path());
             return;
         }
+        if (HttpMethod.OPTIONS.equals(request.method()) && endpoint.crossOrigin()) {
+            preflight(ctx, request);
+            return;
+        }
         if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
             HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request",
                     request.method() + " is not allowed here; use GET");
@@ -67,6 +75,35 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         }
         endpoint.handle(ctx, request, query);
+    }
+
+    /**
+     * A browser asks before a cross-origin {@code fetch} with an Authorization header. Only an
+     * allowed origin gets the grant (the CORS headers come from {@link CorsHeaders}); a foreign
+     * one is refused like any of its requests, and without an allow-list there is nothing to grant.
+     */
+    private void preflight(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!context.origins().permits(request)) {
+            context.observer().authFailure(AuthFailure.ORIGIN);
+            HttpResponses.error(ctx, request, HttpResponseStatus.FORBIDDEN, "forbidden", "origin not allowed");
+            return;
+        }
+        if (context.origins().corsOrigin(request) == null) {
+            HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request",
+                    "OPTIONS is not allowed here; use GET");
+            return;
+        }
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
+                HttpResponseStatus.NO_CONTENT);
+        response.headers()
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET")
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Last-Event-ID")
+                .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+        HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
+        var written = ctx.writeAndFlush(response);
+        if (!HttpUtil.isKeepAlive(request)) {
+            written.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override

@@ -39,6 +39,11 @@ final class LongPollEndpoint implements HttpEndpoint {
     }
 
     @Override
+    public boolean crossOrigin() {
+        return true;
+    }
+
+    @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
         if (!HttpMethod.GET.equals(request.method())) {
             HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "use GET");

@@ -24,6 +24,11 @@ public final class OriginPolicy {
         return origin == null || allowed.contains(origin);
     }
 
+    /** Whether an allow-list is configured (answers then depend on the Origin header). */
+    public boolean configured() {
+        return !allowed.isEmpty();
+    }
+
     /** The origin to echo in CORS headers, or null when none should be sent. */
     public String corsOrigin(HttpRequest request) {
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);

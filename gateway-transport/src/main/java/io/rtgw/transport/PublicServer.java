@@ -62,6 +62,7 @@ public final class PublicServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("handshake-timeout", new HandshakeTimeoutHandler(context.limits().handshakeTimeout()))
                                 .addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192))
+                                .addLast("cors", new CorsHeaders(context.origins()))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
                                 .addLast("router", new HttpRouter(routes, context));
                     }

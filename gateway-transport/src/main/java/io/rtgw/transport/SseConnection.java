@@ -60,6 +60,8 @@ final class SseConnection extends ChannelConnection {
     private int unpositioned;
     private boolean connected;
     private ScheduledFuture<?> heartbeat;
+    /** Set when the stream is refused at connect because its cookie token has already expired. */
+    private boolean staleCookie;
 
     SseConnection(Channel channel, TransportContext context, HttpVersion version) {
         super(channel, context);
@@ -170,13 +172,24 @@ final class SseConnection extends ChannelConnection {
     }
 
     /**
+     * Refuses a stream whose cookie token had expired before it connected. The browser came back
+     * with a cookie the page has not renewed yet; a short retry would only repeat the refusal, so
+     * it waits longer (10-30 s) and a fleet of stale tabs cannot hammer the node.
+     */
+    void refuseStaleCookie() {
+        staleCookie = true;
+        close(DisconnectReason.TOKEN_EXPIRED);
+    }
+
+    /**
      * {@code rtgw.close}, with a jittered {@code retry:} when the client should come back (so a
      * fleet's clients do not return all at once), then the end of the response.
      */
     @Override
     protected void sendClose(DisconnectReason reason) {
         stopHeartbeat();
-        long retry = reason.reconnect() ? ThreadLocalRandom.current().nextLong(1000, 5001) : 0;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long retry = !reason.reconnect() ? 0 : staleCookie ? random.nextLong(10_000, 30_001) : random.nextLong(1000, 5001);
         channel.write(content(SseEvents.close(reason.reason(), retry)), channel.voidPromise());
         Object end = version.equals(HttpVersion.HTTP_1_0) ? Unpooled.EMPTY_BUFFER : LastHttpContent.EMPTY_LAST_CONTENT;
         channel.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);

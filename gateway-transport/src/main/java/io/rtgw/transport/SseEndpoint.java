@@ -33,6 +33,11 @@ final class SseEndpoint implements HttpEndpoint {
         return true;
     }
 
+    @Override
+    public boolean crossOrigin() {
+        return true;
+    }
+
     /** Limits and restarts are retried: a 200 stream that says why, never a status EventSource gives up on. */
     @Override
     public void refuse(ChannelHandlerContext ctx, FullHttpRequest request, DisconnectReason reason) {
@@ -84,7 +89,7 @@ final class SseEndpoint implements HttpEndpoint {
         boolean expired = refusal.failure() == AuthFailure.EXPIRED;
         if (expired && kind == TokenSource.Kind.COOKIE) {
             // The page can renew its cookie; a 401 would stop EventSource for good.
-            refuseWithRetry(ctx, head.protocolVersion(), cors, DisconnectReason.TOKEN_EXPIRED);
+            startStream(ctx, head.protocolVersion(), cors).connection().refuseStaleCookie();
         } else {
             HttpResponses.error(ctx, head, HttpResponseStatus.UNAUTHORIZED, expired ? "token_expired" : "unauthorized",
                     refusal.getMessage());

@@ -23,20 +23,20 @@ import java.util.stream.Collectors;
  * up to a blank line make an event, {@code id:} sets the last event id, events without data are
  * not dispatched.
  */
-final class SseClient implements AutoCloseable {
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+public final class SseClient implements AutoCloseable {
+    public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Event(String id, String event, JsonNode data) {
+    public record Event(String id, String event, JsonNode data) {
     }
 
-    final int status;
-    final java.net.http.HttpHeaders headers;
-    final List<Event> events = new CopyOnWriteArrayList<>();
-    final List<Long> retries = new CopyOnWriteArrayList<>();
-    volatile String lastEventId;
-    volatile boolean ended;
+    public final int status;
+    public final java.net.http.HttpHeaders headers;
+    public final List<Event> events = new CopyOnWriteArrayList<>();
+    public final List<Long> retries = new CopyOnWriteArrayList<>();
+    public volatile String lastEventId;
+    public volatile boolean ended;
     private final Lines lines = new Lines();
 
     private SseClient(URI uri, Map<String, String> headers) throws Exception {
@@ -56,11 +56,11 @@ final class SseClient implements AutoCloseable {
         this.headers = info.headers();
     }
 
-    static SseClient open(URI uri, Map<String, String> headers) throws Exception {
+    public static SseClient open(URI uri, Map<String, String> headers) throws Exception {
         return new SseClient(uri, headers);
     }
 
-    static HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
+    public static HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(10));
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -136,27 +136,27 @@ final class SseClient implements AutoCloseable {
         }
     }
 
-    List<Event> named(String name) {
+    public List<Event> named(String name) {
         return events.stream().filter(e -> e.event().equals(name)).collect(Collectors.toList());
     }
 
-    Event await(String name, Predicate<Event> match) {
+    public Event await(String name, Predicate<Event> match) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> named(name).stream().anyMatch(match));
         return named(name).stream().filter(match).findFirst().orElseThrow();
     }
 
-    Event connected() {
+    public Event connected() {
         return await("rtgw.connected", e -> true);
     }
 
     /** The {@code data} of each app message of a channel, as JSON text. */
-    List<String> dataOf(String channel) {
+    public List<String> dataOf(String channel) {
         return events.stream().filter(e -> !e.event().startsWith("rtgw.") && e.data().path("channel").asText().equals(channel))
                 .map(e -> e.data().path("data").toString()).collect(Collectors.toList());
     }
 
-    void awaitEnd() {
+    public void awaitEnd() {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> ended);
     }
 
