@@ -1,0 +1,42 @@
+package io.rtgw.pubsub;
+
+import io.rtgw.core.ChannelName;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Moves pub/sub deliveries off Lettuce's event loop (which must never wait on the node's own
+ * work) while keeping each channel's order: a channel always runs on the same single-threaded
+ * lane.
+ */
+final class ChannelLanes implements AutoCloseable {
+    private final ExecutorService[] lanes;
+
+    ChannelLanes(int count) {
+        lanes = new ExecutorService[count];
+        for (int i = 0; i < count; i++) {
+            String name = "rtgw-redis-lane-" + i;
+            lanes[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    void execute(ChannelName channel, Runnable task) {
+        try {
+            lanes[Math.floorMod(channel.hashCode(), lanes.length)].execute(task);
+        } catch (RejectedExecutionException closed) {
+            // the broker is closing; nothing is delivered after close
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ExecutorService lane : lanes) {
+            lane.shutdownNow();
+        }
+    }
+}
