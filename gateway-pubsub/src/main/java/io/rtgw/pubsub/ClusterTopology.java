@@ -153,14 +153,7 @@ final class ClusterTopology implements RedisTopology {
     @Override
     public void close() {
         topologyEvents.dispose();
-        ClusterLink l = link;
-        if (l != null) {
-            l.close();
-        }
-        StatefulRedisClusterConnection<String, String> c = commands;
-        if (c != null) {
-            c.closeAsync();
-        }
+        // shutting the clients down closes every connection they made, links included
         commandClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
         pubSubClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
     }

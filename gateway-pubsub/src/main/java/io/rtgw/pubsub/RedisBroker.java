@@ -243,6 +243,9 @@ public final class RedisBroker implements Broker {
 
         @Override
         public void onLinkLost() {
+            if (closed) {
+                return;
+            }
             log.warn("Redis pub/sub link lost");
             markDown();
             requestRepair();

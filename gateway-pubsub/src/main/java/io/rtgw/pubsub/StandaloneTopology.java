@@ -127,14 +127,7 @@ final class StandaloneTopology implements RedisTopology {
 
     @Override
     public void close() {
-        StandaloneLink l = link;
-        if (l != null) {
-            l.close();
-        }
-        StatefulRedisConnection<String, String> c = commands;
-        if (c != null) {
-            c.closeAsync();
-        }
+        // shutting the clients down closes every connection they made, links included
         commandClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
         pubSubClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
     }

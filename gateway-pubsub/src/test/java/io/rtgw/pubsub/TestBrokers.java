@@ -22,8 +22,11 @@ final class TestBrokers {
     }
 
     static RedisBrokerConfig.Builder config(String url, HistoryPolicies policies) {
-        return RedisBrokerConfig.builder(url)
-                .policies(policies)
+        RedisBrokerConfig.Builder builder = RedisBrokerConfig.builder(url);
+        if (policies != null) {
+            builder.policies(policies);
+        }
+        return builder
                 .clientResources(RESOURCES)
                 .probeInterval(Duration.ofMillis(200))
                 .probeTimeout(Duration.ofSeconds(1))

@@ -61,6 +61,11 @@ final class ContainerRedisServer implements RedisServer {
     }
 
     @Override
+    public void restartEmpty() {
+        throw new UnsupportedOperationException("restart needs a local redis-server");
+    }
+
+    @Override
     public boolean isRunning() {
         return container.isRunning();
     }

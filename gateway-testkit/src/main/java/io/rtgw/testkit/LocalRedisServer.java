@@ -210,6 +210,17 @@ public final class LocalRedisServer implements RedisServer {
     }
 
     @Override
+    public synchronized void restartEmpty() {
+        terminate(false);
+        try (var files = Files.list(dir)) {
+            files.filter(f -> !f.getFileName().toString().endsWith(".log")).forEach(LocalRedisServer::deleteRecursively);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        restart();
+    }
+
+    @Override
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

@@ -37,6 +37,9 @@ public interface RedisServer extends AutoCloseable {
     /** Starts a stopped server again on the same port with the same directory. */
     void restart();
 
+    /** Stops the server, deletes its data files and starts it again: a restart without persistence. */
+    void restartEmpty();
+
     boolean isRunning();
 
     @Override
