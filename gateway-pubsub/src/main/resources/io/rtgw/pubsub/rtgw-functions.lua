@@ -169,16 +169,20 @@ local function publish(keys, args)
   local now = now_micros()
   local epoch, top = position(key, now)
   local stream = key .. ':s'
-  local newest = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
-  if newest[1] and tonumber(string.match(newest[1][1], '^(%d+)')) > top then
-    -- the stream is ahead of the position (the position was lost or rolled back): the
-    -- history no longer matches the ids clients hold, so start a new epoch
-    epoch = reset_epoch(key, now)
-  end
   local offset = redis.call('HINCRBY', key .. ':m', 'o', 1)
   if size > 0 then
-    redis.call('XADD', stream, 'MAXLEN', '~', size, num(offset) .. '-0',
+    local added = redis.pcall('XADD', stream, 'MAXLEN', '~', size, num(offset) .. '-0',
       'offset', num(offset), 'event', event, 'data', data, 'time', num(now))
+    if type(added) == 'table' and added.err then
+      if not string.find(added.err, 'equal or smaller', 1, true) then
+        return added
+      end
+      -- the stream is ahead of the position (the position was lost or rolled back): its
+      -- entries no longer match the ids clients hold, so they go with a new epoch
+      epoch = reset_epoch(key, now)
+      redis.call('XADD', stream, 'MAXLEN', '~', size, num(offset) .. '-0',
+        'offset', num(offset), 'event', event, 'data', data, 'time', num(now))
+    end
     trim_by_age(stream, now - ttl * 1000)
     redis.call('PEXPIRE', stream, ttl)
   end

@@ -29,7 +29,7 @@ final class TestBrokers {
         return builder
                 .clientResources(RESOURCES)
                 .probeInterval(Duration.ofMillis(200))
-                .probeTimeout(Duration.ofSeconds(1))
+                .probeTimeout(Duration.ofSeconds(5))
                 .retryDelay(Duration.ofMillis(200));
     }
 }
