@@ -47,7 +47,10 @@ final class ClusterTopology implements RedisTopology {
         commandClient = RedisClusterClient.create(resources, seeds);
         commandClient.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // per-node connections open lazily on first use, so rejecting commands while a
+                // node connection is not active yet would fail ordinary first publishes; queued
+                // commands are bounded by the command timeout instead
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(Duration.ofSeconds(30))
@@ -68,7 +71,9 @@ final class ClusterTopology implements RedisTopology {
         pubSubClient = RedisClusterClient.create(resources, seeds);
         pubSubClient.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(false)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // node connections are opened lazily and may still be activating when the first
+                // SSUBSCRIBE is written; the command timeout bounds the wait
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
         pubSubClient.addListener(new RedisConnectionStateListener() {
@@ -94,6 +99,8 @@ final class ClusterTopology implements RedisTopology {
     @Override
     public synchronized void connectCommands(Duration timeout) throws Exception {
         if (commands == null) {
+            // asynchronous connects expect the topology to be known already
+            commandClient.refreshPartitionsAsync().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             commands = commandClient.connectAsync(StringCodec.UTF8).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
@@ -131,6 +138,7 @@ final class ClusterTopology implements RedisTopology {
 
     @Override
     public PubSubLink openPubSub(PubSubLink.Sink sink, Duration timeout) throws Exception {
+        pubSubClient.refreshPartitionsAsync().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         StatefulRedisClusterPubSubConnection<String, byte[]> connection =
                 pubSubClient.connectPubSubAsync(StandaloneTopology.PUBSUB_CODEC)
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);

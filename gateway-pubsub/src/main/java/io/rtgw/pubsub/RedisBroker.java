@@ -66,6 +66,7 @@ public final class RedisBroker implements Broker {
     private volatile PubSubLink link;
     private volatile boolean functionLoaded;
     private volatile boolean closed;
+    private boolean retryPending;
 
     // probe state: written by the supervisor, acknowledged from the event loop
     private long probeSeq;
@@ -379,16 +380,33 @@ public final class RedisBroker implements Broker {
                 waiting.complete(null);
             }
         } catch (Exception e) {
-            log.warn("Redis broker not ready yet: {}", e.toString());
+            log.warn("Redis broker not ready yet: {}", describe(e));
+            log.debug("repair failed", e);
             markDown();
             retryLater();
         }
     }
 
+    private static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 500; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.ExecutionException || t instanceof CompletionException) {
+                continue;
+            }
+            text.append(text.length() == 0 ? "" : " <- ").append(t);
+        }
+        return text.toString();
+    }
+
+    /** Supervisor thread only; one pending retry at most, however many failures asked for one. */
     private void retryLater() {
-        if (!closed) {
+        if (!closed && !retryPending) {
+            retryPending = true;
             try {
-                supervisor.schedule(this::repair, config.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+                supervisor.schedule(() -> {
+                    retryPending = false;
+                    repair();
+                }, config.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // closing
             }
@@ -401,7 +419,9 @@ public final class RedisBroker implements Broker {
             return;
         }
         if (!up.get()) {
-            repair();
+            if (!retryPending) {
+                repair();
+            }
             return;
         }
         long now = System.nanoTime();

@@ -1,0 +1,90 @@
+package io.rtgw.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rtgw.core.ChannelName;
+import io.rtgw.core.Publication;
+import io.rtgw.core.StreamPosition;
+import io.rtgw.core.broker.BrokerContractTest.RecordingListener;
+import io.rtgw.core.broker.HistoryResult;
+import io.rtgw.core.broker.PublishRequest;
+import io.rtgw.testkit.RedisCluster;
+import io.rtgw.testkit.RedisServerExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A three-master Redis Cluster: sharded pub/sub per channel, history on the channel's slot. */
+class ClusterBrokerTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.cluster(3);
+
+    private final RecordingListener listener = new RecordingListener();
+    private RedisBroker broker;
+    private RedisCluster cluster;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = redis.cluster();
+        broker = new RedisBroker(TestBrokers.config(cluster.seedUri(), null).build());
+        broker.start(listener).get(30, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() {
+        broker.close();
+    }
+
+    @Test
+    void channelsOverManySlotsDeliverThroughShardedPubSubAndKeepHistory() throws Exception {
+        List<ChannelName> rooms = new ArrayList<>();
+        Set<String> owners = new HashSet<>();
+        for (int i = 0; i < 24; i++) {
+            ChannelName room = ChannelName.of(redis.tenant(), "room:" + i);
+            rooms.add(room);
+            broker.subscribe(room).get(10, TimeUnit.SECONDS);
+            owners.add(cluster.cli("CLUSTER", "KEYSLOT", broker.redisKey(room)));
+        }
+        assertThat(owners).as("distinct slots").hasSizeGreaterThan(10);
+        Map<ChannelName, StreamPosition> ids = new java.util.HashMap<>();
+        for (ChannelName room : rooms) {
+            ids.put(room, broker.publish(new PublishRequest(room, "ev", "{\"room\":\"" + room.name() + "\"}", null))
+                    .get(10, TimeUnit.SECONDS));
+        }
+        await().atMost(WAIT).until(() -> rooms.stream().allMatch(r -> listener.of(r).size() == 1));
+        for (ChannelName room : rooms) {
+            assertThat(listener.of(room).get(0).position()).isEqualTo(ids.get(room));
+            HistoryResult history = broker.history(room, StreamPosition.start(ids.get(room).epoch()), 10)
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(history.recovered()).isTrue();
+            assertThat(history.publications()).extracting(Publication::position).containsExactly(ids.get(room));
+        }
+    }
+
+    @Test
+    void appsFcallAndSpublishAgainstTheCluster() throws Exception {
+        ChannelName room = ChannelName.of(redis.tenant(), "room:app");
+        broker.subscribe(room).get(10, TimeUnit.SECONDS);
+        String key = broker.redisKey(room);
+        String id = cluster.cli("FCALL", "rtgw_publish", "1", key, "chat", "{\"a\": 1}");
+        cluster.cli("SPUBLISH", key, "plain");
+        await().atMost(WAIT).until(() -> listener.of(room).size() == 2);
+        assertThat(listener.of(room).get(0).position()).hasToString(id);
+        assertThat(listener.of(room).get(0).data()).isEqualTo("{\"a\":1}");
+        assertThat(listener.of(room).get(1).position()).isNull();
+        assertThat(listener.of(room).get(1).data()).isEqualTo("\"plain\"");
+        assertThat(cluster.cli("PUBSUB", "NUMPAT")).isEqualTo("0");
+        broker.unsubscribe(room).get(10, TimeUnit.SECONDS);
+    }
+}
