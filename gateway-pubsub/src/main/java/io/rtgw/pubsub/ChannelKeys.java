@@ -26,8 +26,11 @@ final class ChannelKeys {
         return prefix + ":{" + channel.tenant() + ":" + channel.name() + "}";
     }
 
-    /** The node's own probe channel; its name cannot collide with a channel key (no braces). */
-    String probe(String nodeId, boolean hashTagged) {
-        return hashTagged ? prefix + ":probe:{" + nodeId + "}" : prefix + ":probe:" + nodeId;
+    /**
+     * The base of the node's own probe channels. Channel keys are {@code prefix:{…}}, so a name
+     * starting {@code prefix:probe:} can never be one.
+     */
+    String probeBase(String nodeId) {
+        return prefix + ":probe:" + nodeId;
     }
 }

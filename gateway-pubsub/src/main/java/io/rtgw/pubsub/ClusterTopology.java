@@ -154,6 +154,28 @@ final class ClusterTopology implements RedisTopology {
     }
 
     @Override
+    public List<String> probeChannels(String base) {
+        StatefulRedisClusterConnection<String, String> c = commands;
+        if (c == null) {
+            return List.of(base + ":{0}");
+        }
+        List<String> channels = new ArrayList<>();
+        for (RedisClusterNode node : c.getPartitions()) {
+            if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM) || node.getSlots().isEmpty()) {
+                continue;
+            }
+            for (int tag = 0; tag < 100_000; tag++) {
+                String channel = base + ":{" + tag + "}";
+                if (node.hasSlot(SlotHash.getSlot(channel))) {
+                    channels.add(channel);
+                    break;
+                }
+            }
+        }
+        return channels.isEmpty() ? List.of(base + ":{0}") : channels;
+    }
+
+    @Override
     public CompletableFuture<Long> publish(String channel, String payload) {
         return commands().spublish(channel, payload).toCompletableFuture();
     }

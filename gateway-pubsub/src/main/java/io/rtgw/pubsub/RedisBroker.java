@@ -55,24 +55,26 @@ public final class RedisBroker implements Broker {
     private final boolean ownsResources;
     private final RedisTopology topology;
     private final String functionCode;
-    private final String probeChannel;
+    private final String probeBase;
+    private volatile Map<String, Long> probeAcks = Map.of();
     private final Map<String, ChannelName> subscribed = new ConcurrentHashMap<>();
     private final ChannelLanes lanes;
     private final DeliveryGuard guard = new DeliveryGuard();
     private final ScheduledExecutorService supervisor;
+    private final java.util.concurrent.ExecutorService prober;
+    private final ScheduledExecutorService watchdog;
     private final AtomicBoolean up = new AtomicBoolean();
     private volatile CompletableFuture<Void> nextUp = new CompletableFuture<>();
     private volatile BrokerListener listener;
     private volatile PubSubLink link;
     private volatile boolean functionLoaded;
     private volatile boolean closed;
-    private boolean retryPending;
+    private final AtomicBoolean retryPending = new AtomicBoolean();
 
-    // probe state: written by the supervisor, acknowledged from the event loop
+    // probe state: the watchdog thread only (acks arrive in probeAcks from the event loop)
     private long probeSeq;
     private long probeSentNanos;
-    private boolean probeOutstanding;
-    private volatile long probeAcked;
+    private Map<String, Long> probedAcks;
 
     public RedisBroker(RedisBrokerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -94,10 +96,20 @@ public final class RedisBroker implements Broker {
                 : new StandaloneTopology(endpoint.uris().get(0), resources, config.commandTimeout(), events);
         this.functionCode = FunctionLibrary.render(config, endpoint.cluster());
         String nodeId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-        this.probeChannel = keys.probe(nodeId, endpoint.cluster());
+        this.probeBase = keys.probeBase(nodeId);
         this.lanes = new ChannelLanes(Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rtgw-redis-supervisor");
+            t.setDaemon(true);
+            return t;
+        });
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rtgw-redis-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        this.prober = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rtgw-redis-probe");
             t.setDaemon(true);
             return t;
         });
@@ -109,7 +121,7 @@ public final class RedisBroker implements Broker {
         CompletableFuture<Void> firstUp = nextUp;
         long tick = config.probeInterval().toMillis();
         supervisor.execute(this::repair);
-        supervisor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         return firstUp;
     }
 
@@ -231,8 +243,9 @@ public final class RedisBroker implements Broker {
     private final class LinkSink implements PubSubLink.Sink {
         @Override
         public void onMessage(String channel, byte[] payload) {
-            if (channel.equals(probeChannel)) {
-                probeAcked = parseProbe(payload);
+            Map<String, Long> acks = probeAcks;
+            if (acks.containsKey(channel)) {
+                acks.put(channel, parseProbe(payload));
                 return;
             }
             ChannelName name = subscribed.get(channel);
@@ -357,13 +370,17 @@ public final class RedisBroker implements Broker {
                 }
                 l = topology.openPubSub(new LinkSink(), timeout);
                 List<CompletableFuture<Void>> confirmations = new ArrayList<>();
-                confirmations.add(l.subscribe(probeChannel));
+                Map<String, Long> acks = new ConcurrentHashMap<>();
+                for (String probe : topology.probeChannels(probeBase)) {
+                    acks.put(probe, -1L);
+                    confirmations.add(l.subscribe(probe));
+                }
+                probeAcks = acks;
                 for (String key : subscribed.keySet()) {
                     confirmations.add(l.subscribe(key));
                 }
                 CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
                         .get(timeout.toMillis() + confirmations.size(), TimeUnit.MILLISECONDS);
-                probeOutstanding = false;
                 link = l;
             }
             if (!functionLoaded || !topology.commandsOpen() || !l.isOpen()) {
@@ -372,7 +389,7 @@ public final class RedisBroker implements Broker {
             if (up.compareAndSet(false, true)) {
                 CompletableFuture<Void> waiting = nextUp;
                 nextUp = new CompletableFuture<>();
-                log.info("Redis broker up ({} channels subscribed)", subscribed.size());
+                log.info("Redis broker up ({} channels subscribed, {} probe channels)", subscribed.size(), probeAcks.size());
                 BrokerListener listen = listener;
                 if (listen != null) {
                     listen.onBrokerUp();
@@ -400,11 +417,10 @@ public final class RedisBroker implements Broker {
 
     /** Supervisor thread only; one pending retry at most, however many failures asked for one. */
     private void retryLater() {
-        if (!closed && !retryPending) {
-            retryPending = true;
+        if (!closed && retryPending.compareAndSet(false, true)) {
             try {
                 supervisor.schedule(() -> {
-                    retryPending = false;
+                    retryPending.set(false);
                     repair();
                 }, config.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
@@ -413,41 +429,56 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    /** Periodic: repair when down, else check that the last probe came back through pub/sub. */
+    /**
+     * Periodic, on the watchdog thread: ask for repair when down, else check that the last probe
+     * came back through pub/sub. Kept apart from the supervisor, whose repair work may wait on a
+     * hung Redis for a whole command timeout; the watchdog must still notice that hang.
+     */
     private void tick() {
         if (closed) {
             return;
         }
         if (!up.get()) {
-            if (!retryPending) {
-                repair();
+            if (!retryPending.get()) {
+                requestRepair();
             }
             return;
         }
         long now = System.nanoTime();
-        if (probeOutstanding) {
-            if (probeAcked >= probeSeq) {
-                probeOutstanding = false;
-            } else if (now - probeSentNanos > config.probeTimeout().toNanos()) {
-                log.warn("Redis pub/sub probe not received within {}; rebuilding the link", config.probeTimeout());
-                PubSubLink l = link;
-                if (l != null) {
-                    l.markBroken();
+        Map<String, Long> acks = probeAcks;
+        if (probedAcks == acks) {
+            if (!acks.values().stream().allMatch(seq -> seq >= probeSeq)) {
+                if (now - probeSentNanos > config.probeTimeout().toNanos()) {
+                    log.warn("Redis pub/sub probe not received within {}; rebuilding the link", config.probeTimeout());
+                    PubSubLink l = link;
+                    if (l != null) {
+                        l.markBroken();
+                    }
+                    markDown();
+                    probedAcks = null;
+                    requestRepair();
                 }
-                markDown();
-                repair();
-                return;
-            } else {
                 return;
             }
         }
         probeSeq++;
         probeSentNanos = now;
-        probeOutstanding = true;
-        try {
-            topology.publish(probeChannel, Long.toString(probeSeq));
-        } catch (RuntimeException e) {
-            log.debug("probe publish failed", e);
+        probedAcks = acks;
+        // Sent from another thread: Lettuce may open a Cluster node connection synchronously
+        // inside the write, and a hung node must not stop the watchdog from timing it out.
+        String seq = Long.toString(probeSeq);
+        for (String probe : acks.keySet()) {
+            try {
+                prober.execute(() -> {
+                    try {
+                        topology.publish(probe, seq);
+                    } catch (RuntimeException e) {
+                        log.debug("probe publish failed", e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                return; // closing
+            }
         }
     }
 
@@ -469,6 +500,8 @@ public final class RedisBroker implements Broker {
         closed = true;
         listener = null;
         supervisor.shutdownNow();
+        prober.shutdownNow();
+        watchdog.shutdownNow();
         lanes.close();
         topology.close();
         if (ownsResources) {

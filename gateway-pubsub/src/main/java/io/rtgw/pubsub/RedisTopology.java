@@ -2,6 +2,7 @@ package io.rtgw.pubsub;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** What differs between one Redis (plain or Sentinel-managed) and a Redis Cluster. */
@@ -20,6 +21,13 @@ interface RedisTopology extends AutoCloseable {
     void loadFunction(String code, Duration timeout) throws Exception;
 
     PubSubLink openPubSub(PubSubLink.Sink sink, Duration timeout) throws Exception;
+
+    /**
+     * Channels that together cross every pub/sub connection of a link: one for a single Redis,
+     * one per master on Cluster (each hashed into a slot that master serves), so a silent
+     * connection to any shard is noticed.
+     */
+    List<String> probeChannels(String base);
 
     /** PUBLISH, or SPUBLISH on Cluster, where the node listens with SSUBSCRIBE. */
     CompletableFuture<Long> publish(String channel, String payload);

@@ -16,6 +16,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -118,6 +119,11 @@ final class StandaloneTopology implements RedisTopology {
             l.lost();
         }
         return l;
+    }
+
+    @Override
+    public List<String> probeChannels(String base) {
+        return List.of(base);
     }
 
     @Override

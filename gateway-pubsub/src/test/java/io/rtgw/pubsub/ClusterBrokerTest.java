@@ -87,4 +87,25 @@ class ClusterBrokerTest {
         assertThat(cluster.cli("PUBSUB", "NUMPAT")).isEqualTo("0");
         broker.unsubscribe(room).get(10, TimeUnit.SECONDS);
     }
+
+    @Test
+    void aSilentShardIsFoundByItsOwnProbe() throws Exception {
+        RecordingListener quick = new RecordingListener();
+        try (RedisBroker probing = new RedisBroker(TestBrokers.config(cluster.seedUri(), null)
+                .probeTimeout(Duration.ofSeconds(1)).build())) {
+            probing.start(quick).get(30, TimeUnit.SECONDS);
+            // one master only: the other shards' probes keep coming back
+            cluster.nodes().get(2).cli("CLIENT", "PAUSE", "3000", "ALL");
+            await().atMost(WAIT).until(() -> quick.downs.get() >= 1);
+            await().atMost(WAIT).until(() -> quick.ups.get() >= 2 && probing.isUp());
+            List<ChannelName> rooms = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                ChannelName room = ChannelName.of(redis.tenant(), "after:" + i);
+                probing.subscribe(room).get(10, TimeUnit.SECONDS);
+                probing.publish(new PublishRequest(room, "ev", "1", null)).get(10, TimeUnit.SECONDS);
+                rooms.add(room);
+            }
+            await().atMost(WAIT).until(() -> rooms.stream().allMatch(r -> quick.of(r).size() == 1));
+        }
+    }
 }
