@@ -25,11 +25,18 @@ final class ChannelLanes implements AutoCloseable {
         }
     }
 
+    /** The lane of a channel, for work that must run after earlier work of the same channel. */
+    java.util.concurrent.Executor of(ChannelName channel) {
+        return task -> execute(channel, task);
+    }
+
     void execute(ChannelName channel, Runnable task) {
         try {
             lanes[Math.floorMod(channel.hashCode(), lanes.length)].execute(task);
         } catch (RejectedExecutionException closed) {
-            // the broker is closing; nothing is delivered after close
+            // The broker is closing: run here so that no caller's future is left hanging;
+            // deliveries check for close themselves.
+            task.run();
         }
     }
 

@@ -45,7 +45,7 @@ record HistoryReply(StreamPosition head, boolean recovered, List<Publication> pu
         return new Publication(channel, new StreamPosition(epoch, offset), event, JsonData.compactOrString(data), micros);
     }
 
-    HistoryResult toResult(StreamPosition since) {
+    HistoryResult toResult() {
         return new HistoryResult(recovered ? publications : List.of(), head, recovered);
     }
 }

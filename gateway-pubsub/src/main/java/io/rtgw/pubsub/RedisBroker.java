@@ -138,8 +138,11 @@ public final class RedisBroker implements Broker {
             return whenUp.thenCompose(x -> subscribeOnCurrentLink(key));
         }
         return l.subscribe(key).exceptionallyCompose(e -> {
-            log.debug("subscribe {} failed, waiting for the link to be repaired", key, e);
+            // a link that cannot subscribe cannot be trusted to deliver either: rebuild it
+            log.warn("subscribe {} failed ({}); rebuilding the pub/sub link", key, e.toString());
             CompletableFuture<Void> again = nextUp;
+            l.markBroken();
+            markDown();
             requestRepair();
             return again.thenCompose(x -> subscribeOnCurrentLink(key));
         });
@@ -197,7 +200,8 @@ public final class RedisBroker implements Broker {
                 Integer.toString(Math.max(0, limit)), Integer.toString(policy.size()),
                 Long.toString(policy.ttl().toMillis())};
         String key = keys.of(channel);
-        return fcall(FunctionLibrary.HISTORY, ScriptOutputType.MULTI, key, args).thenCompose(reply -> {
+        // decoded on the channel's lane: a page of history is too much JSON work for the event loop
+        return fcall(FunctionLibrary.HISTORY, ScriptOutputType.MULTI, key, args).thenComposeAsync(reply -> {
             HistoryReply parsed = HistoryReply.parse(channel, reply);
             if (guard.isRolledBack(channel, parsed.head())) {
                 log.warn("{}: Redis is at {} but this node already delivered past it; starting a new epoch",
@@ -205,8 +209,8 @@ public final class RedisBroker implements Broker {
                 return bumpEpoch(channel, parsed.head().epoch())
                         .thenApply(head -> new HistoryResult(List.of(), head, false));
             }
-            return CompletableFuture.completedFuture(parsed.toResult(since));
-        });
+            return CompletableFuture.completedFuture(parsed.toResult());
+        }, lanes.of(channel));
     }
 
     private CompletableFuture<StreamPosition> bumpEpoch(ChannelName channel, String seenEpoch) {
@@ -268,7 +272,7 @@ public final class RedisBroker implements Broker {
 
     private void deliver(String key, ChannelName channel, byte[] payload, long receivedAtMicros) {
         BrokerListener l = listener;
-        if (l == null || closed || subscribed.get(key) != channel) {
+        if (l == null || closed || !channel.equals(subscribed.get(key))) {
             return;
         }
         Publication publication = Envelope.decode(channel, payload, receivedAtMicros);
