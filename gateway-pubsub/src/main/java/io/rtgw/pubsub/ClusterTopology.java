@@ -126,11 +126,11 @@ final class ClusterTopology implements RedisTopology {
         if (c == null) {
             throw new IllegalStateException("not connected to Redis Cluster " + seeds);
         }
-        List<CompletableFuture<String>> loads = new ArrayList<>();
+        List<CompletableFuture<Void>> loads = new ArrayList<>();
         for (RedisClusterNode node : c.getPartitions()) {
             if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
                 loads.add(c.getConnectionAsync(node.getNodeId())
-                        .thenCompose(n -> n.async().functionLoad(code, true)));
+                        .thenCompose(n -> FunctionLibrary.loadUnlessNewer(n.async(), code)));
             }
         }
         CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,11 +1,14 @@
 package io.rtgw.pubsub;
 
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.rtgw.core.broker.HistoryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 
 /**
@@ -14,7 +17,8 @@ import java.util.TreeMap;
  * its data layout changes; {@code FCALL rtgw_version 0} tells which one a server has.
  */
 final class FunctionLibrary {
-    static final String VERSION = "1";
+    static final int VERSION = 1;
+    static final String VERSION_FUNCTION = "rtgw_version";
     static final String PUBLISH = "rtgw_publish";
     static final String HISTORY = "rtgw_history";
     static final String BUMP_EPOCH = "rtgw_bump_epoch";
@@ -25,7 +29,7 @@ final class FunctionLibrary {
     static String render(RedisBrokerConfig config, boolean cluster) {
         String template = template();
         Map<String, String> values = new TreeMap<>();
-        values.put("__VERSION__", VERSION);
+        values.put("__VERSION__", Integer.toString(VERSION));
         values.put("__PREFIX__", luaSafe(config.keyPrefix()));
         values.put("__DEFAULT_SIZE__", Integer.toString(config.functionDefault().size()));
         values.put("__DEFAULT_TTL_MS__", Long.toString(config.functionDefault().ttl().toMillis()));
@@ -37,6 +41,28 @@ final class FunctionLibrary {
             template = template.replace(e.getKey(), e.getValue());
         }
         return template;
+    }
+
+    /**
+     * FUNCTION LOAD REPLACE, unless the server already has a newer version: during a rolling
+     * upgrade old and new nodes would otherwise replace each other's library on every
+     * reconnect. Newer libraries keep accepting the calls older nodes make.
+     */
+    static CompletableFuture<Void> loadUnlessNewer(RedisClusterAsyncCommands<String, String> redis, String code) {
+        return redis.<String>fcallReadOnly(VERSION_FUNCTION, ScriptOutputType.VALUE, new String[0])
+                .toCompletableFuture()
+                .handle((loaded, error) -> error == null ? parseVersion(loaded) : -1)
+                .thenCompose(loaded -> loaded > VERSION
+                        ? CompletableFuture.<Void>completedFuture(null)
+                        : redis.functionLoad(code, true).toCompletableFuture().thenApply(name -> (Void) null));
+    }
+
+    private static int parseVersion(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     private static String namespaces(Map<String, HistoryPolicy> byNamespace) {

@@ -227,7 +227,7 @@ public final class RedisBroker implements Broker {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof RedisCommandExecutionException && String.valueOf(cause.getMessage()).contains("Function not found")) {
                 functionLoaded = false;
-                return topology.commands().functionLoad(functionCode, true).toCompletableFuture()
+                return FunctionLibrary.loadUnlessNewer(topology.commands(), functionCode)
                         .thenCompose(loaded -> callOnce(function, type, key, args));
             }
             return CompletableFuture.failedFuture(cause);

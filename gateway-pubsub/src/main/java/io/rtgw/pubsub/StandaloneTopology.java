@@ -100,7 +100,7 @@ final class StandaloneTopology implements RedisTopology {
 
     @Override
     public void loadFunction(String code, Duration timeout) throws Exception {
-        commands().functionLoad(code, true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        FunctionLibrary.loadUnlessNewer(commands(), code).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
