@@ -106,6 +106,15 @@ final class ClusterTopology implements RedisTopology {
     }
 
     @Override
+    public synchronized void resetCommands() {
+        StatefulRedisClusterConnection<String, String> c = commands;
+        commands = null;
+        if (c != null) {
+            c.closeAsync();
+        }
+    }
+
+    @Override
     public boolean commandsOpen() {
         StatefulRedisClusterConnection<String, String> c = commands;
         return c != null && c.isOpen();

@@ -68,6 +68,7 @@ public final class RedisBroker implements Broker {
     private volatile BrokerListener listener;
     private volatile PubSubLink link;
     private volatile boolean functionLoaded;
+    private volatile boolean commandsSuspect;
     private volatile boolean closed;
     private final AtomicBoolean retryPending = new AtomicBoolean();
 
@@ -75,6 +76,7 @@ public final class RedisBroker implements Broker {
     private long probeSeq;
     private long probeSentNanos;
     private Map<String, Long> probedAcks;
+    private volatile long probePublished;
 
     public RedisBroker(RedisBrokerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -351,6 +353,12 @@ public final class RedisBroker implements Broker {
         }
         Duration timeout = config.commandTimeout();
         try {
+            if (commandsSuspect) {
+                commandsSuspect = false;
+                functionLoaded = false;
+                log.warn("Redis command connection stopped answering; opening a new one");
+                topology.resetCommands();
+            }
             topology.connectCommands(timeout);
             if (!topology.commandsOpen()) {
                 markDown();
@@ -454,6 +462,8 @@ public final class RedisBroker implements Broker {
             if (!acks.values().stream().allMatch(seq -> seq >= probeSeq)) {
                 if (now - probeSentNanos > config.probeTimeout().toNanos()) {
                     log.warn("Redis pub/sub probe not received within {}; rebuilding the link", config.probeTimeout());
+                    // the probe's PUBLISH never got its reply: the command connection is silent too
+                    commandsSuspect = probePublished < probeSeq;
                     PubSubLink l = link;
                     if (l != null) {
                         l.markBroken();
@@ -470,12 +480,17 @@ public final class RedisBroker implements Broker {
         probedAcks = acks;
         // Sent from another thread: Lettuce may open a Cluster node connection synchronously
         // inside the write, and a hung node must not stop the watchdog from timing it out.
-        String seq = Long.toString(probeSeq);
+        long seq = probeSeq;
+        java.util.concurrent.atomic.AtomicInteger replies = new java.util.concurrent.atomic.AtomicInteger(acks.size());
         for (String probe : acks.keySet()) {
             try {
                 prober.execute(() -> {
                     try {
-                        topology.publish(probe, seq);
+                        topology.publish(probe, Long.toString(seq)).thenRun(() -> {
+                            if (replies.decrementAndGet() == 0) {
+                                probePublished = seq;
+                            }
+                        });
                     } catch (RuntimeException e) {
                         log.debug("probe publish failed", e);
                     }

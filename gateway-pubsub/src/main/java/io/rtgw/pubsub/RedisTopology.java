@@ -15,6 +15,12 @@ interface RedisTopology extends AutoCloseable {
 
     boolean commandsOpen();
 
+    /**
+     * Drops the command connection so the next {@link #connectCommands} opens a fresh one: for a
+     * connection that is open but no longer answers, which Lettuce never reconnects by itself.
+     */
+    void resetCommands();
+
     RedisClusterAsyncCommands<String, String> commands();
 
     /** FUNCTION LOAD REPLACE on every master. */

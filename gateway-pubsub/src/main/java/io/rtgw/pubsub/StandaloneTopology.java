@@ -84,6 +84,15 @@ final class StandaloneTopology implements RedisTopology {
     }
 
     @Override
+    public synchronized void resetCommands() {
+        StatefulRedisConnection<String, String> c = commands;
+        commands = null;
+        if (c != null) {
+            c.closeAsync();
+        }
+    }
+
+    @Override
     public boolean commandsOpen() {
         StatefulRedisConnection<String, String> c = commands;
         return c != null && c.isOpen();

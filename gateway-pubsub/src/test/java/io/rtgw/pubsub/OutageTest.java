@@ -11,6 +11,7 @@ import io.rtgw.core.broker.HistoryResult;
 import io.rtgw.core.broker.PublishRequest;
 import io.rtgw.testkit.RedisServer;
 import io.rtgw.testkit.RedisServerExtension;
+import io.rtgw.testkit.TcpProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -170,5 +171,21 @@ class OutageTest {
         assertThat(rolledBack).isEqualTo(next);
         assertThat(listener.of(room)).extracting(Publication::position).doesNotHaveDuplicates();
         assertThat(listener.of(room)).extracting(Publication::data).doesNotContain("\"again\"");
+    }
+
+    @Test
+    void connectionsThatGoSilentWithoutClosingAreFoundAndReplaced() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(server.host(), server.port());
+             RedisBroker proxied = new RedisBroker(TestBrokers.config(proxy.uri(), null)
+                     .probeTimeout(Duration.ofSeconds(1)).commandTimeout(Duration.ofSeconds(2)).build())) {
+            RecordingListener events = new RecordingListener();
+            proxied.start(events).get(30, TimeUnit.SECONDS);
+            proxied.subscribe(room).get(10, TimeUnit.SECONDS);
+            proxy.freezeExisting(); // both the pub/sub and the command connection
+            await().atMost(WAIT).until(() -> events.downs.get() >= 1);
+            await().atMost(WAIT).until(() -> events.ups.get() >= 2 && proxied.isUp());
+            StreamPosition id = proxied.publish(new PublishRequest(room, "ev", "\"through\"", null)).get(10, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> events.of(room).stream().anyMatch(p -> id.equals(p.position())));
+        }
     }
 }
