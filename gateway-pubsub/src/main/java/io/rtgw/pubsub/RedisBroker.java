@@ -71,6 +71,7 @@ public final class RedisBroker implements Broker {
     private volatile boolean commandsSuspect;
     private volatile boolean closed;
     private final AtomicBoolean retryPending = new AtomicBoolean();
+    private int failedRepairs;
 
     // probe state: the watchdog thread only (acks arrive in probeAcks from the event loop)
     private long probeSeq;
@@ -398,6 +399,7 @@ public final class RedisBroker implements Broker {
             if (!functionLoaded || !topology.commandsOpen() || !l.isOpen()) {
                 return; // something broke meanwhile; its event brings us back here
             }
+            failedRepairs = 0;
             if (up.compareAndSet(false, true)) {
                 CompletableFuture<Void> waiting = nextUp;
                 nextUp = new CompletableFuture<>();
@@ -427,14 +429,21 @@ public final class RedisBroker implements Broker {
         return text.toString();
     }
 
-    /** Supervisor thread only; one pending retry at most, however many failures asked for one. */
+    /**
+     * Supervisor thread only; one pending retry at most, however many failures asked for one.
+     * The delay doubles with each failure in a row (capped, jittered) so that a fleet of nodes
+     * does not hammer a Redis that is struggling to come back.
+     */
     private void retryLater() {
         if (!closed && retryPending.compareAndSet(false, true)) {
+            int failures = Math.min(failedRepairs++, 5);
+            long base = config.retryDelay().toMillis() << failures;
+            long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
             try {
                 supervisor.schedule(() -> {
                     retryPending.set(false);
                     repair();
-                }, config.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+                }, delay, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // closing
             }
