@@ -27,6 +27,7 @@ public final class LocalRedisServer implements RedisServer {
     private final Path dir;
     private final boolean appendOnly;
     private final List<String> extraArgs;
+    private String sentinelMonitor;
     private int port;
     private Process process;
 
@@ -82,7 +83,7 @@ public final class LocalRedisServer implements RedisServer {
     }
 
     private synchronized void launch() {
-        List<String> cmd = new ArrayList<>(List.of(RedisBinaries.server(),
+        List<String> cmd = sentinelMonitor != null ? sentinelCommand() : new ArrayList<>(List.of(RedisBinaries.server(),
                 "--port", Integer.toString(port), "--bind", HOST,
                 "--save", "", "--appendonly", appendOnly ? "yes" : "no",
                 "--dir", dir.toString(), "--daemonize", "no", "--logfile", ""));
@@ -108,6 +109,48 @@ public final class LocalRedisServer implements RedisServer {
         }
         process.destroyForcibly();
         throw new IllegalStateException("redis-server on port " + port + " not ready within " + READY_TIMEOUT);
+    }
+
+    /**
+     * A Sentinel watching the master at {@code masterPort} under the name {@code mymaster}, with
+     * short timeouts so that failovers in tests take seconds.
+     */
+    static LocalRedisServer startSentinel(int masterPort) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("rtgw-sentinel-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LocalRedisServer sentinel = new LocalRedisServer(dir, false, List.of());
+        sentinel.sentinelMonitor = "sentinel monitor mymaster " + HOST + " " + masterPort + " 1\n"
+                + "sentinel down-after-milliseconds mymaster 2000\n"
+                + "sentinel failover-timeout mymaster 10000\n";
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            sentinel.port = freePort();
+            try {
+                sentinel.launch();
+                return sentinel;
+            } catch (IllegalStateException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** Sentinel needs a config file it can rewrite; written once, kept across restarts. */
+    private List<String> sentinelCommand() {
+        Path conf = dir.resolve("sentinel.conf");
+        try {
+            if (!Files.exists(conf)) {
+                Files.writeString(conf, "bind " + HOST + "\n" + sentinelMonitor);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ArrayList<>(List.of(RedisBinaries.server(), conf.toString(), "--sentinel",
+                "--port", Integer.toString(port), "--dir", dir.toString(), "--daemonize", "no", "--logfile", ""));
     }
 
     private boolean answersPing() {

@@ -32,13 +32,14 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RedisServerExtension.class);
     private static final AtomicInteger TEST_COUNTER = new AtomicInteger();
 
-    private enum Scope { SHARED, DEDICATED, CLUSTER }
+    private enum Scope { SHARED, DEDICATED, CLUSTER, SENTINEL }
 
     private final Scope scope;
     private final boolean appendOnly;
     private final int masters;
     private volatile RedisServer server;
     private volatile RedisCluster cluster;
+    private volatile RedisSentinelGroup sentinelGroup;
     private volatile String tenant;
     private volatile String keyPrefix;
 
@@ -63,6 +64,11 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
         return new RedisServerExtension(Scope.CLUSTER, false, masters);
     }
 
+    /** A master, a replica and a Sentinel for one test class, which may fail over. */
+    public static RedisServerExtension sentinel() {
+        return new RedisServerExtension(Scope.SENTINEL, false, 0);
+    }
+
     /** The same kind of server with the append-only file on (survives {@link RedisServer#stop()}). */
     public RedisServerExtension appendOnly() {
         if (scope != Scope.DEDICATED) {
@@ -83,6 +89,11 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
             }
             case CLUSTER -> cluster = context.getRoot().getStore(NAMESPACE)
                     .computeIfAbsent("cluster-" + masters, k -> RedisCluster.start(masters), RedisCluster.class);
+            case SENTINEL -> {
+                RedisSentinelGroup group = RedisSentinelGroup.start();
+                context.getStore(NAMESPACE).put("sentinel-group", group);
+                sentinelGroup = group;
+            }
         }
     }
 
@@ -113,6 +124,10 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
         return Objects.requireNonNull(cluster, "no cluster: use RedisServerExtension.cluster(n)");
     }
 
+    public RedisSentinelGroup sentinelGroup() {
+        return Objects.requireNonNull(sentinelGroup, "no sentinel group: use RedisServerExtension.sentinel()");
+    }
+
     /** A tenant id no other test in this run uses (valid per PROTOCOL §2). */
     public String tenant() {
         return tenant;
@@ -126,11 +141,13 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
         Class<?> type = parameter.getParameter().getType();
-        return (type == RedisServer.class && server != null) || (type == RedisCluster.class && cluster != null);
+        return (type == RedisServer.class && server != null) || (type == RedisCluster.class && cluster != null)
+                || (type == RedisSentinelGroup.class && sentinelGroup != null);
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
-        return parameter.getParameter().getType() == RedisServer.class ? server() : cluster();
+        Class<?> type = parameter.getParameter().getType();
+        return type == RedisServer.class ? server() : type == RedisCluster.class ? cluster() : sentinelGroup();
     }
 }
