@@ -382,18 +382,12 @@ public final class RedisBroker implements Broker {
                     l.close();
                 }
                 l = topology.openPubSub(new LinkSink(), timeout);
-                List<CompletableFuture<Void>> confirmations = new ArrayList<>();
-                Map<String, Long> acks = new ConcurrentHashMap<>();
-                for (String probe : topology.probeChannels(probeBase)) {
-                    acks.put(probe, -1L);
-                    confirmations.add(l.subscribe(probe));
+                try {
+                    subscribeEverything(l, timeout);
+                } catch (Exception e) {
+                    l.close();
+                    throw e;
                 }
-                probeAcks = acks;
-                for (String key : subscribed.keySet()) {
-                    confirmations.add(l.subscribe(key));
-                }
-                CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
-                        .get(timeout.toMillis() + confirmations.size(), TimeUnit.MILLISECONDS);
                 link = l;
             }
             if (!functionLoaded || !topology.commandsOpen() || !l.isOpen()) {
@@ -416,6 +410,22 @@ public final class RedisBroker implements Broker {
             markDown();
             retryLater();
         }
+    }
+
+    /** The probe channels and every wanted channel, confirmed by Redis. */
+    private void subscribeEverything(PubSubLink l, Duration timeout) throws Exception {
+        List<CompletableFuture<Void>> confirmations = new ArrayList<>();
+        Map<String, Long> acks = new ConcurrentHashMap<>();
+        for (String probe : topology.probeChannels(probeBase)) {
+            acks.put(probe, -1L);
+            confirmations.add(l.subscribe(probe));
+        }
+        probeAcks = acks;
+        for (String key : subscribed.keySet()) {
+            confirmations.add(l.subscribe(key));
+        }
+        CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
+                .get(timeout.toMillis() + confirmations.size(), TimeUnit.MILLISECONDS);
     }
 
     private static String describe(Throwable e) {
