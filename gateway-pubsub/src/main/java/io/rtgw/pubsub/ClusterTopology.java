@@ -39,10 +39,12 @@ final class ClusterTopology implements RedisTopology {
     private final RedisClusterClient commandClient;
     private final RedisClusterClient pubSubClient;
     private final Disposable topologyEvents;
+    private final Set<Object> masterConnections = ConcurrentHashMap.newKeySet();
     private volatile StatefulRedisClusterConnection<String, String> commands;
     private volatile ClusterLink link;
 
-    ClusterTopology(List<RedisURI> seeds, ClientResources resources, Duration commandTimeout, Events events) {
+    ClusterTopology(List<RedisURI> seeds, ClientResources resources, Duration commandTimeout,
+                    Duration topologyRefresh, Events events) {
         this.seeds = List.copyOf(seeds);
         commandClient = RedisClusterClient.create(resources, seeds);
         commandClient.setOptions(ClusterClientOptions.builder()
@@ -53,19 +55,25 @@ final class ClusterTopology implements RedisTopology {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                        .enablePeriodicRefresh(Duration.ofSeconds(30))
+                        .enablePeriodicRefresh(topologyRefresh)
                         .enableAllAdaptiveRefreshTriggers()
                         .build())
                 .build());
         commandClient.addListener(new RedisConnectionStateListener() {
             @Override
+            // Only the connections to masters that commands go through count: topology refreshes
+            // open and close short-lived connections through the same client every few seconds.
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                events.commandsConnected();
+                if (masterConnections.contains(connection)) {
+                    events.commandsConnected();
+                }
             }
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                events.commandsDisconnected();
+                if (masterConnections.contains(connection)) {
+                    events.commandsDisconnected();
+                }
             }
         });
         pubSubClient = RedisClusterClient.create(resources, seeds);
@@ -109,6 +117,7 @@ final class ClusterTopology implements RedisTopology {
     public synchronized void resetCommands() {
         StatefulRedisClusterConnection<String, String> c = commands;
         commands = null;
+        masterConnections.clear();
         if (c != null) {
             c.closeAsync();
         }
@@ -139,7 +148,10 @@ final class ClusterTopology implements RedisTopology {
         for (RedisClusterNode node : c.getPartitions()) {
             if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
                 loads.add(c.getConnectionAsync(node.getNodeId())
-                        .thenCompose(n -> FunctionLibrary.loadUnlessNewer(n.async(), code)));
+                        .thenCompose(n -> {
+                            masterConnections.add(n);
+                            return FunctionLibrary.loadUnlessNewer(n.async(), code);
+                        }));
             }
         }
         CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

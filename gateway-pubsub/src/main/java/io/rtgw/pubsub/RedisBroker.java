@@ -95,7 +95,7 @@ public final class RedisBroker implements Broker {
         }
         RedisTopology.Events events = new TopologyEvents();
         this.topology = endpoint.cluster()
-                ? new ClusterTopology(endpoint.uris(), resources, config.commandTimeout(), events)
+                ? new ClusterTopology(endpoint.uris(), resources, config.commandTimeout(), config.topologyRefresh(), events)
                 : new StandaloneTopology(endpoint.uris().get(0), resources, config.commandTimeout(), events);
         this.functionCode = FunctionLibrary.render(config, endpoint.cluster());
         String nodeId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);

@@ -26,6 +26,7 @@ public final class RedisBrokerConfig {
     private final Duration probeInterval;
     private final Duration probeTimeout;
     private final Duration retryDelay;
+    private final Duration topologyRefresh;
 
     private RedisBrokerConfig(Builder b) {
         this.url = Objects.requireNonNull(b.url, "url");
@@ -40,6 +41,7 @@ public final class RedisBrokerConfig {
         this.probeInterval = positive(b.probeInterval, "probeInterval");
         this.probeTimeout = positive(b.probeTimeout, "probeTimeout");
         this.retryDelay = positive(b.retryDelay, "retryDelay");
+        this.topologyRefresh = positive(b.topologyRefresh, "topologyRefresh");
     }
 
     private static Duration positive(Duration d, String name) {
@@ -105,6 +107,10 @@ public final class RedisBrokerConfig {
         return retryDelay;
     }
 
+    public Duration topologyRefresh() {
+        return topologyRefresh;
+    }
+
     public static final class Builder {
         private final String url;
         private String keyPrefix = "rtgw";
@@ -118,6 +124,7 @@ public final class RedisBrokerConfig {
         private Duration probeInterval = Duration.ofSeconds(5);
         private Duration probeTimeout = Duration.ofSeconds(3);
         private Duration retryDelay = Duration.ofSeconds(1);
+        private Duration topologyRefresh = Duration.ofSeconds(30);
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -189,6 +196,12 @@ public final class RedisBrokerConfig {
         /** Pause between attempts to re-establish the link after a failed one. */
         public Builder retryDelay(Duration retryDelay) {
             this.retryDelay = retryDelay;
+            return this;
+        }
+
+        /** Redis Cluster only: how often the slot map is re-read besides on MOVED/ASK and failures. */
+        public Builder topologyRefresh(Duration topologyRefresh) {
+            this.topologyRefresh = topologyRefresh;
             return this;
         }
 

@@ -44,13 +44,19 @@ final class StandaloneTopology implements RedisTopology {
                 .build());
         commandClient.addListener(new RedisConnectionStateListener() {
             @Override
+            // Only our command connection counts: Sentinel lookups open and close connections
+            // through the same client, and those must not flap the broker down and up.
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                events.commandsConnected();
+                if (connection == commands) {
+                    events.commandsConnected();
+                }
             }
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                events.commandsDisconnected();
+                if (connection == commands) {
+                    events.commandsDisconnected();
+                }
             }
         });
         pubSubClient = RedisClient.create(resources, uri);

@@ -108,4 +108,25 @@ class ClusterBrokerTest {
             await().atMost(WAIT).until(() -> rooms.stream().allMatch(r -> quick.of(r).size() == 1));
         }
     }
+
+    @Test
+    void topologyRefreshesDoNotFlapTheBroker() throws Exception {
+        RecordingListener steady = new RecordingListener();
+        try (RedisBroker refreshing = new RedisBroker(TestBrokers.config(cluster.seedUri(), null)
+                .topologyRefresh(Duration.ofMillis(300)).build())) {
+            refreshing.start(steady).get(30, TimeUnit.SECONDS);
+            long before = clusterNodesCalls();
+            // each refresh opens connections through the broker's own client, asks CLUSTER NODES, closes them
+            await().atMost(WAIT).until(() -> clusterNodesCalls() >= before + 4);
+            assertThat(steady.downs.get()).isZero();
+            assertThat(steady.ups.get()).isEqualTo(1);
+            assertThat(refreshing.isUp()).isTrue();
+        }
+    }
+
+    private long clusterNodesCalls() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_cluster\\|nodes:calls=(\\d+)")
+                .matcher(cluster.nodes().get(0).cli("INFO", "commandstats"));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
 }
