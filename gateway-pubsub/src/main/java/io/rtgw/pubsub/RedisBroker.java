@@ -56,7 +56,6 @@ public final class RedisBroker implements Broker {
     private final RedisTopology topology;
     private final String functionCode;
     private final String probeBase;
-    private volatile Map<String, Long> probeAcks = Map.of();
     private final Map<String, ChannelName> subscribed = new ConcurrentHashMap<>();
     private final ChannelLanes lanes;
     private final DeliveryGuard guard = new DeliveryGuard();
@@ -73,11 +72,7 @@ public final class RedisBroker implements Broker {
     private final AtomicBoolean retryPending = new AtomicBoolean();
     private int failedRepairs;
 
-    // probe state: the watchdog thread only (acks arrive in probeAcks from the event loop)
-    private long probeSeq;
-    private long probeSentNanos;
-    private Map<String, Long> probedAcks;
-    private volatile long probePublished;
+    private final LinkProbe probe;
 
     public RedisBroker(RedisBrokerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -116,6 +111,7 @@ public final class RedisBroker implements Broker {
             t.setDaemon(true);
             return t;
         });
+        this.probe = new LinkProbe(config.probeTimeout(), prober);
     }
 
     @Override
@@ -250,9 +246,7 @@ public final class RedisBroker implements Broker {
     private final class LinkSink implements PubSubLink.Sink {
         @Override
         public void onMessage(String channel, byte[] payload) {
-            Map<String, Long> acks = probeAcks;
-            if (acks.containsKey(channel)) {
-                acks.put(channel, parseProbe(payload));
+            if (probe.accept(channel, payload)) {
                 return;
             }
             ChannelName name = subscribed.get(channel);
@@ -293,14 +287,6 @@ public final class RedisBroker implements Broker {
             l.onPublication(publication);
         } catch (RuntimeException e) {
             log.error("listener failed on {}", publication, e);
-        }
-    }
-
-    private static long parseProbe(byte[] payload) {
-        try {
-            return Long.parseLong(new String(payload, java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 
@@ -397,7 +383,7 @@ public final class RedisBroker implements Broker {
             if (up.compareAndSet(false, true)) {
                 CompletableFuture<Void> waiting = nextUp;
                 nextUp = new CompletableFuture<>();
-                log.info("Redis broker up ({} channels subscribed, {} probe channels)", subscribed.size(), probeAcks.size());
+                log.info("Redis broker up ({} channels subscribed, {} probe channels)", subscribed.size(), probe.channelCount());
                 BrokerListener listen = listener;
                 if (listen != null) {
                     listen.onBrokerUp();
@@ -415,12 +401,11 @@ public final class RedisBroker implements Broker {
     /** The probe channels and every wanted channel, confirmed by Redis. */
     private void subscribeEverything(PubSubLink l, Duration timeout) throws Exception {
         List<CompletableFuture<Void>> confirmations = new ArrayList<>();
-        Map<String, Long> acks = new ConcurrentHashMap<>();
-        for (String probe : topology.probeChannels(probeBase)) {
-            acks.put(probe, -1L);
-            confirmations.add(l.subscribe(probe));
+        List<String> probeChannels = topology.probeChannels(probeBase);
+        probe.reset(probeChannels);
+        for (String channel : probeChannels) {
+            confirmations.add(l.subscribe(channel));
         }
-        probeAcks = acks;
         for (String key : subscribed.keySet()) {
             confirmations.add(l.subscribe(key));
         }
@@ -475,48 +460,17 @@ public final class RedisBroker implements Broker {
             }
             return;
         }
-        long now = System.nanoTime();
-        Map<String, Long> acks = probeAcks;
-        if (probedAcks == acks) {
-            if (!acks.values().stream().allMatch(seq -> seq >= probeSeq)) {
-                if (now - probeSentNanos > config.probeTimeout().toNanos()) {
-                    log.warn("Redis pub/sub probe not received within {}; rebuilding the link", config.probeTimeout());
-                    // the probe's PUBLISH never got its reply: the command connection is silent too
-                    commandsSuspect = probePublished < probeSeq;
-                    PubSubLink l = link;
-                    if (l != null) {
-                        l.markBroken();
-                    }
-                    markDown();
-                    probedAcks = null;
-                    requestRepair();
-                }
-                return;
+        LinkProbe.Verdict verdict = probe.check(System.nanoTime(), topology::publish);
+        if (verdict != LinkProbe.Verdict.HEALTHY) {
+            log.warn("Redis pub/sub probe not received within {}{}; rebuilding the link", config.probeTimeout(),
+                    verdict == LinkProbe.Verdict.COMMANDS_SILENT ? " and its PUBLISH not answered" : "");
+            commandsSuspect = verdict == LinkProbe.Verdict.COMMANDS_SILENT;
+            PubSubLink l = link;
+            if (l != null) {
+                l.markBroken();
             }
-        }
-        probeSeq++;
-        probeSentNanos = now;
-        probedAcks = acks;
-        // Sent from another thread: Lettuce may open a Cluster node connection synchronously
-        // inside the write, and a hung node must not stop the watchdog from timing it out.
-        long seq = probeSeq;
-        java.util.concurrent.atomic.AtomicInteger replies = new java.util.concurrent.atomic.AtomicInteger(acks.size());
-        for (String probe : acks.keySet()) {
-            try {
-                prober.execute(() -> {
-                    try {
-                        topology.publish(probe, Long.toString(seq)).thenRun(() -> {
-                            if (replies.decrementAndGet() == 0) {
-                                probePublished = seq;
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        log.debug("probe publish failed", e);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                return; // closing
-            }
+            markDown();
+            requestRepair();
         }
     }
 

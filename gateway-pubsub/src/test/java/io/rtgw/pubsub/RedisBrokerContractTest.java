@@ -4,7 +4,6 @@ import io.rtgw.core.broker.Broker;
 import io.rtgw.core.broker.BrokerContractTest;
 import io.rtgw.core.broker.HistoryPolicies;
 import io.rtgw.testkit.RedisServerExtension;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The broker rules every implementation keeps, against a real redis-server. */
@@ -22,9 +21,5 @@ class RedisBrokerContractTest extends BrokerContractTest {
     protected Broker loseHistory(Broker broker, HistoryPolicies policies) throws Exception {
         redis.server().flushAll();
         return broker;
-    }
-
-    static void await(Broker broker) throws Exception {
-        broker.start(new RecordingListener()).get(30, TimeUnit.SECONDS);
     }
 }
