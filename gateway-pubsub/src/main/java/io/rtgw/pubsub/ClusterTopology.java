@@ -168,6 +168,11 @@ final class ClusterTopology implements RedisTopology {
             public void smessage(RedisClusterNode node, String channel, byte[] message) {
                 sink.onMessage(channel, message);
             }
+
+            @Override
+            public void sunsubscribed(RedisClusterNode node, String channel, long count) {
+                sink.onUnsubscribed(channel);
+            }
         });
         ClusterLink l = new ClusterLink(connection, sink);
         link = l;

@@ -26,5 +26,11 @@ interface PubSubLink extends AutoCloseable {
         void onMessage(String channel, byte[] payload);
 
         void onLinkLost();
+
+        /**
+         * Redis ended a subscription: ours (an unsubscribe we sent) or its own, as Cluster does
+         * for sharded channels whose slot moved to another master.
+         */
+        void onUnsubscribed(String channel);
     }
 }

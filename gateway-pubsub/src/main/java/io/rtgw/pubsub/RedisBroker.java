@@ -257,6 +257,22 @@ public final class RedisBroker implements Broker {
         }
 
         @Override
+        public void onUnsubscribed(String channel) {
+            if (closed || !subscribed.containsKey(channel)) {
+                return; // our own unsubscribe
+            }
+            // Cluster moved the channel's slot (resharding, failover): the subscription is gone
+            // and must be made again at the new owner, with a backfill for what passed meanwhile
+            log.warn("Redis ended the subscription of {}; rebuilding the pub/sub link", channel);
+            PubSubLink l = link;
+            if (l != null) {
+                l.markBroken();
+            }
+            markDown();
+            requestRepair();
+        }
+
+        @Override
         public void onLinkLost() {
             if (closed) {
                 return;

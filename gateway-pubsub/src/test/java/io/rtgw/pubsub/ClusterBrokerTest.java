@@ -124,6 +124,43 @@ class ClusterBrokerTest {
         }
     }
 
+    @Test
+    void aChannelWhoseSlotMovesIsSubscribedAgainAtItsNewMaster() throws Exception {
+        ChannelName room = ChannelName.of(redis.tenant(), "room:moving");
+        broker.subscribe(room).get(10, TimeUnit.SECONDS);
+        int slot = Integer.parseInt(cluster.cli("CLUSTER", "KEYSLOT", broker.redisKey(room)));
+        String owner = null;
+        String target = null;
+        for (String line : cluster.cli("CLUSTER", "NODES").split("\n")) {
+            String[] f = line.split(" ");
+            boolean owns = false;
+            for (int i = 8; i < f.length; i++) {
+                String[] range = f[i].split("-");
+                int from = Integer.parseInt(range[0]);
+                int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                owns |= slot >= from && slot <= to;
+            }
+            if (owns) {
+                owner = f[0];
+            } else if (target == null) {
+                target = f[0];
+            }
+        }
+        // the slot holds no keys yet (nothing was published), so it can simply be reassigned
+        String targetId = target;
+        String ownerId = owner;
+        List<? extends io.rtgw.testkit.RedisServer> nodes = cluster.nodes();
+        nodes.stream().filter(n -> n.cli("CLUSTER", "MYID").equals(targetId)).forEach(n -> n.cli("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", targetId));
+        nodes.stream().filter(n -> n.cli("CLUSTER", "MYID").equals(ownerId)).forEach(n -> n.cli("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", targetId));
+        nodes.stream().filter(n -> !List.of(ownerId, targetId).contains(n.cli("CLUSTER", "MYID")))
+                .forEach(n -> n.cli("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", targetId));
+
+        await().atMost(WAIT).until(() -> listener.downs.get() >= 1);
+        await().atMost(WAIT).until(() -> listener.ups.get() >= 2 && broker.isUp());
+        StreamPosition id = broker.publish(new PublishRequest(room, "ev", "\"moved\"", null)).get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> listener.of(room).stream().anyMatch(p -> id.equals(p.position())));
+    }
+
     private long clusterNodesCalls() {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_cluster\\|nodes:calls=(\\d+)")
                 .matcher(cluster.nodes().get(0).cli("INFO", "commandstats"));
