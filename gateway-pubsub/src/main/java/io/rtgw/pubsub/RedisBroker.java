@@ -364,8 +364,10 @@ public final class RedisBroker implements Broker {
             }
             topology.connectCommands(timeout);
             if (!topology.commandsOpen()) {
+                log.info("Redis command connection not open yet; retrying");
                 markDown();
-                return; // Lettuce is reconnecting; its connected event calls us again
+                retryLater(); // Lettuce's connected event may call us sooner
+                return;
             }
             if (!functionLoaded) {
                 functionLoaded = true;
@@ -393,7 +395,9 @@ public final class RedisBroker implements Broker {
                 link = l;
             }
             if (!functionLoaded || !topology.commandsOpen() || !l.isOpen()) {
-                return; // something broke meanwhile; its event brings us back here
+                log.info("Redis changed while the broker was being repaired; repairing again");
+                retryLater();
+                return;
             }
             failedRepairs = 0;
             if (up.compareAndSet(false, true)) {
