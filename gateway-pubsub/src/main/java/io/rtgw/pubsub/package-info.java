@@ -1,1 +1,18 @@
+/**
+ * The Redis broker: {@link io.rtgw.pubsub.RedisBroker}, configured with
+ * {@link io.rtgw.pubsub.RedisBrokerConfig} from {@code RTGW_REDIS_URL}.
+ *
+ * <p>Wiring, in the server:
+ * <pre>{@code
+ * Broker broker = new RedisBroker(RedisBrokerConfig.builder(redisUrl)
+ *         .policies(defaultPolicy, policiesByNamespace)   // also baked into the Redis function
+ *         .clientResources(sharedLettuceResources)         // optional; else the broker owns its own
+ *         .build());
+ * broker.start(listener);   // completes when first up; keeps retrying while Redis is away
+ * }</pre>
+ *
+ * <p>Redis layout, the function library and the envelope format are described in
+ * {@code docs/publishing.md}; the operating model (subscriptions per node, Cluster, failure
+ * outcomes) in {@code docs/scaling.md}.
+ */
 package io.rtgw.pubsub;
