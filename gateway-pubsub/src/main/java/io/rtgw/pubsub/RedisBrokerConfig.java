@@ -147,16 +147,9 @@ public final class RedisBrokerConfig {
             return this;
         }
 
-        /**
-         * Like {@link #policies(HistoryPolicy, Map)}, for callers that only hold the core value.
-         * {@link HistoryPolicies} does not expose its namespace table, so apps' direct
-         * {@code FCALL}s then get the policy of the default namespace for every channel.
-         */
+        /** Like {@link #policies(HistoryPolicy, Map)}, from the core value. */
         public Builder policies(HistoryPolicies policies) {
-            this.policies = Objects.requireNonNull(policies, "policies");
-            this.functionDefault = policies.forChannel(ChannelName.of("rtgw", "default"));
-            this.functionNamespaces = Map.of();
-            return this;
+            return policies(policies.defaults(), policies.byNamespace());
         }
 
         public Builder clientResources(ClientResources clientResources) {

@@ -2,6 +2,8 @@ package io.rtgw.server;
 
 import io.rtgw.core.broker.Broker;
 import io.rtgw.core.broker.InMemoryBroker;
+import io.rtgw.pubsub.RedisBroker;
+import io.rtgw.pubsub.RedisBrokerConfig;
 import io.rtgw.server.config.GatewayConfig;
 import java.time.Clock;
 
@@ -14,6 +16,10 @@ final class Brokers {
         if (config.broker().embedded()) {
             return new InMemoryBroker(config.historyPolicies(), config.idempotencyWindow(), Clock.systemUTC());
         }
-        throw new IllegalStateException("RTGW_REDIS_URL is set, but this build has no Redis broker yet");
+        return new RedisBroker(RedisBrokerConfig.builder(config.broker().redisUrl().orElseThrow())
+                .keyPrefix(config.broker().redisPrefix())
+                .policies(config.historyPolicies())
+                .idempotencyWindow(config.idempotencyWindow())
+                .build());
     }
 }

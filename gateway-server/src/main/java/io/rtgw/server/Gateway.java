@@ -76,8 +76,7 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, Map<String, StaticEndpoint> pages) throws Exception {
         Gateway gateway = new Gateway(config, pages);
         try {
-            gateway.broker.start(gateway.hub).get(30, TimeUnit.SECONDS);
-            gateway.metrics.observer().brokerState(gateway.broker.isUp());
+            gateway.awaitBroker();
             gateway.awaitKeys();
             gateway.adminServer.start();
             gateway.publicServer.start();
@@ -88,6 +87,24 @@ public final class Gateway implements AutoCloseable {
         log.info("rtgw listening: public {} admin {} broker {} ({})", gateway.publicAddress(), gateway.adminAddress(),
                 config.broker().embedded() ? "embedded" : "redis", gateway.loops.epoll() ? "epoll" : "nio");
         return gateway;
+    }
+
+    /**
+     * Waits briefly for the broker. A Redis that is away at start does not stop the node: it
+     * keeps retrying, clients can connect, and readiness says 503 until the broker is up.
+     */
+    private void awaitBroker() {
+        var started = broker.start(hub);
+        try {
+            started.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("broker not reachable yet; starting anyway, /readyz answers 503 until it is");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("broker failed to start: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        metrics.observer().brokerState(broker.isUp());
     }
 
     /** With a JWKS URL, wait briefly for the first key set; a provider that is down is retried in the background. */

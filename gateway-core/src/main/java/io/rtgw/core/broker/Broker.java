@@ -25,7 +25,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Broker extends AutoCloseable {
 
-    /** Connects and starts reporting to the listener. Called once, before anything else. */
+    /**
+     * Connects and starts reporting to the listener. Called once, before anything else. The future
+     * completes when the broker is first up; an implementation that depends on a server keeps
+     * retrying while it is unreachable, so callers must not block their start on it (readiness
+     * reports the broker as down meanwhile).
+     */
     CompletableFuture<Void> start(BrokerListener listener);
 
     CompletableFuture<Void> subscribe(ChannelName channel);

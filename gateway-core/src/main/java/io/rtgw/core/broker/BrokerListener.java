@@ -2,7 +2,11 @@ package io.rtgw.core.broker;
 
 import io.rtgw.core.Publication;
 
-/** How a broker reports to its node. Called from broker threads; must not block. */
+/**
+ * How a broker reports to its node. Called from broker threads; must not block, and above all must
+ * never wait on a future of the same broker (its history reads may complete on the very thread
+ * that is delivering, which would deadlock).
+ */
 public interface BrokerListener {
     void onPublication(Publication publication);
 

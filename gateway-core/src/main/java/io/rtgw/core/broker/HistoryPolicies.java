@@ -17,6 +17,15 @@ public final class HistoryPolicies {
         return new HistoryPolicies(policy, Map.of());
     }
 
+    public HistoryPolicy defaults() {
+        return defaults;
+    }
+
+    /** The namespaces with settings of their own (an app publishing straight to Redis needs them too). */
+    public Map<String, HistoryPolicy> byNamespace() {
+        return byNamespace;
+    }
+
     public HistoryPolicy forChannel(ChannelName channel) {
         return byNamespace.getOrDefault(channel.namespace(), defaults);
     }

@@ -116,7 +116,7 @@ public abstract class BrokerContractTest {
         // a marker on a subscribed channel proves the broker had time to deliver "3" had it wanted to
         ChannelName marker = channel("room:marker");
         broker.subscribe(marker).get(10, TimeUnit.SECONDS);
-        publish(marker, "m");
+        publish(marker, "\"m\"");
         await().atMost(WAIT).until(() -> listener.of(marker).size() == 1);
         assertThat(listener.of(on)).hasSize(1);
         assertThat(listener.of(off)).isEmpty();
