@@ -2,15 +2,11 @@ package io.rtgw.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.ClientSession;
-import io.rtgw.core.auth.AuthFailure;
-import io.rtgw.core.auth.AuthenticationException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,8 +25,11 @@ final class LongPollEndpoint implements HttpEndpoint {
 
     private final TransportContext context;
 
+    private final StreamAdmission admission;
+
     LongPollEndpoint(TransportContext context) {
         this.context = context;
+        this.admission = new StreamAdmission(context);
     }
 
     @Override
@@ -45,61 +44,30 @@ final class LongPollEndpoint implements HttpEndpoint {
 
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
-        if (!HttpMethod.GET.equals(request.method())) {
-            HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "use GET");
+        StreamRequest wanted = admission.read(ctx, request, query, false);
+        if (wanted == null) {
             return;
         }
-        StreamRequest wanted;
         int timeoutSeconds;
         try {
-            wanted = StreamRequest.parse(request, query, false);
             timeoutSeconds = timeoutSeconds(query);
         } catch (StreamRequest.Invalid e) {
-            HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
-            return;
-        }
-        TokenSource.Found token = context.tokens().find(request, query, false);
-        if (token == null) {
-            context.observer().authFailure(AuthFailure.MISSING);
-            HttpResponses.error(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorized", "no token");
+            StreamAdmission.badRequest(ctx, request, e);
             return;
         }
         boolean draining = context.drain().draining();
-        HttpRequest head = HttpResponses.head(request); // the request itself is released after this returns
+        HttpRequest head = HttpResponses.head(request);
         if (draining) {
-            HttpUtil.setKeepAlive(head, false);
+            HttpUtil.setKeepAlive(head, false); // a draining node answers at once and lets the client go elsewhere
         }
-        context.authenticator().authenticate(token.token()).whenComplete((identity, error) ->
-                ctx.executor().execute(() -> {
-                    if (!ctx.channel().isActive()) {
-                        return;
-                    }
-                    if (error != null) {
-                        AuthenticationException refusal = AuthFailures.of(error);
-                        context.observer().authFailure(refusal.failure());
-                        HttpResponses.error(ctx, head, HttpResponseStatus.UNAUTHORIZED,
-                                refusal.failure() == AuthFailure.EXPIRED ? "token_expired" : "unauthorized",
-                                refusal.getMessage());
-                    } else {
-                        poll(ctx, head, wanted, identity, !draining && wanted.cursor() != null, timeoutSeconds);
-                    }
-                }));
+        boolean hold = !draining && wanted.cursor() != null;
+        admission.authenticate(ctx, request, query, head, wanted,
+                (h, kind, refusal) -> StreamAdmission.unauthorized(ctx, h, refusal),
+                (h, identity, channels) -> poll(ctx, h, wanted, identity, channels, hold, timeoutSeconds));
     }
 
     private void poll(ChannelHandlerContext ctx, HttpRequest head, StreamRequest wanted, ClientIdentity identity,
-                      boolean hold, int timeoutSeconds) {
-        String forbidden = wanted.forbiddenChannel(identity);
-        if (forbidden != null) {
-            context.observer().authFailure(AuthFailure.FORBIDDEN);
-            HttpResponses.error(ctx, head, HttpResponseStatus.FORBIDDEN, "forbidden",
-                    "not allowed to subscribe to " + forbidden);
-            return;
-        }
-        List<String> channels = wanted.streamChannels(identity, context.sessions().settings());
-        if (channels.isEmpty()) {
-            HttpResponses.error(ctx, head, HttpResponseStatus.BAD_REQUEST, "bad_request", "name at least one channel");
-            return;
-        }
+                      List<String> channels, boolean hold, int timeoutSeconds) {
         LongPollConnection connection = new LongPollConnection(ctx, head, context.observer(), context.registry(), identity,
                 new Cursor(channels), hold, TimeUnit.SECONDS.toNanos(timeoutSeconds));
         ClientSession session = new ClientSession(connection, identity, context.sessions());

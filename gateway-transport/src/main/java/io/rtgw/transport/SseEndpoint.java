@@ -2,9 +2,7 @@ package io.rtgw.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rtgw.core.ClientIdentity;
@@ -24,8 +22,11 @@ import java.util.List;
 final class SseEndpoint implements HttpEndpoint {
     private final TransportContext context;
 
+    private final StreamAdmission admission;
+
     SseEndpoint(TransportContext context) {
         this.context = context;
+        this.admission = new StreamAdmission(context);
     }
 
     @Override
@@ -46,70 +47,32 @@ final class SseEndpoint implements HttpEndpoint {
 
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
-        if (!HttpMethod.GET.equals(request.method())) {
-            HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "use GET");
+        StreamRequest wanted = admission.read(ctx, request, query, true);
+        if (wanted == null) {
             return;
         }
-        StreamRequest wanted;
-        try {
-            wanted = StreamRequest.parse(request, query, true);
-        } catch (StreamRequest.Invalid e) {
-            HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
-            return;
-        }
-        HttpVersion version = request.protocolVersion();
         String cors = context.origins().corsOrigin(request);
         if (context.drain().draining()) {
-            refuseWithRetry(ctx, version, cors, DisconnectReason.SHUTDOWN);
+            refuseWithRetry(ctx, request.protocolVersion(), cors, DisconnectReason.SHUTDOWN);
             return;
         }
-        TokenSource.Found token = context.tokens().find(request, query, false);
-        if (token == null) {
-            context.observer().authFailure(AuthFailure.MISSING);
-            HttpResponses.error(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorized", "no token");
-            return;
-        }
-        HttpRequest head = HttpResponses.head(request); // the request itself is released after this returns
-        context.authenticator().authenticate(token.token()).whenComplete((identity, error) ->
-                ctx.executor().execute(() -> {
-                    if (!ctx.channel().isActive()) {
-                        return;
-                    }
-                    if (error != null) {
-                        refuse(ctx, head, cors, token.kind(), AuthFailures.of(error));
-                    } else {
-                        authorized(ctx, head, cors, wanted, identity);
-                    }
-                }));
+        admission.authenticate(ctx, request, query, HttpResponses.head(request), wanted,
+                (head, kind, refusal) -> refuse(ctx, head, cors, kind, refusal),
+                (head, identity, channels) -> start(ctx, head, cors, wanted, identity, channels));
     }
 
     private void refuse(ChannelHandlerContext ctx, HttpRequest head, String cors, TokenSource.Kind kind,
                         AuthenticationException refusal) {
-        context.observer().authFailure(refusal.failure());
-        boolean expired = refusal.failure() == AuthFailure.EXPIRED;
-        if (expired && kind == TokenSource.Kind.COOKIE) {
+        if (refusal.failure() == AuthFailure.EXPIRED && kind == TokenSource.Kind.COOKIE) {
             // The page can renew its cookie; a 401 would stop EventSource for good.
             startStream(ctx, head.protocolVersion(), cors).connection().refuseStaleCookie();
         } else {
-            HttpResponses.error(ctx, head, HttpResponseStatus.UNAUTHORIZED, expired ? "token_expired" : "unauthorized",
-                    refusal.getMessage());
+            StreamAdmission.unauthorized(ctx, head, refusal);
         }
     }
 
-    private void authorized(ChannelHandlerContext ctx, HttpRequest head, String cors, StreamRequest wanted,
-                            ClientIdentity identity) {
-        String forbidden = wanted.forbiddenChannel(identity);
-        if (forbidden != null) {
-            context.observer().authFailure(AuthFailure.FORBIDDEN);
-            HttpResponses.error(ctx, head, HttpResponseStatus.FORBIDDEN, "forbidden",
-                    "not allowed to subscribe to " + forbidden);
-            return;
-        }
-        List<String> channels = wanted.streamChannels(identity, context.sessions().settings());
-        if (channels.isEmpty()) {
-            HttpResponses.error(ctx, head, HttpResponseStatus.BAD_REQUEST, "bad_request", "name at least one channel");
-            return;
-        }
+    private void start(ChannelHandlerContext ctx, HttpRequest head, String cors, StreamRequest wanted,
+                       ClientIdentity identity, List<String> channels) {
         SseStreamHandler stream = startStream(ctx, head.protocolVersion(), cors);
         SseConnection connection = stream.connection();
         if (!connection.admit(identity)) {

@@ -1,0 +1,104 @@
+package io.rtgw.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.rtgw.core.ClientIdentity;
+import io.rtgw.core.auth.AuthFailure;
+import io.rtgw.core.auth.AuthenticationException;
+import java.util.List;
+
+/**
+ * The checks SSE and long-poll share before a session starts: GET only, a well-formed channel
+ * list, a token that verifies, and grants for every channel. Each refusal is answered here with
+ * its status and counted; what differs per transport is handed back as callbacks.
+ */
+final class StreamAdmission {
+    /** The session may start: its stream channels (requested plus the personal channel). */
+    interface Admitted {
+        void admitted(HttpRequest head, ClientIdentity identity, List<String> channels);
+    }
+
+    /** The token was refused (already counted); SSE answers an expired cookie differently. */
+    interface Refused {
+        void refused(HttpRequest head, TokenSource.Kind kind, AuthenticationException refusal);
+    }
+
+    private final TransportContext context;
+
+    StreamAdmission(TransportContext context) {
+        this.context = context;
+    }
+
+    /** The parsed request, or null when it was answered with 405/400. */
+    StreamRequest read(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query, boolean lastEventId) {
+        if (!HttpMethod.GET.equals(request.method())) {
+            HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "use GET");
+            return null;
+        }
+        try {
+            return StreamRequest.parse(request, query, lastEventId);
+        } catch (StreamRequest.Invalid e) {
+            badRequest(ctx, request, e);
+            return null;
+        }
+    }
+
+    static void badRequest(ChannelHandlerContext ctx, HttpRequest request, StreamRequest.Invalid e) {
+        HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+    }
+
+    /**
+     * Verifies the request's token and the grants, then calls {@code admitted} on the channel's
+     * event loop. {@code head} is the request's version and keep-alive, kept because the request
+     * itself is released once the endpoint returns.
+     */
+    void authenticate(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query, HttpRequest head,
+                      StreamRequest wanted, Refused refused, Admitted admitted) {
+        TokenSource.Found token = context.tokens().find(request, query, false);
+        if (token == null) {
+            context.observer().authFailure(AuthFailure.MISSING);
+            HttpResponses.error(ctx, head, HttpResponseStatus.UNAUTHORIZED, "unauthorized", "no token");
+            return;
+        }
+        context.authenticator().authenticate(token.token()).whenComplete((identity, error) ->
+                ctx.executor().execute(() -> {
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    }
+                    if (error != null) {
+                        AuthenticationException refusal = AuthFailures.of(error);
+                        context.observer().authFailure(refusal.failure());
+                        refused.refused(head, token.kind(), refusal);
+                    } else {
+                        checkGrants(ctx, head, wanted, identity, admitted);
+                    }
+                }));
+    }
+
+    /** The answer to a refused token on a transport that has no gentler way: 401. */
+    static void unauthorized(ChannelHandlerContext ctx, HttpRequest head, AuthenticationException refusal) {
+        HttpResponses.error(ctx, head, HttpResponseStatus.UNAUTHORIZED,
+                refusal.failure() == AuthFailure.EXPIRED ? "token_expired" : "unauthorized", refusal.getMessage());
+    }
+
+    private void checkGrants(ChannelHandlerContext ctx, HttpRequest head, StreamRequest wanted,
+                             ClientIdentity identity, Admitted admitted) {
+        String forbidden = wanted.forbiddenChannel(identity);
+        if (forbidden != null) {
+            context.observer().authFailure(AuthFailure.FORBIDDEN);
+            HttpResponses.error(ctx, head, HttpResponseStatus.FORBIDDEN, "forbidden",
+                    "not allowed to subscribe to " + forbidden);
+            return;
+        }
+        List<String> channels = wanted.streamChannels(identity, context.sessions().settings());
+        if (channels.isEmpty()) {
+            HttpResponses.error(ctx, head, HttpResponseStatus.BAD_REQUEST, "bad_request", "name at least one channel");
+            return;
+        }
+        admitted.admitted(head, identity, channels);
+    }
+}
