@@ -140,9 +140,7 @@ public final class RedisBroker implements Broker {
             // a link that cannot subscribe cannot be trusted to deliver either: rebuild it
             log.warn("subscribe {} failed ({}); rebuilding the pub/sub link", key, e.toString());
             CompletableFuture<Void> again = nextUp;
-            l.markBroken();
-            markDown();
-            requestRepair();
+            rebuild(l);
             return again.thenCompose(x -> subscribeOnCurrentLink(key));
         });
     }
@@ -264,12 +262,7 @@ public final class RedisBroker implements Broker {
             // Cluster moved the channel's slot (resharding, failover): the subscription is gone
             // and must be made again at the new owner, with a backfill for what passed meanwhile
             log.warn("Redis ended the subscription of {}; rebuilding the pub/sub link", channel);
-            PubSubLink l = link;
-            if (l != null) {
-                l.markBroken();
-            }
-            markDown();
-            requestRepair();
+            rebuild(link);
         }
 
         @Override
@@ -485,13 +478,17 @@ public final class RedisBroker implements Broker {
             log.warn("Redis pub/sub probe not received within {}{}; rebuilding the link", config.probeTimeout(),
                     verdict == LinkProbe.Verdict.COMMANDS_SILENT ? " and its PUBLISH not answered" : "");
             commandsSuspect = verdict == LinkProbe.Verdict.COMMANDS_SILENT;
-            PubSubLink l = link;
-            if (l != null) {
-                l.markBroken();
-            }
-            markDown();
-            requestRepair();
+            rebuild(link);
         }
+    }
+
+    /** A link that can no longer be trusted to deliver: report down and build a new one. */
+    private void rebuild(PubSubLink broken) {
+        if (broken != null) {
+            broken.markBroken();
+        }
+        markDown();
+        requestRepair();
     }
 
     @Override
