@@ -243,6 +243,8 @@ export class SeverableProxy {
       if (upstream) return;
       if (!entry.head.includes('\r\n')) return; // the request line is not complete yet
       entry.path = (/^[A-Z]+ ([^ ?]*)/.exec(entry.head) || [])[1] || '';
+      const answerHere = entry.head.startsWith('GET /__page/') || this.refuse.has(entry.path);
+      if (answerHere && !entry.head.includes('\r\n\r\n')) return; // answer once the whole head is read
       if (entry.head.startsWith('GET /__page/')) {
         client.off('data', onData);
         const file = this.files.get(entry.path) || { type: 'text/html; charset=utf-8', body: html };
