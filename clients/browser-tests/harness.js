@@ -238,37 +238,57 @@ export class SeverableProxy {
     };
     client.on('error', drop);
     client.on('close', drop);
-    const onData = (d) => {
-      if (entry.head.length < 4096) entry.head += d.toString('latin1');
-      if (upstream) return;
-      if (!entry.head.includes('\r\n')) return; // the request line is not complete yet
-      entry.path = (/^[A-Z]+ ([^ ?]*)/.exec(entry.head) || [])[1] || '';
-      const answerHere = entry.head.startsWith('GET /__page/') || this.refuse.has(entry.path);
-      if (answerHere && !entry.head.includes('\r\n\r\n')) return; // answer once the whole head is read
-      if (entry.head.startsWith('GET /__page/')) {
-        client.off('data', onData);
-        const file = this.files.get(entry.path) || { type: 'text/html; charset=utf-8', body: html };
+    const pathOf = (head) => (/^[A-Z]+ ([^ ?]*)/.exec(head) || [])[1] || '';
+    /** Answers a page, a served file or a refused path itself (and closes); false if it is the gateway's. */
+    const answerHere = (head) => {
+      const where = pathOf(head);
+      if (head.startsWith('GET /__page/')) {
+        const file = this.files.get(where) || { type: 'text/html; charset=utf-8', body: html };
         const body = Buffer.from(typeof file.body === 'function' ? file.body() : file.body);
         client.end(`HTTP/1.1 200 OK\r\ncontent-type: ${file.type}\r\ncache-control: no-store\r\n`
           + `content-length: ${body.length}\r\nconnection: close\r\n\r\n` + body.toString('latin1'), 'latin1');
-        return;
+        return true;
       }
-      if (this.refuse.has(entry.path)) {
-        client.off('data', onData);
+      if (this.refuse.has(where)) {
         this.refusals++;
         const body = 'blocked by policy\n';
         client.end('HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n'
           + `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`, 'latin1');
-        return;
+        return true;
       }
+      return false;
+    };
+    const onData = (d) => {
+      if (entry.head.length < 4096) entry.head += d.toString('latin1');
+      if (!entry.head.includes('\r\n\r\n')) return; // the request head is not complete yet
+      entry.path = pathOf(entry.head);
+      client.off('data', onData);
+      if (answerHere(entry.head)) return;
       upstream = net.connect(this.targetPort, '127.0.0.1');
       this.sockets.add(upstream);
       upstream.on('error', drop);
       upstream.on('close', drop);
       upstream.write(Buffer.from(entry.head, 'latin1'));
-      client.off('data', onData);
-      client.on('data', (more) => { if (entry.head.length < 4096) entry.head += more.toString('latin1'); });
-      client.pipe(upstream);
+      // A browser reuses a kept-alive connection for its next request, which may be a page or a
+      // refused path: such a request is answered here and the connection closed, both sides.
+      client.on('data', (more) => {
+        const text = more.toString('latin1', 0, Math.min(more.length, 4096));
+        if (/^[A-Z]+ \/\S* HTTP\/1\.[01]\r\n/.test(text) && text.includes('\r\n\r\n')) {
+          this.requests.push({ head: text, path: pathOf(text) });
+          if (text.startsWith('GET /__page/') || this.refuse.has(pathOf(text))) {
+            upstream.removeAllListeners('close'); // its end must not take the answer down with it
+            upstream.on('error', () => {});
+            upstream.unpipe(client);
+            upstream.destroy();
+            this.sockets.delete(upstream);
+            answerHere(text);
+            return;
+          }
+        } else if (entry.head.length < 4096) {
+          entry.head += text;
+        }
+        upstream.write(more);
+      });
       upstream.pipe(client);
     };
     client.on('data', onData);
