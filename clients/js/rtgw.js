@@ -643,10 +643,12 @@ export class Core extends Emitter {
           signal: ctrl && ctrl.signal });
       const body = await res.json().catch(() => ({}));
       if (res.ok) transportFailure = true;
+      else if (res.status >= 502 && res.status <= 504) code = 1006; // a proxy with no upstream
+      else if (typeof body.error !== 'string') code = 1011; // not the gateway's answer (a proxy's page)
       else if (res.status === 401) code = body.error === 'token_expired' ? 4001 : 4401;
       else if (res.status === 403) code = 4403;
       else if (res.status === 400) code = 4400;
-      else if (res.status < 502 || res.status > 504) code = 1011;
+      else code = 1011;
     } catch { /* no answer: the server is unreachable */ } finally {
       this._clearTimer(timer);
     }
@@ -697,8 +699,10 @@ export class Core extends Emitter {
           try { const next = await this._fetchToken(); if (next !== t.token) { t.token = next; continue; } } catch { /* fall through */ }
         }
         if (!res.ok) {
-          const code = res.status === 401 ? (body.error === 'token_expired' ? 4001 : 4401)
-            : res.status === 403 ? 4403 : res.status === 400 ? 4400 : 1011;
+          // Only the gateway's own refusals ({error}) stop the client; a proxy's error page is retried.
+          const code = typeof body.error !== 'string' ? 1011
+            : res.status === 401 ? (body.error === 'token_expired' ? 4001 : 4401)
+              : res.status === 403 ? 4403 : res.status === 400 ? 4400 : 1011;
           this._down(gen, { code, reason: body.error });
           return;
         }

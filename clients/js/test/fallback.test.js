@@ -276,6 +276,23 @@ test('poll: 401 token_expired renews the token once without dropping; 403 stops'
   assert.equal(rt.state, 'disconnected');
 });
 
+test('a proxy\'s own 403 page (not the gateway\'s {error}) is retried, never taken as a refusal', async () => {
+  const { rt } = client(f, { fallbackAfter: 1 });
+  await flush();
+  f.sockets[0].drop(1006);
+  await probe(403, {});                     // a corporate proxy blocking /poll too: no JSON error body
+  assert.equal(rt.state, 'connecting');
+  await tick(250);
+  assert.equal(f.sockets.length, 2, 'retried');
+  rt.close();
+  const p = pollClient();
+  await flush();
+  f.polls.at(-1).reply(403, {});
+  await flush();
+  assert.equal(p.rt.state, 'connecting');
+  p.rt.close();
+});
+
 test('poll: a network error reconnects with backoff and the same cursor', async () => {
   const { rt } = pollClient();
   await flush();
