@@ -88,16 +88,17 @@ process.on('exit', () => { for (const p of running) { try { p.kill('SIGKILL'); }
  * the browser expects it. `env` adds RTGW_* settings.
  */
 export class GatewayProcess {
-  constructor(env = {}) {
+  constructor(env = {}, args = []) {
     this.env = env;
+    this.args = args; // e.g. ['--dev'] for the demo page at /
     this.publicPort = 0;
     this.adminPort = 0;
     this.proc = null;
     this.output = [];
   }
 
-  static async start(cleanup, env = {}) {
-    const g = new GatewayProcess(env);
+  static async start(cleanup, env = {}, { args = [] } = {}) {
+    const g = new GatewayProcess(env, args);
     cleanup.add('stop gateway', () => g.stop());
     g.publicPort = await freePort();
     g.adminPort = await freePort();
@@ -121,7 +122,7 @@ export class GatewayProcess {
       RTGW_DRAIN: '1s',
       RTGW_HISTORY_SIZE: '1000',
     }, this.env);
-    const proc = spawn('java', ['--enable-native-access=ALL-UNNAMED', '-jar', JAR], {
+    const proc = spawn('java', ['--enable-native-access=ALL-UNNAMED', '-jar', JAR, ...this.args], {
       env, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
@@ -194,7 +195,12 @@ export class GatewayProcess {
  * It also serves the test page itself: `GET /__page/...` is answered here with `html` (and the
  * connection closed), everything else goes to the gateway. So the page and the gateway share one
  * origin, like an app that serves its pages beside the gateway behind one proxy, and the page's
- * EventSource('/sse?…') is a plain same-origin request.
+ * EventSource('/sse?…') is a plain same-origin request. Other files can be served beside it under
+ * /__page/ (`files`: path -> {type, body}, body a string or a function read per request), e.g. the
+ * client module straight from clients/js.
+ *
+ * `refuse` (a Set of paths, e.g. '/ws', '/sse') makes it answer those requests itself with a 403,
+ * as a corporate proxy that blocks WebSocket upgrades or event streams does; `refusals` counts them.
  */
 export class SeverableProxy {
   static async start(cleanup, targetPort, html = BLANK_PAGE) {
@@ -213,6 +219,9 @@ export class SeverableProxy {
     this.sockets = new Set();
     this.requests = [];
     this.cuts = 0;
+    this.files = new Map();
+    this.refuse = new Set();
+    this.refusals = 0;
     this.server = net.createServer((client) => this.#accept(client, html));
   }
 
@@ -229,25 +238,57 @@ export class SeverableProxy {
     };
     client.on('error', drop);
     client.on('close', drop);
+    const pathOf = (head) => (/^[A-Z]+ ([^ ?]*)/.exec(head) || [])[1] || '';
+    /** Answers a page, a served file or a refused path itself (and closes); false if it is the gateway's. */
+    const answerHere = (head) => {
+      const where = pathOf(head);
+      if (head.startsWith('GET /__page/')) {
+        const file = this.files.get(where) || { type: 'text/html; charset=utf-8', body: html };
+        const body = Buffer.from(typeof file.body === 'function' ? file.body() : file.body);
+        client.end(`HTTP/1.1 200 OK\r\ncontent-type: ${file.type}\r\ncache-control: no-store\r\n`
+          + `content-length: ${body.length}\r\nconnection: close\r\n\r\n` + body.toString('latin1'), 'latin1');
+        return true;
+      }
+      if (this.refuse.has(where)) {
+        this.refusals++;
+        const body = 'blocked by policy\n';
+        client.end('HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n'
+          + `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`, 'latin1');
+        return true;
+      }
+      return false;
+    };
     const onData = (d) => {
       if (entry.head.length < 4096) entry.head += d.toString('latin1');
-      if (upstream) return;
-      if (!entry.head.includes('\r\n')) return; // the request line is not complete yet
-      if (entry.head.startsWith('GET /__page/')) {
-        client.off('data', onData);
-        const body = Buffer.from(html);
-        client.end('HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncache-control: no-store\r\n'
-          + `content-length: ${body.length}\r\nconnection: close\r\n\r\n` + body.toString('latin1'), 'latin1');
-        return;
-      }
+      if (!entry.head.includes('\r\n\r\n')) return; // the request head is not complete yet
+      entry.path = pathOf(entry.head);
+      client.off('data', onData);
+      if (answerHere(entry.head)) return;
       upstream = net.connect(this.targetPort, '127.0.0.1');
       this.sockets.add(upstream);
       upstream.on('error', drop);
       upstream.on('close', drop);
       upstream.write(Buffer.from(entry.head, 'latin1'));
-      client.off('data', onData);
-      client.on('data', (more) => { if (entry.head.length < 4096) entry.head += more.toString('latin1'); });
-      client.pipe(upstream);
+      // A browser reuses a kept-alive connection for its next request, which may be a page or a
+      // refused path: such a request is answered here and the connection closed, both sides.
+      client.on('data', (more) => {
+        const text = more.toString('latin1', 0, Math.min(more.length, 4096));
+        if (/^[A-Z]+ \/\S* HTTP\/1\.[01]\r\n/.test(text) && text.includes('\r\n\r\n')) {
+          this.requests.push({ head: text, path: pathOf(text) });
+          if (text.startsWith('GET /__page/') || this.refuse.has(pathOf(text))) {
+            upstream.removeAllListeners('close'); // its end must not take the answer down with it
+            upstream.on('error', () => {});
+            upstream.unpipe(client);
+            upstream.destroy();
+            this.sockets.delete(upstream);
+            answerHere(text);
+            return;
+          }
+        } else if (entry.head.length < 4096) {
+          entry.head += text;
+        }
+        upstream.write(more);
+      });
       upstream.pipe(client);
     };
     client.on('data', onData);

@@ -437,11 +437,19 @@ export class Core extends Emitter {
       t.send(JSON.stringify(since != null ? { type: 'subscribe', channel, since } : { type: 'subscribe', channel }));
     };
     t.unsubscribe = (channel) => t.send(JSON.stringify({ type: 'unsubscribe', channel }));
-    t.welcome = this._timer(() => this._down(gen, { code: 1006, transportFailure: true }), this.o.connectTimeout);
+    const failed = () => { // before welcome, with no word from the gateway: ask why (see _probe)
+      if (t.probing) return;
+      t.probing = true;
+      this._clearTimer(t.welcome);
+      t.close(1000);
+      this._probe(gen, [...this.channels.keys()]);
+    };
+    t.welcome = this._timer(failed, this.o.connectTimeout);
     ws.onerror = () => {};
-    ws.onclose = (e) => this._down(gen, {
-      code: e.code || 1006, reason: e.reason, transportFailure: !welcomed && !serverCode(e.code),
-    });
+    ws.onclose = (e) => {
+      if (!welcomed && !serverCode(e.code)) failed();
+      else this._down(gen, { code: e.code || 1006, reason: e.reason });
+    };
     ws.onmessage = (e) => {
       if (gen !== this.gen) return;
       let m;
@@ -540,6 +548,13 @@ export class Core extends Emitter {
     let es = null;
     let connected = false;
     const names = new Set(['message', ...this.o.events]);
+    const failed = (list) => {
+      if (t.probing) return;
+      t.probing = true;
+      this._clearTimer(t.welcome);
+      if (es) es.close(); // EventSource would keep retrying by itself meanwhile
+      this._probe(gen, list);
+    };
     const onEvent = (e) => {
       if (gen !== this.gen) return;
       this._alive(gen);
@@ -563,6 +578,7 @@ export class Core extends Emitter {
       }
       t.es = es;
       t.url = url;
+      t.list = list;
       es.addEventListener('rtgw.connected', (e) => {
         if (gen !== this.gen) return;
         let d = {};
@@ -593,8 +609,7 @@ export class Core extends Emitter {
       es.onerror = () => {
         if (gen !== this.gen) return;
         if (opened || connected) { this._down(gen, { code: 1006 }); return; }
-        if (es.readyState === 2) this._probe(gen, list); // EventSource gave up: a refusal. Ask why.
-        else this._down(gen, { code: 1006, transportFailure: true });
+        failed(list); // never opened: refused, blocked or the server is down. Ask which.
       };
     };
     t.close = () => { if (es) es.close(); };
@@ -602,26 +617,40 @@ export class Core extends Emitter {
     t.subscribe = () => this._streamChange(t);
     t.unsubscribe = (channel) => { this.muted.add(channel); };
     t.addEvent = (name) => { names.add(name); if (es) es.addEventListener(name, onEvent); };
-    t.welcome = this._timer(() => { if (!connected) this._down(gen, { code: 1006, transportFailure: true }); },
-      this.o.connectTimeout);
+    t.welcome = this._timer(() => { if (!connected) failed(t.list); }, this.o.connectTimeout);
     start(true);
     return t;
   }
 
-  /** EventSource hides the status of a refused stream; a cursor-less poll of the same channels tells it. */
+  /**
+   * A transport failed before it connected, and a browser does not say why: a refused upgrade, a
+   * blocked stream and a server that is down (restarting) all look alike. A cursor-less poll of the
+   * same channels, which answers at once, tells them apart. No answer, or a proxy's 502-504: the
+   * server is unreachable, so plain backoff and no fallback (a deploy must not push every browser
+   * off WebSocket for the session). 2xx: the server works but this transport does not get through,
+   * a transport failure (fallback after fallbackAfter). 401/403/400: a refusal (EventSource hides it).
+   */
   async _probe(gen, list) {
     const f = this.o.fetch;
+    if (typeof f !== 'function') { this._down(gen, { code: 1006, transportFailure: true }); return; }
     let code = 1006;
-    let transportFailure = true;
-    if (f) {
-      try {
-        const res = await f(this.base.http + '/poll?' + this._streamQuery(list, false).join('&') + '&timeout=1',
-          { credentials: this.o.withCredentials ? 'include' : 'same-origin', headers: this._auth(this.lastToken) });
-        const body = await res.json().catch(() => ({}));
-        transportFailure = false;
-        code = res.ok ? 1011 : res.status === 401 ? (body.error === 'token_expired' ? 4001 : 4401)
-          : res.status === 403 ? 4403 : res.status === 400 ? 4400 : 1011;
-      } catch { /* the server is unreachable: a transport failure */ }
+    let transportFailure = false;
+    const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+    const timer = this._timer(() => ctrl && ctrl.abort(), this.o.connectTimeout);
+    try {
+      const res = await f(this.base.http + '/poll?' + this._streamQuery(list, false).join('&') + '&timeout=1',
+        { credentials: this.o.withCredentials ? 'include' : 'same-origin', headers: this._auth(this.lastToken),
+          signal: ctrl && ctrl.signal });
+      const body = await res.json().catch(() => ({}));
+      if (res.ok) transportFailure = true;
+      else if (res.status >= 502 && res.status <= 504) code = 1006; // a proxy with no upstream
+      else if (typeof body.error !== 'string') code = 1011; // not the gateway's answer (a proxy's page)
+      else if (res.status === 401) code = body.error === 'token_expired' ? 4001 : 4401;
+      else if (res.status === 403) code = 4403;
+      else if (res.status === 400) code = 4400;
+      else code = 1011;
+    } catch { /* no answer: the server is unreachable */ } finally {
+      this._clearTimer(timer);
     }
     this._down(gen, { code, transportFailure });
   }
@@ -670,8 +699,10 @@ export class Core extends Emitter {
           try { const next = await this._fetchToken(); if (next !== t.token) { t.token = next; continue; } } catch { /* fall through */ }
         }
         if (!res.ok) {
-          const code = res.status === 401 ? (body.error === 'token_expired' ? 4001 : 4401)
-            : res.status === 403 ? 4403 : res.status === 400 ? 4400 : 1011;
+          // Only the gateway's own refusals ({error}) stop the client; a proxy's error page is retried.
+          const code = typeof body.error !== 'string' ? 1011
+            : res.status === 401 ? (body.error === 'token_expired' ? 4001 : 4401)
+              : res.status === 403 ? 4403 : res.status === 400 ? 4400 : 1011;
           this._down(gen, { code, reason: body.error });
           return;
         }

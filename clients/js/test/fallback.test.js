@@ -9,6 +9,14 @@ afterEach(() => mock.timers.reset());
 
 async function tick(ms) { mock.timers.tick(ms); await flush(); }
 
+/** Answers the reachability probe (a cursor-less /poll) that follows a failure before connecting. */
+async function probe(status, body = { messages: [], cursor: 'p' }) {
+  const call = f.polls.at(-1);
+  assert.match(call.url, /\/poll\?.*timeout=1$/);
+  call.reply(status, body);
+  await flush();
+}
+
 test('refused upgrades fall back to SSE, then long-poll, with the same channels; the choice is remembered', async () => {
   const storage = new MemoryStorage();
   const { rt } = client(f, { storage });
@@ -17,20 +25,25 @@ test('refused upgrades fall back to SSE, then long-poll, with the same channels;
   rt.subscribe('room:1', () => {});
   await flush();
   f.sockets[0].drop(1006);                  // refused upgrade: closed before any welcome
+  await probe(200);                         // ... while plain HTTP gets through: the upgrade is the problem
   await tick(250);
   f.sockets[1].drop(1006);
+  await probe(200);
   assert.deepEqual(fallbacks, ['sse']);
   await tick(500);
   assert.equal(f.streams.length, 1);
   assert.equal(f.streams[0].url, 'http://gw.test/sse?channel=room%3A1');
   assert.equal(f.streams[0].init.withCredentials, true);
   f.streams[0].fail(0);                     // network error before the stream opened
+  assert.equal(f.streams[0].closed, true, 'the browser does not retry on its own meanwhile');
+  await probe(200);
   await tick(1000);
-  f.streams[1].fail(0);
+  f.streams[1].fail(2);                     // a non-200 answer (a blocking proxy)
+  await probe(200);
   assert.deepEqual(fallbacks, ['sse', 'poll']);
   await tick(2000);
-  assert.equal(f.polls.length, 1);
-  const first = f.polls[0];
+  assert.equal(f.polls.length, 5);
+  const first = f.polls[4];
   assert.equal(first.url, 'http://gw.test/poll?channel=room%3A1&timeout=25');
   assert.equal(first.init.headers.Authorization, 'Bearer tok1');
   first.reply(200, { messages: [], cursor: 'c1' });
@@ -38,7 +51,7 @@ test('refused upgrades fall back to SSE, then long-poll, with the same channels;
   assert.equal(rt.state, 'connected');
   assert.equal(rt.transport, 'poll');
   assert.equal(storage.getItem('rtgw.transport http://gw.test'), 'poll');
-  assert.equal(f.polls[1].query.get('cursor'), 'c1');
+  assert.equal(f.polls[5].query.get('cursor'), 'c1');
   await assert.rejects(rt.publish('room:1', 'chat', 1), { code: 'not_supported' });
   rt.close();
 });
@@ -51,9 +64,33 @@ test('no welcome within connectTimeout counts as a failed upgrade (a proxy that 
   assert.equal(f.streams.length, 0);
   await tick(1);
   assert.equal(f.sockets[0].closedWith, 1000);
+  await probe(200);
   await tick(250);
   assert.equal(f.streams.length, 1);
   assert.equal(rt.transport, 'sse');
+});
+
+test('a server that does not answer at all (down, restarting) is no reason to leave WebSocket', async () => {
+  const { rt } = client(f, { fallbackAfter: 1 });
+  const fallbacks = [];
+  rt.on('fallback', (k) => fallbacks.push(k));
+  rt.subscribe('room:1', () => {});
+  await flush();
+  f.sockets[0].drop(1006);
+  f.polls.at(-1).fail();                    // the probe gets no answer either
+  await flush();
+  await tick(250);
+  f.sockets[1].drop(1006);
+  await probe(502, {});                     // a reverse proxy with no upstream
+  await tick(1000);
+  f.sockets[2].drop(1006);
+  await tick(5000);                         // no answer within connectTimeout: the probe is aborted
+  assert.deepEqual(fallbacks, []);
+  assert.equal(rt.state, 'connecting');
+  await tick(4000);
+  assert.equal(f.sockets.length, 4, 'still WebSocket, with backoff');
+  assert.equal(f.streams.length, 0);
+  rt.close();
 });
 
 test('a server close code before welcome is not a transport failure: no fallback', async () => {
@@ -186,6 +223,7 @@ test('SSE after WebSocket: channels with a known id get a gap (their ids cannot 
   f.sockets[0].drop(1006);
   await tick(250);
   f.sockets[1].drop(1006);                  // now the upgrade fails
+  await probe(200);
   await tick(500);
   f.streams[0].connected(['room:1', 'user:alice']);
   assert.deepEqual(gaps, ['transport']);
@@ -236,6 +274,23 @@ test('poll: 401 token_expired renews the token once without dropping; 403 stops'
   f.polls[3].reply(403, { error: 'forbidden' });
   await flush();
   assert.equal(rt.state, 'disconnected');
+});
+
+test('a proxy\'s own 403 page (not the gateway\'s {error}) is retried, never taken as a refusal', async () => {
+  const { rt } = client(f, { fallbackAfter: 1 });
+  await flush();
+  f.sockets[0].drop(1006);
+  await probe(403, {});                     // a corporate proxy blocking /poll too: no JSON error body
+  assert.equal(rt.state, 'connecting');
+  await tick(250);
+  assert.equal(f.sockets.length, 2, 'retried');
+  rt.close();
+  const p = pollClient();
+  await flush();
+  f.polls.at(-1).reply(403, {});
+  await flush();
+  assert.equal(p.rt.state, 'connecting');
+  p.rt.close();
 });
 
 test('poll: a network error reconnects with backoff and the same cursor', async () => {
