@@ -357,13 +357,15 @@ export class Core extends Emitter {
     if (code === 4001 && tokenUsed !== this.expiredToken) {
       delay = Math.floor(this.o.random() * this.o.backoffBase); // a new token is fetched right away
     } else if (code === 1012) {
-      delay = Math.floor(this.o.random() * Math.max(this.o.restartJitter,
-        Math.min(this.o.backoffCap, this.o.backoffBase * 2 ** this.attempt)));
+      // The node restarts or drains: come back soon, spread by jitter. A draining node answers
+      // 1012 again until it is gone; those answers must not grow the backoff, or the clients
+      // would still be waiting long after its replacement is up.
+      delay = Math.floor(this.o.random() * this.o.restartJitter);
     } else {
       delay = backoffDelay(this.attempt, this.o.backoffBase, this.o.backoffCap, this.o.random);
     }
     if (code === 4001) this.expiredToken = tokenUsed;
-    this.attempt++;
+    if (code !== 1012) this.attempt++;
     this._setState(this.everConnected ? 'reconnecting' : 'connecting');
     this.emit('retry', { delay, code, attempt: this.attempt });
     if (!this.offline) this._timer(() => this._open(), delay);

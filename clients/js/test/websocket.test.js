@@ -138,6 +138,21 @@ test('1012 reconnects soon with jitter, spread by random()', async () => {
   assert.deepEqual(delays, [0, 1000, 1980]);
 });
 
+test('a draining node answering 1012 again and again does not grow the backoff', async () => {
+  const delays = [];
+  const { rt } = client(f, { random: () => 0.99 });
+  rt.on('retry', (x) => delays.push(x.delay));
+  await flush();
+  f.sockets.at(-1).welcome();
+  for (let i = 0; i < 8; i++) {
+    f.sockets.at(-1).drop(1012, 'shutdown');
+    await tick(delays.at(-1));
+  }
+  assert.equal(delays.length, 8);
+  assert.ok(delays.every((d) => d < 2000), 'every retry within the restart jitter: ' + delays);
+  rt.close();
+});
+
 test('1009 rejects the offending publish and never sends it again', async () => {
   const { rt } = client(f);
   await flush();
