@@ -25,10 +25,19 @@ final class DeliveryGuard {
         return true;
     }
 
-    /** Whether a head read from Redis is behind what this node already delivered. */
-    boolean isRolledBack(ChannelName channel, StreamPosition head) {
-        StreamPosition last = newest.get(channel);
-        return last != null && last.sameEpoch(head) && head.offset() < last.offset();
+    /**
+     * The newest position delivered so far; take it <em>before</em> sending a read to Redis and
+     * compare the head that read returns with {@link #isBehind}. Comparing with what is delivered
+     * by the time the reply is processed would be wrong: live publications made after Redis ran
+     * the read are delivered meanwhile, and a head that is merely older would look rolled back.
+     */
+    StreamPosition newest(ChannelName channel) {
+        return newest.get(channel);
+    }
+
+    /** Whether a head read from Redis is behind a position delivered before the read was sent. */
+    static boolean isBehind(StreamPosition head, StreamPosition deliveredBefore) {
+        return deliveredBefore != null && deliveredBefore.sameEpoch(head) && head.offset() < deliveredBefore.offset();
     }
 
     void forget(ChannelName channel) {

@@ -197,10 +197,12 @@ public final class RedisBroker implements Broker {
                 Integer.toString(Math.max(0, limit)), Integer.toString(policy.size()),
                 Long.toString(policy.ttl().toMillis())};
         String key = keys.of(channel);
+        // only what was delivered before Redis runs the read can prove a rollback (see DeliveryGuard)
+        StreamPosition deliveredBefore = guard.newest(channel);
         // decoded on the channel's lane: a page of history is too much JSON work for the event loop
         return fcall(FunctionLibrary.HISTORY, ScriptOutputType.MULTI, key, args).thenComposeAsync(reply -> {
             HistoryReply parsed = HistoryReply.parse(channel, reply);
-            if (guard.isRolledBack(channel, parsed.head())) {
+            if (DeliveryGuard.isBehind(parsed.head(), deliveredBefore)) {
                 log.warn("{}: Redis is at {} but this node already delivered past it; starting a new epoch",
                         channel, parsed.head());
                 return bumpEpoch(channel, parsed.head().epoch())

@@ -57,6 +57,9 @@ record RedisEndpoint(Mode mode, List<RedisURI> uris) {
     }
 
     private static RedisEndpoint parseRedis(String scheme, String rest) {
+        // Seeds after the first may repeat the scheme (redis://h1:7000,redis://h2:7001).
+        rest = java.util.regex.Pattern.compile("," + scheme + "://", java.util.regex.Pattern.CASE_INSENSITIVE)
+                .matcher(rest).replaceAll(",");
         String query = "";
         int q = rest.indexOf('?');
         if (q >= 0) {

@@ -29,6 +29,11 @@ class RedisEndpointTest {
         assertThat(list.mode()).isEqualTo(RedisEndpoint.Mode.CLUSTER);
         assertThat(list.uris()).extracting(RedisURI::getHost).containsExactly("a", "b", "c");
         assertThat(list.uris()).extracting(RedisURI::getPort).containsExactly(7000, 7001, 7002);
+        // docs/configuration.md also allows a list of whole URLs
+        RedisEndpoint urls = RedisEndpoint.parse("redis://a:7000,redis://b:7001");
+        assertThat(urls.mode()).isEqualTo(RedisEndpoint.Mode.CLUSTER);
+        assertThat(urls.uris()).extracting(RedisURI::getHost).containsExactly("a", "b");
+        assertThat(urls.uris()).extracting(RedisURI::getPort).containsExactly(7000, 7001);
         RedisEndpoint flagged = RedisEndpoint.parse("redis://seed:7000?cluster=true");
         assertThat(flagged.mode()).isEqualTo(RedisEndpoint.Mode.CLUSTER);
         assertThat(flagged.uris()).hasSize(1);

@@ -12,8 +12,15 @@ import java.util.regex.Pattern;
  */
 public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
     public static final String DEFAULT_PREFIX = "rtgw";
-    private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://... or a comma-separated list of such URLs";
-    private static final Pattern URL_PATTERN = Pattern.compile("(redis|rediss|redis-sentinel)://[^\\s,]+");
+    private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://..., or a Cluster seed list"
+            + " like redis://h1:7000,h2:7001";
+    /**
+     * One URL; after a comma more hosts (Cluster seeds, Sentinels), each {@code host:port} or a
+     * URL of its own. Checking each comma-separated part as a whole URL refused the documented
+     * seed list {@code redis://h1:7000,h2:7001} and every multi-Sentinel URL.
+     */
+    private static final Pattern URL_PATTERN =
+            Pattern.compile("(redis|rediss|redis-sentinel)://[^\\s,]+(,((redis|rediss)://)?[^\\s,/:@]+:\\d+([/?#][^\\s,]*)?)*");
     /** Braces would break the Cluster hash tag that follows the prefix; spaces break redis-cli use. */
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
@@ -31,11 +38,9 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
     static BrokerSettings from(SettingReader r) {
         Optional<String> url = r.string(Setting.REDIS_URL);
         url.ifPresent(u -> {
-            for (String part : u.split(",")) {
-                if (!URL_PATTERN.matcher(part.strip()).matches()) {
-                    // The value can carry a password, so it is not echoed.
-                    throw SettingReader.invalidSecret(r.raw(Setting.REDIS_URL), "is not a Redis URL", URL);
-                }
+            if (!URL_PATTERN.matcher(u.strip()).matches()) {
+                // The value can carry a password, so it is not echoed.
+                throw SettingReader.invalidSecret(r.raw(Setting.REDIS_URL), "is not a Redis URL", URL);
             }
         });
         String prefix = r.string(Setting.REDIS_PREFIX, DEFAULT_PREFIX);

@@ -289,6 +289,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyDocumentedRedisUrlFormIsAccepted() {
+        // docs/scaling.md and docs/configuration.md; the seed list used to be refused
+        for (String url : List.of("redis://localhost:6379", "rediss://user:pw@redis.example:6380/0",
+                "redis-sentinel://s1:26379,s2:26379/0#mymaster", "redis://h1:7000,h2:7001,h3:7002",
+                "redis://h1:7000?cluster=true", "redis://h1:7000,redis://h2:7001")) {
+            GatewayConfig c = ConfigLoader.load(null, env("RTGW_REDIS_URL", url), false);
+            assertThat(c.broker().redisUrl()).as(url).contains(url);
+        }
+        for (String bad : List.of("http://h1:7000", "redis://h1:7000,http://h2:7001", "redis://h1 h2", "h1:7000")) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, env("RTGW_REDIS_URL", bad), false)).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("is not a Redis URL");
+        }
+    }
+
+    @Test
     void brokerToStringHidesRedisPassword() {
         GatewayConfig c = ConfigLoader.load(null, env("RTGW_REDIS_URL", "rediss://user:hunter2@redis.example:6380/0"), false);
         assertThat(c.broker().redisUrl()).contains("rediss://user:hunter2@redis.example:6380/0");
