@@ -30,7 +30,6 @@ public abstract class ChannelConnection implements Connection {
     private final String id;
     private final long openedAtNanos = System.nanoTime();
     private final int maxQueuedBytes;
-    private final Runnable flushTask = this::flushNow;
     private long messagesSent;
     private boolean flushScheduled;
     private DisconnectReason closeReason;
@@ -119,7 +118,7 @@ public abstract class ChannelConnection implements Connection {
         channel.write(frame, channel.voidPromise());
         if (!flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(flushTask);
+            FlushBatch.add(this, channel.eventLoop());
         }
     }
 
@@ -127,7 +126,7 @@ public abstract class ChannelConnection implements Connection {
      * One flush per event-loop turn. What the socket did not take is this client's backlog: a
      * burst written within one turn does not count, only what stays queued after the flush.
      */
-    private void flushNow() {
+    void flushNow() {
         flushScheduled = false;
         channel.flush();
         ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
