@@ -158,8 +158,9 @@ public final class ClientSession implements SessionHandle {
             reply(ref, "bad_request", problem);
             return;
         }
-        if (event != null && event.startsWith("rtgw.")) {
-            reply(ref, "bad_request", "event names starting with rtgw. are reserved");
+        String eventProblem = event == null ? null : EventName.problem(event);
+        if (eventProblem != null) {
+            reply(ref, "bad_request", eventProblem);
             return;
         }
         ChannelName name = ChannelName.of(identity.tenant(), channel);

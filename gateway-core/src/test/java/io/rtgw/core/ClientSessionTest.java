@@ -219,12 +219,14 @@ class ClientSessionTest {
             session.publish("chat:1", "say", "{\"t\":1}", "r1");
             session.publish("room:1", null, "1", "r2");
             session.publish("chat:1", "rtgw.close", "1", "r3");
+            session.publish("chat:1", "two\nlines", "1", "r4");
         });
-        await().until(() -> connection.of(ServerMessage.Ack.class).size() == 1 && connection.of(ErrorReply.class).size() == 2);
+        await().until(() -> connection.of(ServerMessage.Ack.class).size() == 1 && connection.of(ErrorReply.class).size() == 3);
         assertThat(connection.of(ServerMessage.Ack.class).get(0).ref()).isEqualTo("r1");
         assertThat(connection.of(ErrorReply.class)).extracting(ErrorReply::ref, ErrorReply::code)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("r2", "forbidden"),
-                        org.assertj.core.groups.Tuple.tuple("r3", "bad_request"));
+                        org.assertj.core.groups.Tuple.tuple("r3", "bad_request"),
+                        org.assertj.core.groups.Tuple.tuple("r4", "bad_request"));
         await().until(() -> connection.dataOf("chat:1").size() == 1);
     }
 

@@ -54,6 +54,7 @@ public final class Gateway implements AutoCloseable {
                 ? MetricsOptions.withTenantUsage(config.observability().tenantMetricsMax()) : MetricsOptions.defaults());
         GatewayObserver observer = metrics.observer();
         this.loops = new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        NettyMetrics.register(metrics.registry(), loops);
         this.broker = Brokers.create(config);
         this.hub = new Hub(broker, loops.workers().next(), config.connections().subscriptionLinger(), observer);
         this.authenticator = Authentication.tokens(config);

@@ -173,6 +173,16 @@ class MetricsIT {
     }
 
     @Test
+    void eventLoopLagIsProbedAndNettyBufferMemoryIsReported() throws Exception {
+        // the probe runs every second on each loop: its count grows by itself
+        double before = scrape().value("rtgw_event_loop_lag_seconds_count");
+        await().until(() -> scrape().value("rtgw_event_loop_lag_seconds_count") > before);
+        assertThat(scrape().value("rtgw_event_loop_lag_seconds_sum")).isGreaterThanOrEqualTo(0.0);
+        assertThat(scrape().value("rtgw_netty_allocator_used_direct_bytes")).isGreaterThanOrEqualTo(0.0);
+        assertThat(scrape().value("rtgw_netty_allocator_used_heap_bytes")).isGreaterThanOrEqualTo(0.0);
+    }
+
+    @Test
     void theEmbeddedBrokerIsUp() throws Exception {
         assertThat(scrape().value("rtgw_broker_up")).isEqualTo(1.0);
     }

@@ -2,6 +2,7 @@ package io.rtgw.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtgw.core.ChannelName;
+import io.rtgw.core.EventName;
 import io.rtgw.core.broker.PublishRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,7 +16,6 @@ import java.util.Set;
 record PublishBody(String tenant, List<ChannelName> channels, boolean multi, String event, String data,
                    String idempotencyKey) {
     static final int MAX_CHANNELS = 100;
-    static final int MAX_EVENT_LENGTH = 128;
     static final int MAX_KEY_LENGTH = 256;
     private static final Set<String> FIELDS = Set.of("tenant", "channel", "channels", "event", "data", "idempotencyKey");
 
@@ -72,16 +72,9 @@ record PublishBody(String tenant, List<ChannelName> channels, boolean multi, Str
     }
 
     static void checkEvent(String event) throws Invalid {
-        if (event.isEmpty() || event.length() > MAX_EVENT_LENGTH) {
-            throw new Invalid("event must be 1-" + MAX_EVENT_LENGTH + " characters");
-        }
-        if (event.startsWith("rtgw.")) {
-            throw new Invalid("event names starting with 'rtgw.' are reserved");
-        }
-        for (int i = 0; i < event.length(); i++) {
-            if (Character.isISOControl(event.charAt(i))) {
-                throw new Invalid("event must not contain control characters");
-            }
+        String problem = EventName.problem(event);
+        if (problem != null) {
+            throw new Invalid(problem);
         }
     }
 
