@@ -20,6 +20,8 @@ public final class Publication implements ServerMessage {
     private final long publishedAtMicros;
     private final AtomicReferenceArray<byte[]> encodings =
             new AtomicReferenceArray<>(PublicationEncoder.MAX_SLOTS);
+    /** Computed on first use; an int write is atomic, and two threads compute the same value. */
+    private int dataBytes = -1;
 
     /**
      * @param position          the replay id, or null for a live-only publication
@@ -53,6 +55,34 @@ public final class Publication implements ServerMessage {
 
     public long publishedAtMicros() {
         return publishedAtMicros;
+    }
+
+    /** The UTF-8 size of {@code data}: the payload a tenant is charged for per delivery. */
+    public int dataBytes() {
+        int n = dataBytes;
+        if (n < 0) {
+            n = utf8Length(data);
+            dataBytes = n;
+        }
+        return n;
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     /** The bytes of this publication in the encoder's format, computed on first use only. */

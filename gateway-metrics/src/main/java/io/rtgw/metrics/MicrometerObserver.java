@@ -148,7 +148,7 @@ public final class MicrometerObserver implements GatewayObserver {
         long micros = Math.max(0, wallClockMicros.getAsLong() - publication.publishedAtMicros());
         latency.record(micros, TimeUnit.MICROSECONDS);
         if (tenants != null) {
-            tenants.delivered(publication.channel().tenant());
+            tenants.delivered(publication.channel().tenant(), publication.dataBytes());
         }
     }
 

@@ -35,8 +35,10 @@ final class TenantUsage {
         m.connectionSeconds.increment(durationNanos / 1e9);
     }
 
-    void delivered(String tenant) {
-        of(tenant).delivered.increment();
+    void delivered(String tenant, int payloadBytes) {
+        Meters m = of(tenant);
+        m.delivered.increment();
+        m.payloadBytes.increment(payloadBytes);
     }
 
     private Meters of(String tenant) {
@@ -58,6 +60,7 @@ final class TenantUsage {
         final Counter connections;
         final Counter connectionSeconds;
         final Counter delivered;
+        final Counter payloadBytes;
 
         Meters(MeterRegistry registry, String tenant) {
             connections = Counter.builder("rtgw.tenant.connections.closed").tag("tenant", tenant)
@@ -66,6 +69,8 @@ final class TenantUsage {
                     .description("Connected time of ended connections, by tenant").register(registry);
             delivered = Counter.builder("rtgw.tenant.messages.delivered").tag("tenant", tenant)
                     .description("Publications written to clients, by channel tenant").register(registry);
+            payloadBytes = Counter.builder("rtgw.tenant.payload").tag("tenant", tenant).baseUnit("bytes")
+                    .description("Bytes of publication data written to clients, by channel tenant").register(registry);
         }
     }
 }

@@ -45,6 +45,16 @@ class TenantUsageTest {
     }
 
     @Test
+    void payloadBytesAreChargedPerDeliveryInUtf8() {
+        MicrometerObserver observer = new MicrometerObserver(registry, MetricsOptions.withTenantUsage(5));
+        io.rtgw.core.Publication euro = new io.rtgw.core.Publication(io.rtgw.core.ChannelName.of("acme", "room:1"),
+                null, "message", "\"\u20ac\"", 0); // "€" in quotes: 1 + 3 + 1 bytes
+        observer.delivered(Transport.WEBSOCKET, euro);
+        observer.delivered(Transport.SSE, euro);
+        assertThat(scrape().value("rtgw_tenant_payload_bytes_total", "tenant", "acme")).isEqualTo(10.0);
+    }
+
+    @Test
     void tenantsBeyondTheCapAreCountedAsOther() {
         MicrometerObserver observer = new MicrometerObserver(registry, MetricsOptions.withTenantUsage(2));
         assertThat(scrape().value("rtgw_tenant_messages_delivered_total", "tenant", "other")).isZero();
