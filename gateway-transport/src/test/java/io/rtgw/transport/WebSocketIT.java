@@ -118,6 +118,24 @@ class WebSocketIT {
     }
 
     @Test
+    void theSubscribedPositionAloneResumesWithoutLossWhenNothingArrivedYet() throws Exception {
+        node = new TestNode();
+        WsClient first = connect(token("alice", "acme", "room:*"));
+        first.send("{\"type\":\"subscribe\",\"channel\":\"room:quiet\"}");
+        String position = first.subscribed("room:quiet").path("position").asText();
+        first.close();
+        for (int i = 1; i <= 3; i++) {
+            node.publish("acme", "room:quiet", String.valueOf(i));
+        }
+        WsClient again = connect(token("alice", "acme", "room:*"));
+        again.send("{\"type\":\"subscribe\",\"channel\":\"room:quiet\",\"since\":\"" + position + "\"}");
+        assertThat(again.subscribed("room:quiet").path("recovered").asBoolean()).isTrue();
+        await().until(() -> again.dataOf("room:quiet").size() == 3);
+        assertThat(again.dataOf("room:quiet")).containsExactly("1", "2", "3");
+        assertThat(again.ofType("gap")).isEmpty();
+    }
+
+    @Test
     void aResumeBeyondTheBufferGetsAGapNotice() throws Exception {
         node = new TestNode(); // history keeps 20
         WsClient c = connect(token("alice", "acme", "room:*"));
