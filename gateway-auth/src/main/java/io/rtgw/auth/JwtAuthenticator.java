@@ -46,6 +46,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
 
     private final JwtSettings settings;
+    private final VerifiedTokens verifiedHmacTokens;
     private final byte[] hmacSecret;
     private final List<VerificationKey> staticKeys;
     private final IdentityClaims claims;
@@ -54,6 +55,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
 
     public JwtAuthenticator(JwtSettings settings) {
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.verifiedHmacTokens = new VerifiedTokens(settings.clock(), settings.skew());
         this.hmacSecret = settings.hmacSecret().orElse(null);
         this.staticKeys = settings.publicKeys();
         this.claims = new IdentityClaims(settings);
@@ -102,6 +104,10 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
 
     @Override
     public CompletableFuture<ClientIdentity> authenticate(String token) {
+        ClientIdentity known = token == null ? null : verifiedHmacTokens.get(token);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
         try {
             SignedJWT jwt = parse(token);
             JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
@@ -112,7 +118,9 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
                 if (!HmacSignature.verify(hmacSecret, jwt)) {
                     throw new AuthenticationException(INVALID, "invalid signature");
                 }
-                return CompletableFuture.completedFuture(identity(jwt));
+                ClientIdentity identity = identity(jwt);
+                verifiedHmacTokens.put(token, identity);
+                return CompletableFuture.completedFuture(identity);
             }
             if (!ASYMMETRIC.contains(alg)) {
                 throw new AuthenticationException(INVALID, "unsupported algorithm");
