@@ -18,7 +18,6 @@ import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,23 +58,7 @@ final class ClusterTopology implements RedisTopology {
                         .enableAllAdaptiveRefreshTriggers()
                         .build())
                 .build());
-        commandClient.addListener(new RedisConnectionStateListener() {
-            @Override
-            // Only the connections to masters that commands go through count: topology refreshes
-            // open and close short-lived connections through the same client every few seconds.
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (masterConnections.contains(connection)) {
-                    events.commandsConnected();
-                }
-            }
-
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (masterConnections.contains(connection)) {
-                    events.commandsDisconnected();
-                }
-            }
-        });
+        commandClient.addListener(new CommandConnectionWatch(masterConnections::contains, events));
         pubSubClient = RedisClusterClient.create(resources, seeds);
         pubSubClient.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(false)

@@ -14,7 +14,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,23 +41,7 @@ final class StandaloneTopology implements RedisTopology {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
-        commandClient.addListener(new RedisConnectionStateListener() {
-            @Override
-            // Only our command connection counts: Sentinel lookups open and close connections
-            // through the same client, and those must not flap the broker down and up.
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (connection == commands) {
-                    events.commandsConnected();
-                }
-            }
-
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (connection == commands) {
-                    events.commandsDisconnected();
-                }
-            }
-        });
+        commandClient.addListener(new CommandConnectionWatch(connection -> connection == commands, events));
         pubSubClient = RedisClient.create(resources, uri);
         pubSubClient.setOptions(ClientOptions.builder()
                 .autoReconnect(false)
