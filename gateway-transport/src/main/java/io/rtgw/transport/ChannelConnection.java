@@ -2,6 +2,7 @@ package io.rtgw.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.Connection;
 import io.rtgw.core.DisconnectReason;
@@ -113,9 +114,22 @@ public abstract class ChannelConnection implements Connection {
     /** Tells the client why the connection ends, then ends it (the first close wins). */
     protected abstract void sendClose(DisconnectReason reason);
 
+    /**
+     * Where a frame enters the pipeline: the whole channel by default. A transport whose frame
+     * is already in wire form may enter it further down, past encoders that would only pass it on.
+     */
+    protected ChannelOutboundInvoker outboundFor(Object frame) {
+        return channel;
+    }
+
+    /** Where a flush starts: the whole channel by default; lower when no handler above buffers. */
+    protected ChannelOutboundInvoker flushFrom() {
+        return channel;
+    }
+
     /** Queues a frame and schedules one flush for this event-loop turn. */
     protected final void write(Object frame) {
-        channel.write(frame, channel.voidPromise());
+        outboundFor(frame).write(frame, channel.voidPromise());
         if (!flushScheduled) {
             flushScheduled = true;
             FlushBatch.add(this, channel.eventLoop());
@@ -128,7 +142,7 @@ public abstract class ChannelConnection implements Connection {
      */
     void flushNow() {
         flushScheduled = false;
-        channel.flush();
+        flushFrom().flush();
         ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
         if (queued != null && queued.totalPendingWriteBytes() > maxQueuedBytes) {
             close(DisconnectReason.SLOW_CONSUMER);

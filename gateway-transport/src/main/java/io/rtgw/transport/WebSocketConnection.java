@@ -1,10 +1,14 @@
 package io.rtgw.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.rtgw.core.DisconnectReason;
 import io.rtgw.core.Publication;
 import io.rtgw.core.ServerMessage;
@@ -15,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class WebSocketConnection extends ChannelConnection {
     private static final long CLOSE_REPLY_WAIT_MILLIS = 1000;
     private final long heartbeatSeconds;
+    private ChannelHandlerContext frameEncoder;
 
     WebSocketConnection(Channel channel, TransportContext context) {
         super(channel, context);
@@ -29,9 +34,33 @@ final class WebSocketConnection extends ChannelConnection {
     @Override
     protected Object encode(ServerMessage message) {
         if (message instanceof Publication p) {
+            ChannelHandlerContext encoder = frameEncoder();
+            if (encoder != null) {
+                return SharedWebSocketFrames.frameOf(p, encoder);
+            }
             return new TextWebSocketFrame(Unpooled.wrappedBuffer(p.encoded(MessageItemEncoder.INSTANCE)));
         }
         return new TextWebSocketFrame(WireJson.control(channel.alloc(), message, heartbeatSeconds));
+    }
+
+    /** A shared frame is framed already: it goes in below the frame encoder, straight to the socket. */
+    @Override
+    protected ChannelOutboundInvoker outboundFor(Object frame) {
+        return frame instanceof ByteBuf && frameEncoder != null ? frameEncoder : channel;
+    }
+
+    /** Nothing above the frame encoder holds writes back, so a flush may start below it too. */
+    @Override
+    protected ChannelOutboundInvoker flushFrom() {
+        return frameEncoder != null ? frameEncoder : channel;
+    }
+
+    /** Null until the upgrade installed the encoder (and in unit tests without one). */
+    private ChannelHandlerContext frameEncoder() {
+        if (frameEncoder == null) {
+            frameEncoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+        }
+        return frameEncoder;
     }
 
     @Override
