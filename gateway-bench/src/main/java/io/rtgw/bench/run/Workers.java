@@ -28,6 +28,8 @@ final class Workers implements AutoCloseable {
             int n = base + (w < clients % count ? 1 : 0);
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+UseSerialGC", "-Xms256m", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
+                    // The load generator's own pauses show up as latency of both servers: keep them visible.
+                    "-Xlog:gc:file=" + dir.resolve("worker-" + w + "-gc.log"),
                     "-cp", jar.toString(), "io.rtgw.bench.load.Worker", "--first", Integer.toString(first),
                     "--count", Integer.toString(n)));
             cmd.addAll(args);
