@@ -27,6 +27,7 @@ public final class Runner {
               --channels K            channels (fanout, storm 100; broadcast 1; idle 100)
               --mix ws:1,sse:1,poll:1 transport shares (idle, storm: all three; fanout, broadcast: ws)
               --duration S            seconds per rate step, or idle hold time (default 10)
+              --warmup S              fanout/broadcast: unreported publishing first, so the JIT is done (default 15)
               --rates a,b,c           publish rates to ramp through, msg/s (k suffix allowed)
               --rate R                storm publish rate, msg/s (default 1000)
               --down S                storm: seconds the clients stay away (default 2)
@@ -42,7 +43,7 @@ public final class Runner {
               --out DIR               where the JSON goes (default gateway-bench/target/bench-results)
             jmh: ./gateway bench jmh [JMH options]   (short defaults: -f 1 -wi 2 -w 1s -i 3 -r 1s)""";
 
-    private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "rates", "rate",
+    private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
             "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency");
 
@@ -97,7 +98,7 @@ public final class Runner {
                 return switch (s.scenario) {
                     case "idle" -> IdleScenario.run(ctx, s.duration);
                     case "storm" -> StormScenario.run(ctx, s.rate, s.down, s.duration);
-                    default -> RateScenario.run(ctx, s.rates, s.duration);
+                    default -> RateScenario.run(ctx, s.rates, s.duration, s.warmup);
                 };
             }
         } finally {

@@ -14,6 +14,7 @@ final class Settings {
     final int channels;
     final String mix;
     final double duration;
+    final double warmup;
     final long[] rates;
     final double rate;
     final double down;
@@ -44,7 +45,8 @@ final class Settings {
         mix = o.get("mix", scenario.equals("idle") || scenario.equals("storm") ? "ws:1,sse:1,poll:1" : "ws");
         io.rtgw.bench.load.Mix.parse(mix);
         duration = o.getDouble("duration", 10);
-        rates = o.getCounts("rates", scenario.equals("broadcast") ? "1,2,5,10,20,50,100,200,500,1k"
+        warmup = o.getDouble("warmup", 15);
+        rates = o.getCounts("rates", scenario.equals("broadcast") ? "1,2,5,8,10,12,15,20,30,50,100"
                 : "100,200,500,1k,2k,5k,10k,20k,50k,100k");
         rate = o.getDouble("rate", 1000);
         down = o.getDouble("down", 2);
@@ -96,6 +98,7 @@ final class Settings {
         m.put("channels", Integer.toString(channels));
         m.put("mix", mix);
         m.put("duration", Double.toString(duration));
+        m.put("warmup", Double.toString(warmup));
         m.put("rates", java.util.Arrays.toString(rates));
         m.put("stormRate", Double.toString(rate));
         m.put("payloadBytes", Integer.toString(payloadBytes));
