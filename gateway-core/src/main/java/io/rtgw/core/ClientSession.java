@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * publication that skips offsets (a hiccup upstream) triggers the same history fill; a change of
  * epoch, or history that no longer reaches back far enough, is announced as a gap.
  */
-public final class ClientSession implements SessionHandle {
+public final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final long RETRY_MILLIS = 1000;
 
@@ -66,7 +66,6 @@ public final class ClientSession implements SessionHandle {
         return connection;
     }
 
-    @Override
     public Executor executor() {
         return connection.executor();
     }
@@ -129,7 +128,7 @@ public final class ClientSession implements SessionHandle {
         Subscription sub = new Subscription(ChannelName.of(identity.tenant(), channel), since);
         subscriptions.put(channel, sub);
         sub.recovering = true;
-        ctx.hub().add(sub.channel, this).whenComplete((ok, error) -> executor().execute(() -> {
+        ctx.hub().add(sub.channel, sub).whenComplete((ok, error) -> executor().execute(() -> {
             if (!isCurrent(sub)) {
                 return;
             }
@@ -147,7 +146,7 @@ public final class ClientSession implements SessionHandle {
             reply(null, "bad_request", "not subscribed to " + channel);
             return;
         }
-        ctx.hub().remove(sub.channel, this);
+        sub.leaveHub();
         connection.send(new Unsubscribed(channel));
     }
 
@@ -217,15 +216,14 @@ public final class ClientSession implements SessionHandle {
         cancel(expiryTimer);
         cancel(lifetimeTimer);
         for (Subscription sub : subscriptions.values()) {
-            ctx.hub().remove(sub.channel, this);
+            sub.leaveHub();
         }
         subscriptions.clear();
     }
 
-    @Override
-    public void deliver(Publication publication) {
-        Subscription sub = subscriptions.get(publication.channel().name());
-        if (sub == null || closed || !sub.channel.equals(publication.channel())) {
+    /** A live publication from the hub, handed to the subscription it was registered for. */
+    private void deliver(Subscription sub, Publication publication) {
+        if (closed || sub.left) {
             return;
         }
         if (sub.recovering) {
@@ -239,10 +237,8 @@ public final class ClientSession implements SessionHandle {
         deliverLive(sub, publication);
     }
 
-    @Override
-    public void resync(ChannelName channel) {
-        Subscription sub = subscriptions.get(channel.name());
-        if (sub != null && !closed && !sub.recovering && sub.last != null) {
+    private void resync(Subscription sub) {
+        if (!closed && !sub.left && !sub.recovering && sub.last != null) {
             readHistory(sub, sub.last, Phase.FILL);
         }
     }
@@ -363,7 +359,7 @@ public final class ClientSession implements SessionHandle {
     private void dropAfterFailure(Subscription sub, Throwable error) {
         log.warn("subscribe {} failed: {}", sub.channel, unwrap(error).toString());
         subscriptions.remove(sub.name());
-        ctx.hub().remove(sub.channel, this);
+        sub.leaveHub();
         reply(null, "internal", "cannot subscribe to " + sub.name() + " right now, try again");
     }
 
@@ -416,8 +412,11 @@ public final class ClientSession implements SessionHandle {
 
     private enum Phase { INITIAL, FILL, CONTINUE }
 
-    /** One channel of this session; touched only on the session's executor. */
-    private static final class Subscription {
+    /**
+     * One channel of this session; touched only on the session's executor. It is what the hub
+     * holds, so a delivery reaches it without looking the channel up among the session's.
+     */
+    private final class Subscription implements SessionHandle {
         final ChannelName channel;
         final String requestedSince;
         /** Null when no resume was asked for, or the id did not decode. */
@@ -428,6 +427,8 @@ public final class ClientSession implements SessionHandle {
         boolean recovering;
         boolean forceGap;
         StreamPosition lastFillHead;
+        /** Out of the hub and of the session's map: deliveries already queued are dropped. */
+        boolean left;
 
         Subscription(ChannelName channel, String since) {
             this.channel = channel;
@@ -437,6 +438,26 @@ public final class ClientSession implements SessionHandle {
 
         String name() {
             return channel.name();
+        }
+
+        void leaveHub() {
+            left = true;
+            ctx.hub().remove(channel, this);
+        }
+
+        @Override
+        public Executor executor() {
+            return ClientSession.this.executor();
+        }
+
+        @Override
+        public void deliver(Publication publication) {
+            ClientSession.this.deliver(this, publication);
+        }
+
+        @Override
+        public void resync(ChannelName channel) {
+            ClientSession.this.resync(this);
         }
     }
 }
