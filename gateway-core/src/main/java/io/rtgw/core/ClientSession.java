@@ -44,10 +44,17 @@ public final class ClientSession {
     private final Connection connection;
     private final SessionContext ctx;
     private final SessionSettings settings;
-    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /**
+     * Sized for the usual one or two channels: a default table (16 slots) on each of tens of
+     * thousands of idle sessions is memory for nothing; more subscriptions grow it as usual.
+     */
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>(2);
     private ClientIdentity identity;
-    private ScheduledFuture<?> expiringTimer;
-    private ScheduledFuture<?> expiryTimer;
+    /**
+     * The next token event: the {@code expiring} warning, which then schedules the expiry, or the
+     * expiry itself. One pending task per session instead of two (each idle session holds it).
+     */
+    private ScheduledFuture<?> tokenTimer;
     private ScheduledFuture<?> lifetimeTimer;
     private boolean closed;
 
@@ -212,8 +219,7 @@ public final class ClientSession {
             return;
         }
         closed = true;
-        cancel(expiringTimer);
-        cancel(expiryTimer);
+        cancel(tokenTimer);
         cancel(lifetimeTimer);
         for (Subscription sub : subscriptions.values()) {
             sub.leaveHub();
@@ -227,11 +233,11 @@ public final class ClientSession {
             return;
         }
         if (sub.recovering) {
-            if (sub.pending.size() >= settings.maxPendingPerChannel()) {
+            if (sub.pendingCount() >= settings.maxPendingPerChannel()) {
                 connection.close(DisconnectReason.SLOW_CONSUMER);
                 return;
             }
-            sub.pending.addLast(publication);
+            sub.pending().addLast(publication);
             return;
         }
         deliverLive(sub, publication);
@@ -252,7 +258,7 @@ public final class ClientSession {
         if (!pos.sameEpoch(sub.last)) {
             // The channel's history was reset: whatever came before in the old epoch is unknown.
             sub.forceGap = true;
-            sub.pending.addFirst(p);
+            sub.pending().addFirst(p);
             readHistory(sub, StreamPosition.start(pos.epoch()), Phase.FILL);
             return;
         }
@@ -266,7 +272,7 @@ public final class ClientSession {
                 // History claimed to cover this and still skipped it: announce rather than loop.
                 sendGap(sub);
             } else {
-                sub.pending.addFirst(p);
+                sub.pending().addFirst(p);
                 readHistory(sub, sub.last, Phase.FILL);
                 return;
             }
@@ -302,6 +308,7 @@ public final class ClientSession {
             boolean asked = sub.requestedSince != null;
             boolean recovered = asked && sub.resumeFrom != null && result.recovered();
             sub.last = recovered ? sub.resumeFrom : result.head();
+            sub.resumeAnswered();
             connection.send(new Subscribed(sub.name(), sub.last, recovered));
             if (asked && !recovered) {
                 sendGap(sub);
@@ -345,7 +352,7 @@ public final class ClientSession {
         sub.recovering = false;
         sub.lastFillHead = fillHead;
         Publication p;
-        while (!sub.recovering && (p = sub.pending.pollFirst()) != null) {
+        while (!sub.recovering && sub.pending != null && (p = sub.pending.pollFirst()) != null) {
             deliverLive(sub, p);
         }
         sub.lastFillHead = null;
@@ -374,22 +381,31 @@ public final class ClientSession {
     }
 
     private void scheduleTokenTimers() {
-        cancel(expiringTimer);
-        cancel(expiryTimer);
+        cancel(tokenTimer);
+        tokenTimer = null;
         if (!identity.expires()) {
             return;
         }
-        long nowMillis = System.currentTimeMillis();
         long expMillis = identity.expiresAt() * 1000L;
-        long endMillis = expMillis + settings.skew().toMillis();
-        long warnMillis = expMillis - settings.expiringLead().toMillis();
-        if (!settings.expiringLead().isZero()) {
-            expiringTimer = connection.executor().schedule(() -> connection.send(
-                            new Expiring(Math.max(0, (expMillis - System.currentTimeMillis()) / 1000))),
-                    Math.max(0, warnMillis - nowMillis), TimeUnit.MILLISECONDS);
+        if (settings.expiringLead().isZero()) {
+            scheduleExpiry(expMillis);
+            return;
         }
-        expiryTimer = connection.executor().schedule(() -> connection.close(DisconnectReason.TOKEN_EXPIRED),
-                Math.max(0, endMillis - nowMillis), TimeUnit.MILLISECONDS);
+        long warnMillis = expMillis - settings.expiringLead().toMillis();
+        tokenTimer = connection.executor().schedule(() -> {
+            connection.send(new Expiring(Math.max(0, (expMillis - System.currentTimeMillis()) / 1000)));
+            scheduleExpiry(expMillis);
+        }, Math.max(0, warnMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes the connection once the token has expired, allowing for clock skew. */
+    private void scheduleExpiry(long expMillis) {
+        if (closed) {
+            return;
+        }
+        long endMillis = expMillis + settings.skew().toMillis();
+        tokenTimer = connection.executor().schedule(() -> connection.close(DisconnectReason.TOKEN_EXPIRED),
+                Math.max(0, endMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
     }
 
     private boolean isCurrent(Subscription sub) {
@@ -418,10 +434,15 @@ public final class ClientSession {
      */
     private final class Subscription implements SessionHandle {
         final ChannelName channel;
-        final String requestedSince;
-        /** Null when no resume was asked for, or the id did not decode. */
-        final StreamPosition resumeFrom;
-        final ArrayDeque<Publication> pending = new ArrayDeque<>(0);
+        /** What the client asked to resume after; only the initial history read needs it. */
+        String requestedSince;
+        /** Null when no resume was asked for, or the id did not decode; dropped like requestedSince. */
+        StreamPosition resumeFrom;
+        /**
+         * Live publications held while history is read; null until the first one. Most idle
+         * subscriptions never hold any, so they do not carry an empty queue.
+         */
+        ArrayDeque<Publication> pending;
         /** The last position delivered (or the start position); null until the first history read. */
         StreamPosition last;
         boolean recovering;
@@ -438,6 +459,23 @@ public final class ClientSession {
 
         String name() {
             return channel.name();
+        }
+
+        ArrayDeque<Publication> pending() {
+            if (pending == null) {
+                pending = new ArrayDeque<>(4);
+            }
+            return pending;
+        }
+
+        int pendingCount() {
+            return pending == null ? 0 : pending.size();
+        }
+
+        /** The initial read has answered the resume request; a long-lived session need not keep it. */
+        void resumeAnswered() {
+            requestedSince = null;
+            resumeFrom = null;
         }
 
         void leaveHub() {

@@ -45,6 +45,15 @@ final class Cursor {
         return channels;
     }
 
+    /**
+     * The place of {@code channel} in this stream, or -1. A scan rather than a map: a stream has
+     * one or a few channels (at most {@value #MAX_CHANNELS}), and a map in each of thousands of
+     * idle streams costs more memory than the scan costs time.
+     */
+    int indexOf(String channel) {
+        return channels.indexOf(channel);
+    }
+
     /** Null when unknown: the channel then starts live. */
     StreamPosition position(int index) {
         return positions[index];

@@ -23,9 +23,18 @@ public final class HttpResponses {
     /** {@code {"error":code,"message":message}} with the given status. */
     public static void error(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
                              String code, String message) {
-        byte[] body = ("{\"error\":" + quote(code) + ",\"message\":" + quote(message) + "}")
-                .getBytes(StandardCharsets.UTF_8);
-        send(ctx, request, status, "application/json", Unpooled.wrappedBuffer(body));
+        send(ctx, request, status, "application/json", errorBody(code, message));
+    }
+
+    /** The same, for answers completed after the request was released. */
+    public static void error(ChannelHandlerContext ctx, HttpVersion version, boolean requestKeepAlive,
+                             HttpResponseStatus status, String code, String message) {
+        send(ctx, version, requestKeepAlive, status, "application/json", errorBody(code, message));
+    }
+
+    private static ByteBuf errorBody(String code, String message) {
+        return Unpooled.wrappedBuffer(("{\"error\":" + quote(code) + ",\"message\":" + quote(message) + "}")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     public static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import io.rtgw.core.ClientIdentity;
@@ -20,9 +22,7 @@ import io.rtgw.core.StreamPosition;
 import io.rtgw.core.Transport;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +45,9 @@ final class LongPollConnection implements Connection {
     private static final byte[] OPEN = "{\"messages\":[".getBytes(StandardCharsets.US_ASCII);
 
     private final ChannelHandlerContext ctx;
-    private final HttpRequest head;
+    /** The request's version and keep-alive, copied out of its head: a waiting poll keeps no header map. */
+    private final HttpVersion version;
+    private final boolean keepAlive;
     private final GatewayObserver observer;
     private final ClientIdentity identity;
     private final Cursor cursor;
@@ -53,7 +55,6 @@ final class LongPollConnection implements Connection {
     private final long timeoutNanos;
     private final String id = "p" + Long.toString(IDS.incrementAndGet(), 36);
     private final long openedAtNanos = System.nanoTime();
-    private final Map<String, Integer> indexOf = new HashMap<>();
     private final boolean[] positioned;
     private final List<byte[]> items = new ArrayList<>();
     private final List<Publication> publications = new ArrayList<>();
@@ -72,18 +73,15 @@ final class LongPollConnection implements Connection {
                        long timeoutNanos) {
         this.ctx = ctx;
         this.registry = registry;
-        this.head = head;
+        this.version = head.protocolVersion();
+        this.keepAlive = HttpUtil.isKeepAlive(head);
         this.observer = observer;
         this.identity = identity;
         this.cursor = cursor;
         this.hold = hold;
         this.timeoutNanos = timeoutNanos;
-        List<String> channels = cursor.channels();
-        for (int i = 0; i < channels.size(); i++) {
-            indexOf.put(channels.get(i), i);
-        }
-        positioned = new boolean[channels.size()];
-        unpositioned = channels.size();
+        positioned = new boolean[cursor.channels().size()];
+        unpositioned = positioned.length;
         observer.connectionOpened(Transport.LONG_POLL);
         registry.added(this);
         // A client that gives up while the poll waits must not leave the session behind.
@@ -141,8 +139,8 @@ final class LongPollConnection implements Connection {
     }
 
     private void positioned(Subscribed s) {
-        Integer i = indexOf.get(s.channel());
-        if (i == null || positioned[i]) {
+        int i = cursor.indexOf(s.channel());
+        if (i < 0 || positioned[i]) {
             return;
         }
         positioned[i] = true;
@@ -159,8 +157,8 @@ final class LongPollConnection implements Connection {
 
     private void collect(Publication p) {
         StreamPosition position = p.position();
-        Integer i = position == null ? null : indexOf.get(p.channel().name());
-        if (i == null) {
+        int i = position == null ? -1 : cursor.indexOf(p.channel().name());
+        if (i < 0) {
             return;
         }
         items.add(p.encoded(MessageItemEncoder.INSTANCE));
@@ -195,7 +193,7 @@ final class LongPollConnection implements Connection {
         // Some channel has no position yet, so no cursor can be given: the client polls again
         // with the one it has.
         finish(reason);
-        HttpResponses.error(ctx, head, HttpResponseStatus.SERVICE_UNAVAILABLE, reason.reason(),
+        HttpResponses.error(ctx, version, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, reason.reason(),
                 "the poll could not start; poll again");
     }
 
@@ -216,7 +214,7 @@ final class LongPollConnection implements Connection {
         for (Publication p : publications) {
             observer.delivered(Transport.LONG_POLL, p);
         }
-        HttpResponses.send(ctx, head, HttpResponseStatus.OK, "application/json", body);
+        HttpResponses.send(ctx, version, keepAlive, HttpResponseStatus.OK, "application/json", body);
     }
 
     /** The client went away while the poll waited. */

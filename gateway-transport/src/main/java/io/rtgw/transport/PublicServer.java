@@ -1,6 +1,7 @@
 package io.rtgw.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -21,6 +22,12 @@ public final class PublicServer implements AutoCloseable {
     /** Tokens up to 8 KiB must reach the authenticator (401 oversized); beyond this the codec answers 431. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
     static final int MAX_REQUEST_BODY = 16 * 1024;
+    /**
+     * One receive-size policy for all connections. Netty's default is a new allocator object in
+     * every channel's config; it holds only the policy (each channel keeps its own size state in
+     * its handle), so one shared instance is the same behaviour without an object per socket.
+     */
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
 
     private final TransportContext context;
     private final EventLoops loops;
@@ -54,6 +61,7 @@ public final class PublicServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(Math.min(32 * 1024, queue / 2), Math.min(64 * 1024, queue)))
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -24,9 +24,7 @@ import io.rtgw.core.ServerMessage.Subscribed;
 import io.rtgw.core.StreamPosition;
 import io.rtgw.core.Transport;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +51,6 @@ final class SseConnection extends ChannelConnection {
     private final TransportSettings settings;
     private final HttpVersion version;
     private final List<ServerMessage> held = new ArrayList<>();
-    private final Map<String, Integer> indexOf = new HashMap<>();
     private Cursor cursor;
     private boolean[] recovered;
     private boolean[] positioned;
@@ -102,13 +99,10 @@ final class SseConnection extends ChannelConnection {
     /** The channels of this stream in cursor order; messages are held until each has its position. */
     void expect(Cursor streamCursor) {
         this.cursor = streamCursor;
-        List<String> channels = streamCursor.channels();
-        for (int i = 0; i < channels.size(); i++) {
-            indexOf.put(channels.get(i), i);
-        }
-        recovered = new boolean[channels.size()];
-        positioned = new boolean[channels.size()];
-        unpositioned = channels.size();
+        int channels = streamCursor.channels().size();
+        recovered = new boolean[channels];
+        positioned = new boolean[channels];
+        unpositioned = channels;
     }
 
     @Override
@@ -126,8 +120,8 @@ final class SseConnection extends ChannelConnection {
     }
 
     private void positioned(Subscribed s) {
-        Integer i = indexOf.get(s.channel());
-        if (i == null || positioned[i]) {
+        int i = cursor.indexOf(s.channel());
+        if (i < 0 || positioned[i]) {
             return;
         }
         positioned[i] = true;
@@ -162,8 +156,8 @@ final class SseConnection extends ChannelConnection {
     private ByteBuf publication(Publication p) {
         ByteBuf shared = Unpooled.wrappedBuffer(p.encoded(SseEventEncoder.INSTANCE));
         StreamPosition position = p.position();
-        Integer i = position == null ? null : indexOf.get(p.channel().name());
-        if (i == null) {
+        int i = position == null || cursor == null ? -1 : cursor.indexOf(p.channel().name());
+        if (i < 0) {
             // Live-only: an id line, even an empty one, would reset the browser's cursor.
             return shared;
         }

@@ -1,8 +1,12 @@
 package io.rtgw.transport;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rtgw.core.ClientIdentity;
@@ -93,8 +97,30 @@ final class SseEndpoint implements HttpEndpoint {
     private SseStreamHandler startStream(ChannelHandlerContext ctx, HttpVersion version, String cors) {
         SseConnection connection = new SseConnection(ctx.channel(), context, version);
         SseStreamHandler stream = new SseStreamHandler(connection);
-        ctx.pipeline().replace(ctx.handler(), "sse", stream);
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.replace(ctx.handler(), "sse", stream);
+        dropRequestHandling(pipeline);
         connection.open(cors);
+        if (pipeline.get(CorsHeaders.class) != null) {
+            pipeline.remove(CorsHeaders.class); // it only adds headers to response heads: the stream's is written
+        }
         return stream;
+    }
+
+    /**
+     * A stream never reads another request, so the request decoder (with its parser buffers) and
+     * the aggregator would sit idle for the stream's whole life, ~1 KiB per stream; only the
+     * response encoder stays. Whatever the client still sends reaches {@link SseStreamHandler} as
+     * raw bytes and is discarded, as before. Done before the head is written so the new encoder
+     * starts with it.
+     */
+    private static void dropRequestHandling(ChannelPipeline pipeline) {
+        if (pipeline.get(HttpObjectAggregator.class) != null) {
+            pipeline.remove(HttpObjectAggregator.class);
+        }
+        ChannelHandlerContext codec = pipeline.context(HttpServerCodec.class);
+        if (codec != null) {
+            pipeline.replace(codec.name(), codec.name(), new HttpResponseEncoder());
+        }
     }
 }

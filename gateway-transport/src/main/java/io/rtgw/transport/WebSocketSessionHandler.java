@@ -44,7 +44,10 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     private ScheduledFuture<?> authTimer;
     private ScheduledFuture<?> heartbeat;
     private long lastHeardNanos;
-    /** Null when unlimited. */
+    /**
+     * Made at the first command or publish: a bucket starts full, so one made then behaves as one
+     * made at the upgrade, and the many sockets that only listen never carry one. Null until then.
+     */
     private TokenBucket commands;
     private TokenBucket publishes;
     /** The event loop's clock, which tests can move. */
@@ -71,13 +74,6 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         connection = new WebSocketConnection(ctx.channel(), context);
         ticker = ctx.executor().ticker();
         lastHeardNanos = ticker.nanoTime();
-        AbuseLimits limits = context.limits();
-        if (limits.commandRate() > 0) {
-            commands = new TokenBucket(limits.commandRate(), Math.max(1, limits.commandBurst()), lastHeardNanos);
-        }
-        if (limits.publishRate() > 0) {
-            publishes = new TokenBucket(limits.publishRate(), Math.max(1, limits.publishRate()), lastHeardNanos);
-        }
         long beat = context.settings().heartbeat().toNanos();
         heartbeat = ctx.executor().scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.NANOSECONDS);
         if (context.drain().draining()) {
@@ -154,7 +150,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
     }
 
     private void onText(String text) {
-        if (commands != null && !commands.tryTake(ticker.nanoTime())) {
+        if (!commandAllowed()) {
             connection.close(DisconnectReason.RATE_LIMITED);
             return;
         }
@@ -214,7 +210,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             case "publish" -> {
                 if (c.channel() == null || c.data() == null) {
                     badRequest(c, "publish needs a channel and data");
-                } else if (publishes != null && !publishes.tryTake(ticker.nanoTime())) {
+                } else if (!publishAllowed()) {
                     connection.send(new ErrorReply(c.ref(), "rate_limited", "too many publishes; slow down"));
                 } else {
                     session.publish(c.channel(), c.event(), c.data(), c.ref());
@@ -232,6 +228,25 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             case "auth" -> badRequest(c, "already authenticated");
             default -> badRequest(c, "unknown message type: " + c.type());
         }
+    }
+
+    /** The command rate limit (flooding closes 4029); always true when unlimited. */
+    private boolean commandAllowed() {
+        AbuseLimits limits = context.limits();
+        commands = madeOnFirstUse(commands, limits.commandRate(), limits.commandBurst());
+        return commands == null || commands.tryTake(ticker.nanoTime());
+    }
+
+    /** The client publish rate limit; always true when unlimited. */
+    private boolean publishAllowed() {
+        AbuseLimits limits = context.limits();
+        publishes = madeOnFirstUse(publishes, limits.publishRate(), limits.publishRate());
+        return publishes == null || publishes.tryTake(ticker.nanoTime());
+    }
+
+    /** {@code bucket}, or a full new one at its first use; null when the rate is 0 (unlimited). */
+    private TokenBucket madeOnFirstUse(TokenBucket bucket, double rate, double burst) {
+        return bucket != null || rate <= 0 ? bucket : new TokenBucket(rate, Math.max(1, burst), ticker.nanoTime());
     }
 
     private void badRequest(ClientCommand c, String message) {

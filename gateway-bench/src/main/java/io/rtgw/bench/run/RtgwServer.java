@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * connection holds exactly one subscription, as a Nchan subscriber does.
  */
 final class RtgwServer implements Server {
-    /** The JVM flags of the container image; keep in step with the Dockerfile. */
-    static final String DEFAULT_JVM_FLAGS = "-XX:+UseG1GC -Xms256m -Xmx1g --enable-native-access=ALL-UNNAMED";
+    /** The JVM flags of the container image (fixed heap instead of its MaxRAMPercentage); keep in step with the Dockerfile. */
+    static final String DEFAULT_JVM_FLAGS =
+            "-XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Xms256m -Xmx1g --enable-native-access=ALL-UNNAMED";
     static final String TENANT = "bench";
     static final String PREFIX = "bench:";
     private static final Pattern LISTENING =
