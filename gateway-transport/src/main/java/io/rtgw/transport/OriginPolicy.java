@@ -2,12 +2,15 @@ package io.rtgw.transport;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * Cross-site protection: with origins configured, a request whose {@code Origin} is present and
  * not listed is refused (this is what stops cross-site WebSocket hijacking with a victim's
  * cookie). Requests without {@code Origin} are same-origin navigations or non-browser clients.
+ * Scheme and host compare case-insensitively (RFC 6454 serializes them in lower case, but a
+ * hand-written client may not); the allow-list is given in lower case.
  */
 public final class OriginPolicy {
     private final Set<String> allowed;
@@ -21,7 +24,7 @@ public final class OriginPolicy {
             return true;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        return origin == null || allowed.contains(origin);
+        return origin == null || listed(origin);
     }
 
     /** Whether an allow-list is configured (answers then depend on the Origin header). */
@@ -32,6 +35,10 @@ public final class OriginPolicy {
     /** The origin to echo in CORS headers, or null when none should be sent. */
     public String corsOrigin(HttpRequest request) {
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        return origin != null && allowed.contains(origin) ? origin : null;
+        return origin != null && listed(origin) ? origin : null;
+    }
+
+    private boolean listed(String origin) {
+        return allowed.contains(origin) || allowed.contains(origin.toLowerCase(Locale.ROOT));
     }
 }
