@@ -1,8 +1,8 @@
 package io.rtgw.transport;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,23 +32,27 @@ final class FlushBatch implements Runnable {
     private final ArrayList<ChannelConnection> pending = new ArrayList<>();
     private boolean scheduled;
     /** Only tests put several loops on one thread (embedded channels); each gets its own run. */
-    private ScheduledExecutorService scheduledOn;
+    private EventExecutor scheduledOn;
     private long lastPassEndNanos;
     private long lastPassNanos;
 
     /** Called on the connection's event loop only. */
-    static void add(ChannelConnection connection, ScheduledExecutorService loop) {
+    static void add(ChannelConnection connection, EventExecutor loop) {
         FlushBatch batch = OF_THIS_LOOP.get();
         batch.pending.add(connection);
-        if (!batch.scheduled || batch.scheduledOn != loop) {
+        boolean otherLoop = batch.scheduledOn != loop;
+        if (otherLoop) {
+            batch.lastPassNanos = 0; // the pace is a loop's; only tests run several loops on one thread
+        }
+        if (!batch.scheduled || otherLoop) {
             batch.scheduled = true;
             batch.scheduledOn = loop;
             batch.schedule(loop);
         }
     }
 
-    private void schedule(ScheduledExecutorService loop) {
-        long wait = lastPassNanos < PACE_ABOVE_NANOS ? 0 : lastPassEndNanos + lastPassNanos / 4 - System.nanoTime();
+    private void schedule(EventExecutor loop) {
+        long wait = lastPassNanos < PACE_ABOVE_NANOS ? 0 : lastPassEndNanos + lastPassNanos / 4 - loop.ticker().nanoTime();
         if (wait <= 0) {
             loop.execute(this);
         } else {
@@ -59,14 +63,15 @@ final class FlushBatch implements Runnable {
     @Override
     public void run() {
         scheduled = false;
-        long start = System.nanoTime();
+        // The loop's clock: the same as System.nanoTime() in production, movable in tests.
+        long start = scheduledOn.ticker().nanoTime();
         // A flush may write again (a close frame); that connection is then added behind us and
         // flushed in this same pass.
         for (int i = 0; i < pending.size(); i++) {
             pending.get(i).flushNow();
         }
         pending.clear();
-        lastPassEndNanos = System.nanoTime();
+        lastPassEndNanos = scheduledOn.ticker().nanoTime();
         lastPassNanos = lastPassEndNanos - start;
     }
 }

@@ -38,17 +38,8 @@ class SseConnectionTest {
     private final RecordingObserver observer = new RecordingObserver();
     private final TransportSettings settings = TransportSettings.defaults("127.0.0.1", 0);
 
-    /** The context a connection reads its settings, observer and registry from; no session runs here. */
     private TransportContext context(TransportSettings s) {
-        var broker = new io.rtgw.core.broker.InMemoryBroker(io.rtgw.core.broker.HistoryPolicies.uniform(
-                io.rtgw.core.broker.HistoryPolicy.DEFAULT));
-        var hub = new io.rtgw.core.Hub(broker, java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r);
-            t.setDaemon(true);
-            return t;
-        }), Duration.ofSeconds(1), observer);
-        return TransportContext.of(new io.rtgw.core.SessionContext(hub, broker, new TestAuthenticator(), observer,
-                io.rtgw.core.SessionSettings.DEFAULTS), s);
+        return TestContexts.of(observer, s);
     }
 
     private static Publication publication(String channel, long offset, String event, String data) {
