@@ -38,7 +38,7 @@ public final class AdminServer implements AutoCloseable {
     public InetSocketAddress start() throws InterruptedException {
         Map<String, AdminRoute> table = Map.copyOf(routes);
         channel = new ServerBootstrap()
-                .group(loops.acceptors(), loops.workers())
+                .group(loops.acceptors(), loops.admin())
                 .channel(loops.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
