@@ -68,7 +68,7 @@ public final class Gateway implements AutoCloseable {
                 config.connections().maxMessage())
                 .route("/metrics", HealthRoutes.get(() -> AdminResponse.text(HttpResponseStatus.OK,
                         GatewayMetrics.CONTENT_TYPE, metrics.scrape())))
-                .route("/healthz", HealthRoutes.liveness())
+                .route("/healthz", HealthRoutes.liveness(loops.workers(), Duration.ofSeconds(5)))
                 .route("/readyz", HealthRoutes.readiness(hub::brokerUp, transport.drain()::draining))
                 .route("/api/publish", new PublishApi(broker, apiKeys, observer));
     }
