@@ -4,11 +4,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
-/** Test helper: the samples of a Prometheus text exposition, parsed rather than grepped. */
-final class Exposition {
-    record Sample(String name, Map<String, String> labels, double value) {
+/**
+ * Test helper: the samples of a Prometheus text exposition, parsed rather than grepped, so that
+ * tests compare numbers of exactly-labelled series. Shared with the server's tests (test-jar).
+ */
+public final class Exposition {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private final List<Sample> samples;
@@ -17,7 +22,7 @@ final class Exposition {
         this.samples = samples;
     }
 
-    static Exposition parse(String text) {
+    public static Exposition parse(String text) {
         List<Sample> out = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -28,16 +33,21 @@ final class Exposition {
         return new Exposition(Collections.unmodifiableList(out));
     }
 
-    List<Sample> samples() {
+    public List<Sample> samples() {
         return samples;
     }
 
-    List<Sample> named(String name) {
+    public List<Sample> named(String name) {
         return samples.stream().filter(s -> s.name().equals(name)).toList();
     }
 
+    /** Every sample name, e.g. {@code rtgw_delivery_latency_seconds_bucket}. */
+    public Set<String> names() {
+        return samples.stream().map(Sample::name).collect(Collectors.toSet());
+    }
+
     /** The value of the one sample with exactly these labels (given as key, value, key, value...). */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         Map<String, String> wanted = new TreeMap<>();
         for (int i = 0; i < labels.length; i += 2) {
             wanted.put(labels[i], labels[i + 1]);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.rtgw.metrics.Exposition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class DashboardConfigTest {
     @BeforeAll
     static void scrapeALiveNode() throws Exception {
         try (RunningGateway node = new RunningGateway()) {
-            exposed = Scrape.parse(node.get(node.admin("/metrics")).body()).names();
+            exposed = Exposition.parse(node.get(node.admin("/metrics")).body()).names();
         }
     }
 

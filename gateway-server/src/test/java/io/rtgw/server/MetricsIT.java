@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtgw.auth.DevTokens;
+import io.rtgw.metrics.Exposition;
 import io.rtgw.transport.WsClient;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -46,12 +47,12 @@ class MetricsIT {
         await().until(() -> scrape().value("rtgw_connections", "transport", WS) == 0);
     }
 
-    private static Scrape scrape() throws Exception {
-        return Scrape.parse(node.get(node.admin("/metrics")).body());
+    private static Exposition scrape() throws Exception {
+        return Exposition.parse(node.get(node.admin("/metrics")).body());
     }
 
     /** Waits until the series has moved by exactly {@code by} since {@code before}. */
-    private static void moved(Scrape before, double by, String name, String... labels) {
+    private static void moved(Exposition before, double by, String name, String... labels) {
         double expected = before.value(name, labels) + by;
         await().untilAsserted(() -> assertThat(scrape().value(name, labels))
                 .as("%s%s", name, List.of(labels)).isEqualTo(expected));
@@ -59,7 +60,7 @@ class MetricsIT {
 
     @Test
     void aConnectionIsCountedOpenWhileItLivesAndClosedNormalWhenTheClientLeaves() throws Exception {
-        Scrape before = scrape();
+        Exposition before = scrape();
         WsClient c = WsClient.connect(node.ws(), token("alice", "acme", "room:*"));
         c.await("welcome", n -> true);
         c.subscribed("user:alice");
@@ -79,7 +80,7 @@ class MetricsIT {
 
     @Test
     void clientErrorsCloseWithTheirReasonAndCountAsParseErrors() throws Exception {
-        Scrape before = scrape();
+        Exposition before = scrape();
         closeAfter(ws -> ws.send("this is not json"), 1007);
         closeAfter(ws -> ws.send("{\"type\":\"publish\",\"data\":\"" + "x".repeat(2000) + "\"}"), 1009);
         closeAfter(ws -> ws.socket().sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join(), 1003);
@@ -91,7 +92,7 @@ class MetricsIT {
 
     @Test
     void aCommandTheServerCannotUseIsAParseErrorButKeepsTheConnection() throws Exception {
-        Scrape before = scrape();
+        Exposition before = scrape();
         try (WsClient c = WsClient.connect(node.ws(), token("bob", "acme"))) {
             c.await("welcome", n -> true);
             c.send("{\"type\":\"dance\"}");
@@ -104,7 +105,7 @@ class MetricsIT {
 
     @Test
     void authFailuresAreCountedByReasonAndCloseWithTheirCode() throws Exception {
-        Scrape before = scrape();
+        Exposition before = scrape();
         try (WsClient c = WsClient.connect(node.ws(), "not-a-jwt")) {
             c.awaitClose();
             assertThat(c.closeCode).isEqualTo(4401);
@@ -135,7 +136,7 @@ class MetricsIT {
 
     @Test
     void publishesAreCountedBySourceAndEachWriteIsADeliveryWithALatency() throws Exception {
-        Scrape before = scrape();
+        Exposition before = scrape();
         try (WsClient c = WsClient.connect(node.ws(), token("dave", "acme", "room:*"))) {
             c.send("{\"type\":\"subscribe\",\"channel\":\"room:pub\"}");
             c.subscribed("room:pub");
@@ -159,7 +160,7 @@ class MetricsIT {
             var r = node.publish(API_KEY, "{\"tenant\":\"acme\",\"channel\":\"room:replay\",\"data\":" + i + "}");
             first = first == null ? new ObjectMapper().readTree(r.body()).path("id").asText() : first;
         }
-        Scrape before = scrape();
+        Exposition before = scrape();
         try (WsClient c = WsClient.connect(node.ws(), token("erin", "acme", "room:*"))) {
             c.send("{\"type\":\"subscribe\",\"channel\":\"room:replay\",\"since\":\"" + first + "\"}");
             await().until(() -> c.dataOf("room:replay").size() == 2);

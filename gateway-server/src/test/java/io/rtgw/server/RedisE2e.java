@@ -2,6 +2,7 @@ package io.rtgw.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtgw.metrics.Exposition;
 import io.rtgw.transport.SseClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ final class RedisE2e {
     }
 
     static double brokerUp(RunningGateway node) throws Exception {
-        return Scrape.parse(node.get(node.admin("/metrics")).body()).value("rtgw_broker_up");
+        return Exposition.parse(node.get(node.admin("/metrics")).body()).value("rtgw_broker_up");
     }
 
     /** {@code PUBSUB NUMSUB key} as a number: how many connections (gateway nodes) hold the channel. */
