@@ -39,6 +39,14 @@ public interface GatewayObserver {
     default void gap() {
     }
 
+    /** The node read a channel's history from the broker (catch-up or fill; shared reads count once). */
+    default void historyRead() {
+    }
+
+    /** The node asked the broker for the head of a quiet channel (docs/protocol.md §5). */
+    default void positionCheck() {
+    }
+
     default void authFailure(AuthFailure reason) {
     }
 

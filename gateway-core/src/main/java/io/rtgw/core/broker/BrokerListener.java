@@ -1,5 +1,6 @@
 package io.rtgw.core.broker;
 
+import io.rtgw.core.ChannelName;
 import io.rtgw.core.Publication;
 
 /**
@@ -19,5 +20,12 @@ public interface BrokerListener {
      * the node re-reads history for every channel it holds.
      */
     default void onBrokerUp() {
+    }
+
+    /**
+     * Live publications of this channel may have been lost (e.g. a bounded queue overflowed): the
+     * node re-reads its history from the last position it delivered.
+     */
+    default void onChannelResync(ChannelName channel) {
     }
 }

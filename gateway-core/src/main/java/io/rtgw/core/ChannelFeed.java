@@ -1,0 +1,411 @@
+package io.rtgw.core;
+
+import io.rtgw.core.broker.HistoryResult;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One channel on this node: its local subscribers (grouped by event loop), its broker
+ * subscription, and the live position every subscriber follows (docs/protocol.md §5).
+ *
+ * <p>The feed forwards positioned publications to its subscribers strictly in order and without
+ * holes: a publication that skips offsets, a change of epoch, a broker that comes back, a queue
+ * that overflowed upstream or a quiet channel whose head moved (the position check) all lead to
+ * <em>one</em> history read for the channel, however many sessions hold it; what history cannot
+ * supply any more is announced to every subscriber as one gap. Sessions therefore never read
+ * history for the live stream, only for their own first catch-up, and those reads are shared too:
+ * one read per starting point while it is in flight ({@link #read}).
+ *
+ * <p>State is guarded by the feed's monitor. The broker is never called for history while it is
+ * held, because the embedded broker calls back into the feed under its own channel lock; broker
+ * subscribe and unsubscribe are called under it, which keeps them in order per channel.
+ */
+public final class ChannelFeed {
+    /** Publications held while a fill reads history; past this the fill simply reads again. */
+    static final int HOLD_LIMIT = 10_000;
+    private static final long RETRY_MILLIS = 1000;
+    private static final Object HEAD_ONLY = new Object();
+
+    final ChannelName channel;
+    private final Hub hub;
+    /** A handful of entries at most (one per event loop); read on every publication. */
+    final List<LoopSubscribers> loops = new CopyOnWriteArrayList<>();
+
+    // ---- registry state, guarded by this
+    int count;
+    ScheduledFuture<?> lingering;
+    /** Out of the hub's map: an adder that finds it must look the channel up again. */
+    boolean removed;
+    private CompletableFuture<Void> brokerSubscription;
+
+    // ---- position state, guarded by this (last is also read without it)
+    /** The last position forwarded, or the base after a gap; null until the first is known. */
+    private volatile StreamPosition last;
+    private boolean filling;
+    private ArrayDeque<Publication> held;
+    private boolean heldOverflowed;
+    /** The head the fill that is being drained read: history claimed everything up to it. */
+    private StreamPosition fillHead;
+    private Map<Object, PendingRead> reads;
+    private long clock;
+    volatile long lastTrafficNanos = System.nanoTime();
+    long nextCheckNanos;
+
+    ChannelFeed(ChannelName channel, Hub hub) {
+        this.channel = channel;
+        this.hub = hub;
+    }
+
+    public ChannelName channel() {
+        return channel;
+    }
+
+    /**
+     * The newest position of the channel this node knows of; a session that has caught up to
+     * less than this has missed something the feed will not forward again.
+     */
+    public StreamPosition position() {
+        return last;
+    }
+
+    /**
+     * Completes once the broker delivers the channel live and the feed knows the channel's head;
+     * subscribes again after a failure. Sessions read history only after this, so every read they
+     * make reaches at least the position the feed starts forwarding from.
+     */
+    public CompletableFuture<Void> brokerSubscription() {
+        CompletableFuture<Void> current;
+        CompletableFuture<Void> started = null;
+        synchronized (this) {
+            current = brokerSubscription;
+            if (current == null || current.isCompletedExceptionally()) {
+                current = brokerSubscription = new CompletableFuture<>();
+                started = hub.broker().subscribe(channel);
+            }
+        }
+        if (started != null) {
+            CompletableFuture<Void> target = current;
+            started.thenCompose(ok -> read(null, ticket())).whenComplete((head, error) -> {
+                if (error != null) {
+                    target.completeExceptionally(error);
+                    return;
+                }
+                synchronized (this) {
+                    if (last == null) {
+                        last = head.head();
+                    }
+                }
+                target.complete(null);
+            });
+        }
+        return current;
+    }
+
+    /**
+     * A number that orders a caller's moment against the start of history reads: a read can be
+     * shared only with callers whose ticket is not newer than its start (see {@link #read}).
+     */
+    synchronized long ticket() {
+        return ++clock;
+    }
+
+    /** Called under this feed's monitor by the hub when the last linger ends. */
+    void unsubscribeAtBroker() {
+        removed = true;
+        brokerSubscription = null;
+        held = null;
+        hub.broker().unsubscribe(channel).whenComplete((ok, error) -> hub.unsubscribeFailed(channel, error));
+    }
+
+    LoopSubscribers loop(Executor executor) {
+        for (LoopSubscribers l : loops) {
+            if (l.executor == executor) {
+                return l;
+            }
+        }
+        synchronized (loops) {
+            for (LoopSubscribers l : loops) {
+                if (l.executor == executor) {
+                    return l;
+                }
+            }
+            LoopSubscribers created = new LoopSubscribers(channel, executor);
+            loops.add(created);
+            return created;
+        }
+    }
+
+    /**
+     * History after {@code since} (null: only the head), one page. Callers asking for the same
+     * starting point while a read is in flight share it — a reconnect storm of a channel's
+     * subscribers, or many sessions after a blip, cost one read — but only a read that started
+     * after the caller's {@code ticket}: one that started earlier may predate publications the
+     * caller has not seen (those forwarded before it registered).
+     */
+    public CompletableFuture<HistoryResult> read(StreamPosition since, long ticket) {
+        Object key = since == null ? HEAD_ONLY : since;
+        PendingRead shared;
+        boolean start = false;
+        synchronized (this) {
+            if (reads == null) {
+                reads = new HashMap<>(4);
+            }
+            shared = reads.get(key);
+            if (shared == null || shared.startedAt < ticket) {
+                shared = new PendingRead(clock);
+                reads.put(key, shared);
+                start = true;
+            }
+        }
+        if (start) {
+            PendingRead target = shared;
+            hub.observer().historyRead();
+            hub.broker().history(channel, since, hub.historyPageSize()).whenComplete((result, error) -> {
+                synchronized (this) {
+                    reads.remove(key, target);
+                }
+                if (error != null) {
+                    target.result.completeExceptionally(error);
+                } else {
+                    target.result.complete(result);
+                }
+            });
+        }
+        return shared.result;
+    }
+
+    private record PendingRead(long startedAt, CompletableFuture<HistoryResult> result) {
+        PendingRead(long startedAt) {
+            this(startedAt, new CompletableFuture<>());
+        }
+    }
+
+    // ---------------------------------------------------------------- live publications
+
+    /** A publication from the broker; for one channel these arrive one at a time, in order. */
+    void accept(Publication p) {
+        StreamPosition fillFrom;
+        synchronized (this) {
+            if (removed) {
+                return;
+            }
+            if (p.position() == null) {
+                forward(p); // live-only: not part of the sequence
+                return;
+            }
+            lastTrafficNanos = System.nanoTime();
+            if (filling) {
+                hold(p);
+                return;
+            }
+            fillFrom = admit(p);
+            if (fillFrom == null) {
+                return;
+            }
+            hold(p);
+            filling = true;
+        }
+        fill(fillFrom);
+    }
+
+    /**
+     * Forwards {@code p} when it follows {@code last}; drops what was already forwarded; otherwise
+     * says where a history fill must start (the caller holds {@code p} until it is done).
+     */
+    private StreamPosition admit(Publication p) {
+        StreamPosition pos = p.position();
+        if (last == null) {
+            last = pos;
+            forward(p);
+            return null;
+        }
+        if (!pos.sameEpoch(last)) {
+            return StreamPosition.start(pos.epoch());
+        }
+        if (pos.offset() <= last.offset()) {
+            return null;
+        }
+        if (pos.offset() > last.offset() + 1) {
+            if (fillHead == null || !fillHead.sameEpoch(pos) || fillHead.offset() < pos.offset()) {
+                return last;
+            }
+            // History claimed to cover this offset and still skipped it: announce, never loop.
+            forwardGap(new StreamPosition(pos.epoch(), pos.offset() - 1));
+        }
+        last = pos;
+        forward(p);
+        return null;
+    }
+
+    private void hold(Publication p) {
+        if (held == null) {
+            held = new ArrayDeque<>(8);
+        }
+        if (held.size() >= HOLD_LIMIT) {
+            held.clear();
+            heldOverflowed = true; // the fill reads them from history instead
+        }
+        held.addLast(p);
+    }
+
+    // ---------------------------------------------------------------- filling from history
+
+    /** The broker came back, or lost publications upstream: fill from the last position. */
+    void resync() {
+        StreamPosition from;
+        synchronized (this) {
+            if (removed || filling || last == null) {
+                return;
+            }
+            filling = true;
+            from = last;
+        }
+        fill(from);
+    }
+
+    /** Asks the broker for the head of this quiet channel; a head beyond the last position is filled. */
+    void checkPosition() {
+        synchronized (this) {
+            if (removed || filling || count == 0 || last == null) {
+                return;
+            }
+        }
+        hub.observer().positionCheck();
+        hub.broker().history(channel, null, 0).whenComplete((result, error) -> {
+            if (error == null) {
+                headSeen(result.head());
+            }
+        });
+    }
+
+    private void headSeen(StreamPosition head) {
+        StreamPosition from;
+        synchronized (this) {
+            if (removed || filling) {
+                return;
+            }
+            if (last == null || head.sameEpoch(last) && head.offset() <= last.offset()) {
+                return;
+            }
+            filling = true;
+            from = head.sameEpoch(last) ? last : StreamPosition.start(head.epoch());
+        }
+        fill(from);
+    }
+
+    private void fill(StreamPosition from) {
+        read(from, ticket()).whenComplete((result, error) -> filled(from, result, error));
+    }
+
+    private void filled(StreamPosition from, HistoryResult result, Throwable error) {
+        StreamPosition next;
+        synchronized (this) {
+            if (removed) {
+                filling = false;
+                return;
+            }
+            if (error != null) {
+                retryLater(from);
+                return;
+            }
+            next = apply(from, result);
+            if (next == null) {
+                fillHead = result.head();
+                next = drainHeld();
+                fillHead = null;
+            }
+            filling = next != null;
+        }
+        if (next != null) {
+            fill(next);
+        }
+    }
+
+    /** Forwards what the read brought; returns where to read next, or null when caught up. */
+    private StreamPosition apply(StreamPosition from, HistoryResult result) {
+        StreamPosition head = result.head();
+        if (!from.sameEpoch(last)) {
+            // A publication claimed a new epoch.
+            if (head.sameEpoch(last)) {
+                dropHeldOutside(head); // the channel did not change epoch: nonsense, not a reset
+                return head.offset() > last.offset() ? last : null;
+            }
+            if (!result.recovered()) {
+                return jumpTo(head);
+            }
+            forwardGap(from);
+            last = from;
+        } else if (!result.recovered()) {
+            return jumpTo(head);
+        }
+        for (Publication p : result.publications()) {
+            StreamPosition pos = p.position();
+            if (pos.sameEpoch(last) && pos.offset() > last.offset()) {
+                last = pos;
+                forward(p);
+            }
+        }
+        boolean morePages = result.publications().size() >= hub.historyPageSize()
+                && last.sameEpoch(head) && last.offset() < head.offset();
+        if (morePages || heldOverflowed) {
+            heldOverflowed = false;
+            return last;
+        }
+        return null;
+    }
+
+    /** History does not reach back far enough: every subscriber is told, and continues from the head. */
+    private StreamPosition jumpTo(StreamPosition head) {
+        forwardGap(head);
+        last = head;
+        dropHeldOutside(head);
+        heldOverflowed = false;
+        return null;
+    }
+
+    private StreamPosition drainHeld() {
+        for (Publication p; held != null && (p = held.pollFirst()) != null; ) {
+            StreamPosition from = admit(p);
+            if (from != null) {
+                held.addFirst(p);
+                return from;
+            }
+        }
+        held = null;
+        return null;
+    }
+
+    private void dropHeldOutside(StreamPosition head) {
+        if (held != null) {
+            held.removeIf(p -> !p.position().sameEpoch(head));
+        }
+    }
+
+    private void retryLater(StreamPosition from) {
+        try {
+            hub.timer().schedule(() -> fill(from), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            filling = false;
+        }
+    }
+
+    private void forward(Publication p) {
+        for (LoopSubscribers l : loops) {
+            l.dispatch(p);
+        }
+    }
+
+    private void forwardGap(StreamPosition resumeAfter) {
+        for (LoopSubscribers l : loops) {
+            l.dispatchGap(resumeAfter);
+        }
+    }
+}
