@@ -6,6 +6,7 @@ import io.rtgw.core.ServerMessage.Expiring;
 import io.rtgw.core.ServerMessage.Gap;
 import io.rtgw.core.ServerMessage.Refreshed;
 import io.rtgw.core.ServerMessage.Subscribed;
+import io.rtgw.core.ServerMessage.UnsubscribeReason;
 import io.rtgw.core.ServerMessage.Unsubscribed;
 import io.rtgw.core.ServerMessage.Welcome;
 import io.rtgw.core.auth.AuthFailure;
@@ -101,38 +102,39 @@ public final class ClientSession {
                     settings.maxLifetime().toNanos(), TimeUnit.NANOSECONDS);
         }
         for (String channel : automatic) {
-            subscribe(channel, sinceByChannel.get(channel));
+            subscribe(channel, sinceByChannel.get(channel), null);
         }
     }
 
     /**
      * Subscribes {@code channel}, resuming after {@code since} when given (an id that does not
      * decode is answered with a gap, never an error). Answers {@code subscribed} once delivery
-     * starts, or {@code error}.
+     * starts, or {@code error}; either carries {@code ref}.
      */
-    public void subscribe(String channel, String since) {
+    public void subscribe(String channel, String since, String ref) {
         if (closed) {
             return;
         }
         String problem = ChannelName.nameProblem(channel);
         if (problem != null) {
-            reply(null, "bad_request", problem);
+            reply(ref, channel, ErrorCode.BAD_REQUEST, problem);
             return;
         }
         if (!identity.maySubscribe(channel)) {
             ctx.observer().authFailure(AuthFailure.FORBIDDEN);
-            reply(null, "forbidden", "not allowed to subscribe to " + channel);
+            reply(ref, channel, ErrorCode.FORBIDDEN, "not allowed to subscribe to " + channel);
             return;
         }
         if (subscriptions.containsKey(channel)) {
-            reply(null, "bad_request", "already subscribed to " + channel);
+            reply(ref, channel, ErrorCode.BAD_REQUEST, "already subscribed to " + channel);
             return;
         }
         if (subscriptions.size() >= settings.maxSubscriptions()) {
-            reply(null, "limit_reached", "at most " + settings.maxSubscriptions() + " subscriptions per connection");
+            reply(ref, channel, ErrorCode.LIMIT_REACHED,
+                    "at most " + settings.maxSubscriptions() + " subscriptions per connection");
             return;
         }
-        Subscription sub = new Subscription(ChannelName.of(identity.tenant(), channel), since);
+        Subscription sub = new Subscription(ChannelName.of(identity.tenant(), channel), since, ref);
         subscriptions.put(channel, sub);
         sub.recovering = true;
         ctx.hub().add(sub.channel, sub).whenComplete((ok, error) -> executor().execute(() -> {
@@ -147,39 +149,43 @@ public final class ClientSession {
         }));
     }
 
-    public void unsubscribe(String channel) {
-        Subscription sub = subscriptions.remove(channel);
-        if (sub == null) {
-            reply(null, "bad_request", "not subscribed to " + channel);
+    /** The client's unsubscribe: answered {@code unsubscribed {reason: client}} or {@code error}, with {@code ref}. */
+    public void unsubscribe(String channel, String ref) {
+        if (!subscriptions.containsKey(channel)) {
+            reply(ref, channel, ErrorCode.BAD_REQUEST, "not subscribed to " + channel);
             return;
         }
-        sub.leaveHub();
-        connection.send(new Unsubscribed(channel));
+        end(channel, UnsubscribeReason.CLIENT, ref);
+    }
+
+    private void end(String channel, UnsubscribeReason reason, String ref) {
+        subscriptions.remove(channel).leaveHub();
+        connection.send(new Unsubscribed(channel, reason, ref));
     }
 
     /** A client publication (WebSocket): granted by the token's {@code publish} claim and the namespace. */
     public void publish(String channel, String event, String data, String ref) {
         String problem = ChannelName.nameProblem(channel);
         if (problem != null) {
-            reply(ref, "bad_request", problem);
+            reply(ref, channel, ErrorCode.BAD_REQUEST, problem);
             return;
         }
         String eventProblem = event == null ? null : EventName.problem(event);
         if (eventProblem != null) {
-            reply(ref, "bad_request", eventProblem);
+            reply(ref, channel, ErrorCode.BAD_REQUEST, eventProblem);
             return;
         }
         ChannelName name = ChannelName.of(identity.tenant(), channel);
         if (!identity.mayPublish(channel) || !settings.clientPublish().test(name.namespace())) {
             ctx.observer().authFailure(AuthFailure.FORBIDDEN);
-            reply(ref, "forbidden", "not allowed to publish to " + channel);
+            reply(ref, channel, ErrorCode.FORBIDDEN, "not allowed to publish to " + channel);
             return;
         }
         ctx.broker().publish(new PublishRequest(name, event, data, null)).whenComplete((id, error) ->
                 executor().execute(() -> {
                     if (error != null) {
                         log.warn("client publish to {} failed: {}", name, unwrap(error).toString());
-                        reply(ref, "internal", "publish failed, try again");
+                        reply(ref, channel, ErrorCode.UNAVAILABLE, "publish failed, try again");
                     } else {
                         ctx.observer().published("websocket");
                         connection.send(new Ack(ref, id));
@@ -197,13 +203,13 @@ public final class ClientSession {
                 Throwable cause = unwrap(error);
                 AuthFailure failure = cause instanceof AuthenticationException a ? a.failure() : AuthFailure.INVALID;
                 ctx.observer().authFailure(failure);
-                reply(null, failure == AuthFailure.EXPIRED ? "token_expired" : "unauthorized",
+                reply(null, null, failure == AuthFailure.EXPIRED ? ErrorCode.TOKEN_EXPIRED : ErrorCode.UNAUTHORIZED,
                         cause instanceof AuthenticationException ? cause.getMessage() : "token refused");
                 return;
             }
             if (!fresh.samePrincipal(identity)) {
                 ctx.observer().authFailure(AuthFailure.FORBIDDEN);
-                reply(null, "forbidden", "a refreshed token must have the same sub and tenant");
+                reply(null, null, ErrorCode.FORBIDDEN, "a refreshed token must have the same sub and tenant");
                 return;
             }
             identity = fresh;
@@ -308,8 +314,8 @@ public final class ClientSession {
             boolean asked = sub.requestedSince != null;
             boolean recovered = asked && sub.resumeFrom != null && result.recovered();
             sub.last = recovered ? sub.resumeFrom : result.head();
+            connection.send(new Subscribed(sub.name(), sub.last, recovered, sub.ref));
             sub.resumeAnswered();
-            connection.send(new Subscribed(sub.name(), sub.last, recovered));
             if (asked && !recovered) {
                 sendGap(sub);
             }
@@ -367,7 +373,7 @@ public final class ClientSession {
         log.warn("subscribe {} failed: {}", sub.channel, unwrap(error).toString());
         subscriptions.remove(sub.name());
         sub.leaveHub();
-        reply(null, "internal", "cannot subscribe to " + sub.name() + " right now, try again");
+        reply(sub.ref, sub.name(), ErrorCode.UNAVAILABLE, "cannot subscribe to " + sub.name() + " right now, try again");
     }
 
     private void dropSubscriptionsNoLongerGranted() {
@@ -377,7 +383,7 @@ public final class ClientSession {
                 revoked.add(name);
             }
         }
-        revoked.forEach(this::unsubscribe);
+        revoked.forEach(channel -> end(channel, UnsubscribeReason.REVOKED, null));
     }
 
     private void scheduleTokenTimers() {
@@ -412,8 +418,8 @@ public final class ClientSession {
         return !closed && subscriptions.get(sub.name()) == sub;
     }
 
-    private void reply(String ref, String code, String message) {
-        connection.send(new ErrorReply(ref, code, message));
+    private void reply(String ref, String channel, ErrorCode code, String message) {
+        connection.send(new ErrorReply(ref, channel, code, message));
     }
 
     private static void cancel(ScheduledFuture<?> timer) {
@@ -434,6 +440,8 @@ public final class ClientSession {
      */
     private final class Subscription implements SessionHandle {
         final ChannelName channel;
+        /** The subscribe's {@code ref}, echoed by its answer; dropped once answered. */
+        String ref;
         /** What the client asked to resume after; only the initial history read needs it. */
         String requestedSince;
         /** Null when no resume was asked for, or the id did not decode; dropped like requestedSince. */
@@ -451,8 +459,9 @@ public final class ClientSession {
         /** Out of the hub and of the session's map: deliveries already queued are dropped. */
         boolean left;
 
-        Subscription(ChannelName channel, String since) {
+        Subscription(ChannelName channel, String since, String ref) {
             this.channel = channel;
+            this.ref = ref;
             this.requestedSince = since;
             this.resumeFrom = StreamPosition.parse(since);
         }
@@ -474,6 +483,7 @@ public final class ClientSession {
 
         /** The initial read has answered the resume request; a long-lived session need not keep it. */
         void resumeAnswered() {
+            ref = null;
             requestedSince = null;
             resumeFrom = null;
         }

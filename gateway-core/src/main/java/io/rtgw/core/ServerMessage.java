@@ -17,12 +17,37 @@ public sealed interface ServerMessage permits Publication, ServerMessage.Welcome
 
     /**
      * Delivery of {@code channel} starts after {@code position}; {@code recovered} is true only when
-     * the client asked to resume and nothing it missed is lost.
+     * the client asked to resume and nothing it missed is lost. {@code ref} echoes the subscribe's
+     * (null for the automatic channels and when the client sent none).
      */
-    record Subscribed(String channel, StreamPosition position, boolean recovered) implements ServerMessage {
+    record Subscribed(String channel, StreamPosition position, boolean recovered, String ref) implements ServerMessage {
     }
 
-    record Unsubscribed(String channel) implements ServerMessage {
+    /**
+     * The subscription of {@code channel} has ended; {@code ref} echoes the client's unsubscribe,
+     * null when the server ended it.
+     */
+    record Unsubscribed(String channel, UnsubscribeReason reason, String ref) implements ServerMessage {
+    }
+
+    /** Who ended a subscription (docs/protocol.md §4): the client tells a deliberate end from a lost one. */
+    enum UnsubscribeReason {
+        /** The client asked. */
+        CLIENT("client"),
+        /** The server API ended it. */
+        SERVER("server"),
+        /** The token no longer grants the channel (a refresh narrowed it, or the app revoked it). */
+        REVOKED("revoked");
+
+        private final String wire;
+
+        UnsubscribeReason(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
     }
 
     /** Some messages of the channel cannot be delivered; the client should reload its state. */
@@ -33,8 +58,17 @@ public sealed interface ServerMessage permits Publication, ServerMessage.Welcome
     record Ack(String ref, StreamPosition id) implements ServerMessage {
     }
 
-    /** A command failed; the connection stays open. {@code code} is a PROTOCOL §4 reason string. */
-    record ErrorReply(String ref, String code, String message) implements ServerMessage {
+    /**
+     * A command failed; the connection stays open. {@code ref} echoes the command's, {@code channel}
+     * names the channel the command was about (null for commands without one). {@code temporary}
+     * follows from the code: build replies with {@link #ErrorReply(String, String, ErrorCode, String)}.
+     */
+    record ErrorReply(String ref, String channel, String code, String message, boolean temporary)
+            implements ServerMessage {
+
+        public ErrorReply(String ref, String channel, ErrorCode code, String message) {
+            this(ref, channel, code.code(), message, code.temporary());
+        }
     }
 
     record Expiring(long inSeconds) implements ServerMessage {

@@ -98,7 +98,7 @@ class ClientSessionTest {
         connect(user("room:*"));
         assertThat(subscribedTo("user:alice").recovered()).isFalse();
         publish("room:1", "0");
-        onLoop(() -> session.subscribe("room:1", null));
+        onLoop(() -> session.subscribe("room:1", null, null));
         Subscribed s = subscribedTo("room:1");
         assertThat(s.position().offset()).isEqualTo(1);
         assertThat(s.recovered()).isFalse();
@@ -117,7 +117,7 @@ class ClientSessionTest {
         for (int i = 1; i <= 5; i++) {
             publish("room:2", String.valueOf(i));
         }
-        onLoop(() -> session.subscribe("room:2", seen.toString()));
+        onLoop(() -> session.subscribe("room:2", seen.toString(), null));
         Subscribed s = subscribedTo("room:2");
         assertThat(s.recovered()).isTrue();
         assertThat(s.position()).isEqualTo(seen);
@@ -147,7 +147,7 @@ class ClientSessionTest {
             running.set(false);
         });
         publisher.start();
-        onLoop(() -> session.subscribe("room:3", seen.toString()));
+        onLoop(() -> session.subscribe("room:3", seen.toString(), null));
         publisher.join();
         await().until(() -> connection.dataOf("room:3").size() >= 400);
         IntStream.rangeClosed(1, 400).forEach(i -> published.add(String.valueOf(i)));
@@ -162,7 +162,7 @@ class ClientSessionTest {
         for (int i = 1; i <= 60; i++) {
             publish("small:4", String.valueOf(i));
         }
-        onLoop(() -> session.subscribe("small:4", old.toString()));
+        onLoop(() -> session.subscribe("small:4", old.toString(), null));
         Subscribed s = subscribedTo("small:4");
         assertThat(s.recovered()).isFalse();
         assertThat(s.position().offset()).isEqualTo(61);
@@ -175,7 +175,7 @@ class ClientSessionTest {
     @Test
     void anIdThatDoesNotDecodeIsAGapNotAnError() throws Exception {
         connect(user("room:*"));
-        onLoop(() -> session.subscribe("room:5", "garbage!"));
+        onLoop(() -> session.subscribe("room:5", "garbage!", null));
         assertThat(subscribedTo("room:5").recovered()).isFalse();
         await().until(() -> connection.of(Gap.class).size() == 1);
         assertThat(connection.of(ErrorReply.class)).isEmpty();
@@ -185,10 +185,10 @@ class ClientSessionTest {
     void badNamesUngrantedChannelsAndDuplicatesAreRefusedWithErrors() throws Exception {
         connect(user("room:*"));
         onLoop(() -> {
-            session.subscribe("bad name", null);
-            session.subscribe("secret:1", null);
-            session.subscribe("user:bob", null);
-            session.subscribe("user:alice", null);
+            session.subscribe("bad name", null, null);
+            session.subscribe("secret:1", null, null);
+            session.subscribe("user:bob", null, null);
+            session.subscribe("user:alice", null, null);
         });
         await().until(() -> connection.of(ErrorReply.class).size() == 4);
         assertThat(connection.of(ErrorReply.class)).extracting(ErrorReply::code)
@@ -200,7 +200,7 @@ class ClientSessionTest {
         DroppingBroker dropping = new DroppingBroker(broker, p -> p.data().equals("2") || p.data().equals("3"));
         broker = dropping;
         connect(user("room:*"));
-        onLoop(() -> session.subscribe("room:6", null));
+        onLoop(() -> session.subscribe("room:6", null, null));
         subscribedTo("room:6");
         for (int i = 1; i <= 5; i++) {
             publish("room:6", String.valueOf(i));
@@ -213,7 +213,7 @@ class ClientSessionTest {
     @Test
     void clientPublishNeedsTheGrantAndIsAcknowledgedWithTheId() throws Exception {
         connect(user("chat:*"));
-        onLoop(() -> session.subscribe("chat:1", null));
+        onLoop(() -> session.subscribe("chat:1", null, null));
         subscribedTo("chat:1");
         onLoop(() -> {
             session.publish("chat:1", "say", "{\"t\":1}", "r1");
@@ -248,15 +248,126 @@ class ClientSessionTest {
     @Test
     void unsubscribedChannelsAreNoLongerDeliveredAndTheNodeUnsubscribesAfterTheLinger() throws Exception {
         connect(user("room:*"));
-        onLoop(() -> session.subscribe("room:7", null));
+        onLoop(() -> session.subscribe("room:7", null, null));
         subscribedTo("room:7");
         assertThat(hub.subscriberCount(ChannelName.of(TENANT, "room:7"))).isEqualTo(1);
-        onLoop(() -> session.unsubscribe("room:7"));
+        onLoop(() -> session.unsubscribe("room:7", null));
         publish("room:7", "1");
         publish("user:alice", "2");
         await().until(() -> connection.dataOf("user:alice").size() == 1);
         assertThat(connection.dataOf("room:7")).isEmpty();
         await().until(() -> hub.channelCount() == 1);
+    }
+
+    @Test
+    void repliesToSubscribeAndUnsubscribeEchoTheirRefAndNameTheChannel() throws Exception {
+        connect(user("room:*"));
+        subscribedTo("user:alice");
+        onLoop(() -> session.subscribe("room:8", null, "s1"));
+        assertThat(subscribedTo("room:8").ref()).isEqualTo("s1");
+        onLoop(() -> {
+            session.subscribe("room:8", null, "s2");
+            session.subscribe("secret:1", null, "s3");
+            session.unsubscribe("room:8", "u1");
+            session.unsubscribe("room:8", "u2");
+        });
+        await().until(() -> connection.of(ErrorReply.class).size() == 3);
+        assertThat(connection.of(ErrorReply.class))
+                .extracting(ErrorReply::ref, ErrorReply::channel, ErrorReply::code, ErrorReply::temporary)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("s2", "room:8", "bad_request", false),
+                        org.assertj.core.groups.Tuple.tuple("s3", "secret:1", "forbidden", false),
+                        org.assertj.core.groups.Tuple.tuple("u2", "room:8", "bad_request", false));
+        assertThat(connection.of(ServerMessage.Unsubscribed.class)).containsExactly(
+                new ServerMessage.Unsubscribed("room:8", ServerMessage.UnsubscribeReason.CLIENT, "u1"));
+        assertThat(subscribedTo("user:alice").ref()).isNull();
+    }
+
+    @Test
+    void anUnreachableBrokerIsAnsweredUnavailableAndTemporaryWithRefAndChannel() throws Exception {
+        broker = new UnreachableBroker(broker);
+        connect(user("room:*", "chat:*"));
+        onLoop(() -> {
+            session.subscribe("room:9", "1.x", "s1");
+            session.publish("chat:2", null, "1", "p1");
+        });
+        await().until(() -> connection.of(ErrorReply.class).stream().filter(e -> e.ref() != null).count() == 2);
+        assertThat(connection.of(ErrorReply.class)).filteredOn(e -> e.ref() != null)
+                .extracting(ErrorReply::ref, ErrorReply::channel, ErrorReply::code, ErrorReply::temporary)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("s1", "room:9", "unavailable", true),
+                        org.assertj.core.groups.Tuple.tuple("p1", "chat:2", "unavailable", true));
+    }
+
+    @Test
+    void aRefreshedTokenThatNoLongerGrantsAChannelEndsItAsRevoked() throws Exception {
+        hub = new Hub(broker, timer, Duration.ofSeconds(1), GatewayObserver.NOOP);
+        broker.start(hub).get();
+        connection = new RecordingConnection(loop);
+        ClientIdentity narrower = user();
+        session = new ClientSession(connection, user("room:*"), new SessionContext(hub, broker,
+                token -> CompletableFuture.completedFuture(narrower), GatewayObserver.NOOP, SessionSettings.DEFAULTS));
+        onLoop(session::start);
+        onLoop(() -> session.subscribe("room:10", null, "s1"));
+        subscribedTo("room:10");
+        onLoop(() -> session.refresh("new-token"));
+        await().until(() -> connection.of(ServerMessage.Refreshed.class).size() == 1);
+        assertThat(connection.of(ServerMessage.Unsubscribed.class)).containsExactly(
+                new ServerMessage.Unsubscribed("room:10", ServerMessage.UnsubscribeReason.REVOKED, null));
+    }
+
+    @Test
+    void onlyTheCodesThatMaySucceedLaterAreTemporary() {
+        assertThat(java.util.Arrays.stream(ErrorCode.values()).filter(ErrorCode::temporary))
+                .containsExactlyInAnyOrder(ErrorCode.UNAVAILABLE, ErrorCode.RATE_LIMITED, ErrorCode.INTERNAL);
+        assertThat(new ErrorReply("r", "room:1", ErrorCode.UNAVAILABLE, "down").temporary()).isTrue();
+        assertThat(new ErrorReply("r", "room:1", ErrorCode.FORBIDDEN, "no").code()).isEqualTo("forbidden");
+    }
+
+    /** A broker that cannot be reached: every subscribe, read and publish fails, as while Redis is down. */
+    private static final class UnreachableBroker implements Broker {
+        private final Broker inner;
+
+        UnreachableBroker(Broker inner) {
+            this.inner = inner;
+        }
+
+        private static <T> CompletableFuture<T> down() {
+            return CompletableFuture.failedFuture(new java.io.IOException("connection refused"));
+        }
+
+        @Override
+        public CompletableFuture<Void> start(BrokerListener listener) {
+            return inner.start(listener);
+        }
+
+        @Override
+        public CompletableFuture<Void> subscribe(ChannelName channel) {
+            return channel.name().startsWith("user:") ? inner.subscribe(channel) : down();
+        }
+
+        @Override
+        public CompletableFuture<Void> unsubscribe(ChannelName channel) {
+            return inner.unsubscribe(channel);
+        }
+
+        @Override
+        public CompletableFuture<StreamPosition> publish(PublishRequest request) {
+            return down();
+        }
+
+        @Override
+        public CompletableFuture<HistoryResult> history(ChannelName channel, StreamPosition since, int limit) {
+            return channel.name().startsWith("user:") ? inner.history(channel, since, limit) : down();
+        }
+
+        @Override
+        public boolean isUp() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 
     /** Loses chosen live publications on their way to the node, as a flaky link would. */

@@ -40,7 +40,7 @@ final class StreamSessions {
         session.start(since);
         for (String channel : channels) {
             if (!automatic.contains(channel)) {
-                session.subscribe(channel, since.get(channel));
+                session.subscribe(channel, since.get(channel), null);
             }
         }
     }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.ClientSession;
 import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.ErrorCode;
 import io.rtgw.core.ServerMessage.ErrorReply;
 import io.rtgw.core.TokenBucket;
 import io.rtgw.core.Transport;
@@ -163,7 +164,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             return;
         } catch (ClientCommand.BadCommand e) {
             context.observer().parseError(Transport.WEBSOCKET);
-            connection.send(new ErrorReply(e.ref(), "bad_request", e.getMessage()));
+            connection.send(new ErrorReply(e.ref(), null, ErrorCode.BAD_REQUEST, e.getMessage()));
             return;
         }
         if (session == null) {
@@ -197,21 +198,21 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
                 if (c.channel() == null) {
                     badRequest(c, "subscribe needs a channel");
                 } else {
-                    session.subscribe(c.channel(), c.since());
+                    session.subscribe(c.channel(), c.since(), c.ref());
                 }
             }
             case "unsubscribe" -> {
                 if (c.channel() == null) {
                     badRequest(c, "unsubscribe needs a channel");
                 } else {
-                    session.unsubscribe(c.channel());
+                    session.unsubscribe(c.channel(), c.ref());
                 }
             }
             case "publish" -> {
                 if (c.channel() == null || c.data() == null) {
                     badRequest(c, "publish needs a channel and data");
                 } else if (!publishAllowed()) {
-                    connection.send(new ErrorReply(c.ref(), "rate_limited", "too many publishes; slow down"));
+                    connection.send(new ErrorReply(c.ref(), c.channel(), ErrorCode.RATE_LIMITED, "too many publishes; slow down"));
                 } else {
                     session.publish(c.channel(), c.event(), c.data(), c.ref());
                 }
@@ -251,7 +252,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
 
     private void badRequest(ClientCommand c, String message) {
         context.observer().parseError(Transport.WEBSOCKET);
-        connection.send(new ErrorReply(c.ref(), "bad_request", message));
+        connection.send(new ErrorReply(c.ref(), c.channel(), ErrorCode.BAD_REQUEST, message));
     }
 
     @Override

@@ -89,9 +89,12 @@ public final class WireJson {
             g.writeStringField("channel", s.channel());
             g.writeStringField("position", s.position().toString());
             g.writeBooleanField("recovered", s.recovered());
+            writeRef(g, s.ref());
         } else if (message instanceof Unsubscribed u) {
             g.writeStringField("type", "unsubscribed");
             g.writeStringField("channel", u.channel());
+            g.writeStringField("reason", u.reason().wire());
+            writeRef(g, u.ref());
         } else if (message instanceof Gap gap) {
             g.writeStringField("type", "gap");
             g.writeStringField("channel", gap.channel());
@@ -102,8 +105,12 @@ public final class WireJson {
         } else if (message instanceof ErrorReply e) {
             g.writeStringField("type", "error");
             writeRef(g, e.ref());
+            if (e.channel() != null) {
+                g.writeStringField("channel", e.channel());
+            }
             g.writeStringField("code", e.code());
             g.writeStringField("message", e.message());
+            g.writeBooleanField("temporary", e.temporary());
         } else if (message instanceof Expiring x) {
             g.writeStringField("type", "expiring");
             g.writeNumberField("in", x.inSeconds());

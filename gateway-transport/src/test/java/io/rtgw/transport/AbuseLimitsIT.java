@@ -76,7 +76,11 @@ class AbuseLimitsIT {
         }
         await().until(() -> c.ofType("ack").size() + c.ofType("error").size() == 5);
         assertThat(c.ofType("error")).isNotEmpty()
-                .allSatisfy(e -> assertThat(e.path("code").asText()).isEqualTo("rate_limited"));
+                .allSatisfy(e -> {
+                    assertThat(e.path("code").asText()).isEqualTo("rate_limited");
+                    assertThat(e.path("temporary").asBoolean()).as("the client may retry later").isTrue();
+                    assertThat(e.path("channel").asText()).isEqualTo("chat:1");
+                });
         assertThat(c.closeCode).isEqualTo(-1);
     }
 

@@ -267,11 +267,36 @@ class WebSocketIT {
         assertThat(c.ofType("error")).extracting(n -> n.path("code").asText())
                 .containsExactly("bad_request", "bad_request", "bad_request", "forbidden", "bad_request", "bad_request");
         assertThat(c.ofType("error").get(0).path("ref").asText()).isEqualTo("1");
+        assertThat(c.ofType("error")).allSatisfy(e -> assertThat(e.path("temporary").isBoolean()).isTrue());
+        assertThat(c.ofType("error")).extracting(e -> e.path("channel").asText(null))
+                .containsExactly(null, null, "bad channel", "secret:1", null, "room:1");
         c.send("{\"type\":\"publish\",\"channel\":\"chat:1\",\"event\":\"say\",\"data\":{\"a\" : 1},\"ref\":\"ok\"}");
         JsonNode ack = c.await("ack", n -> true);
         assertThat(ack.path("ref").asText()).isEqualTo("ok");
         assertThat(StreamPosition.parse(ack.path("id").asText())).isNotNull();
         assertThat(c.closeCode).isEqualTo(-1);
+    }
+
+    @Test
+    void everyReplyToSubscribeAndUnsubscribeEchoesItsRefAndNamesTheChannel() throws Exception {
+        node = new TestNode();
+        WsClient c = connect(token("alice", "acme", "room:*"));
+        assertThat(c.subscribed("user:alice").has("ref")).isFalse();
+        c.send("{\"type\":\"subscribe\",\"channel\":\"room:1\",\"ref\":\"s1\"}");
+        c.send("{\"type\":\"subscribe\",\"channel\":\"room:1\",\"ref\":\"s2\"}");
+        c.send("{\"type\":\"subscribe\",\"channel\":\"secret:1\",\"ref\":\"s3\"}");
+        c.send("{\"type\":\"unsubscribe\",\"channel\":\"room:1\",\"ref\":\"u1\"}");
+        c.send("{\"type\":\"unsubscribe\",\"channel\":\"room:1\",\"ref\":\"u2\"}");
+        await().until(() -> c.ofType("error").size() == 3 && c.ofType("unsubscribed").size() == 1);
+        assertThat(c.subscribed("room:1").path("ref").asText()).isEqualTo("s1");
+        assertThat(c.ofType("error")).extracting(e -> e.path("ref").asText() + " " + e.path("channel").asText()
+                        + " " + e.path("code").asText() + " " + e.path("temporary").asBoolean())
+                .containsExactly("s2 room:1 bad_request false", "s3 secret:1 forbidden false",
+                        "u2 room:1 bad_request false");
+        JsonNode unsubscribed = c.ofType("unsubscribed").get(0);
+        assertThat(unsubscribed.path("channel").asText()).isEqualTo("room:1");
+        assertThat(unsubscribed.path("reason").asText()).isEqualTo("client");
+        assertThat(unsubscribed.path("ref").asText()).isEqualTo("u1");
     }
 
     @Test
