@@ -12,6 +12,8 @@ public enum DisconnectReason {
     TOO_LARGE(1009, "too_large", false),
     INTERNAL(1011, "internal", true),
     SHUTDOWN(1012, "shutdown", true),
+    /** The broker could not be reached in time (a long-poll that could not start answers 503). */
+    UNAVAILABLE(1013, "unavailable", true),
     TOKEN_EXPIRED(4001, "token_expired", true),
     NO_PONG(4002, "no_pong", true),
     LIFETIME(4003, "lifetime", true),

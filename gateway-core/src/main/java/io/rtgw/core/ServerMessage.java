@@ -9,7 +9,7 @@ import java.util.List;
  */
 public sealed interface ServerMessage permits Publication, ServerMessage.Welcome,
         ServerMessage.Subscribed, ServerMessage.Unsubscribed, ServerMessage.Gap, ServerMessage.Ack,
-        ServerMessage.ErrorReply, ServerMessage.Expiring, ServerMessage.Refreshed {
+        ServerMessage.ErrorReply, ServerMessage.Expiring, ServerMessage.Refreshed, ServerMessage.Positioned {
 
     /** The session is authenticated; {@code channels} are the ones it subscribes by itself. */
     record Welcome(String clientId, ClientIdentity identity, List<String> channels) implements ServerMessage {
@@ -75,5 +75,15 @@ public sealed interface ServerMessage permits Publication, ServerMessage.Welcome
     }
 
     record Refreshed(long expiresAt) implements ServerMessage {
+    }
+
+    /**
+     * Every channel a stream started with (SSE, long-poll) has its position: {@code channels} holds
+     * each one's {@code subscribed}, in the order they were asked for. Sent once, after them.
+     */
+    record Positioned(List<Subscribed> channels) implements ServerMessage {
+        public Positioned {
+            channels = List.copyOf(channels);
+        }
     }
 }

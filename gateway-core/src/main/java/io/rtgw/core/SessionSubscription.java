@@ -232,7 +232,7 @@ final class SessionSubscription implements SessionHandle {
             }
         }
         session.replayed(replayed);
-        boolean morePages = result.publications().size() >= session.historyPageSize()
+        boolean morePages = result.publications().size() >= session.hub().historyPageSize()
                 && last.sameEpoch(result.head()) && last.offset() < result.head().offset();
         if (morePages) {
             catchUp();

@@ -95,6 +95,20 @@ public final class CompositeObserver implements GatewayObserver {
     }
 
     @Override
+    public void historyRead() {
+        for (GatewayObserver o : observers) {
+            o.historyRead();
+        }
+    }
+
+    @Override
+    public void positionCheck() {
+        for (GatewayObserver o : observers) {
+            o.positionCheck();
+        }
+    }
+
+    @Override
     public void authFailure(AuthFailure reason) {
         for (GatewayObserver o : observers) {
             o.authFailure(reason);

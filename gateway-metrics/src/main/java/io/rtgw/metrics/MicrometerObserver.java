@@ -51,6 +51,8 @@ public final class MicrometerObserver implements GatewayObserver {
     private final Counter[] authFailures = new Counter[AuthFailure.values().length];
     private final Timer latency;
     private final Counter replayed;
+    private final Counter historyReads;
+    private final Counter positionChecks;
     private final Counter gaps;
     private final AtomicLong subscriptions = new AtomicLong();
     private final AtomicLong brokerUp = new AtomicLong();
@@ -104,6 +106,10 @@ public final class MicrometerObserver implements GatewayObserver {
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
         replayed = Counter.builder("rtgw.replay.messages").description("Messages sent from history on resume")
                 .register(registry);
+        historyReads = Counter.builder("rtgw.history.reads")
+                .description("History reads sent to the broker (shared reads count once)").register(registry);
+        positionChecks = Counter.builder("rtgw.position.checks")
+                .description("Head checks of quiet channels sent to the broker").register(registry);
         gaps = Counter.builder("rtgw.replay.gaps").description("Resumes that could not be fully recovered")
                 .register(registry);
         Gauge.builder("rtgw.channel.subscriptions", subscriptions, AtomicLong::get)
@@ -167,6 +173,16 @@ public final class MicrometerObserver implements GatewayObserver {
     @Override
     public void gap() {
         gaps.increment();
+    }
+
+    @Override
+    public void historyRead() {
+        historyReads.increment();
+    }
+
+    @Override
+    public void positionCheck() {
+        positionChecks.increment();
     }
 
     @Override

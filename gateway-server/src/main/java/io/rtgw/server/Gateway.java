@@ -56,10 +56,12 @@ public final class Gateway implements AutoCloseable {
         this.loops = new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
         NettyMetrics.register(metrics.registry(), loops);
         this.broker = Brokers.create(config);
-        this.hub = new Hub(broker, loops.workers().next(), config.connections().subscriptionLinger(), observer);
+        SessionSettings sessionSettings = sessionSettings(config);
+        this.hub = new Hub(broker, loops.workers().next(), config.connections().subscriptionLinger(), observer,
+                config.broker().positionCheck(), sessionSettings.historyPageSize());
         this.authenticator = Authentication.tokens(config);
         this.apiKeys = Authentication.apiKeys(config);
-        SessionContext sessions = new SessionContext(hub, broker, authenticator, observer, sessionSettings(config));
+        SessionContext sessions = new SessionContext(hub, broker, authenticator, observer, sessionSettings);
         this.transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
         this.publicServer = new PublicServer(transport, loops);
         ClientFiles.routes().forEach(publicServer::route);

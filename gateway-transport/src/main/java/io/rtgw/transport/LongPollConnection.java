@@ -17,6 +17,7 @@ import io.rtgw.core.Publication;
 import io.rtgw.core.ServerMessage;
 import io.rtgw.core.ServerMessage.ErrorReply;
 import io.rtgw.core.ServerMessage.Gap;
+import io.rtgw.core.ServerMessage.Positioned;
 import io.rtgw.core.ServerMessage.Subscribed;
 import io.rtgw.core.StreamPosition;
 import io.rtgw.core.Transport;
@@ -55,13 +56,13 @@ final class LongPollConnection implements Connection {
     private final long timeoutNanos;
     private final String id = "p" + Long.toString(IDS.incrementAndGet(), 36);
     private final long openedAtNanos = System.nanoTime();
-    private final boolean[] positioned;
     private final List<byte[]> items = new ArrayList<>();
     private final List<Publication> publications = new ArrayList<>();
     private final GenericFutureListener<Future<? super Void>> peerGone = f -> peerGone();
     /** A drain answers held polls too (with what they have), so they are registered while open. */
     private final ConnectionRegistry registry;
-    private int unpositioned;
+    /** Until the session has positioned every channel, no cursor can be answered. */
+    private boolean positioned;
     private ClientSession session;
     private ScheduledFuture<?> timeout;
     private boolean answerScheduled;
@@ -80,16 +81,20 @@ final class LongPollConnection implements Connection {
         this.cursor = cursor;
         this.hold = hold;
         this.timeoutNanos = timeoutNanos;
-        positioned = new boolean[cursor.channels().size()];
-        unpositioned = positioned.length;
         observer.connectionOpened(Transport.LONG_POLL);
         registry.added(this);
         // A client that gives up while the poll waits must not leave the session behind.
         ctx.channel().closeFuture().addListener(peerGone);
     }
 
+    /**
+     * Attaches the session and arms the poll's deadline: while the broker is unreachable the
+     * channels cannot be positioned, and the poll waits for them at most its timeout (then 503,
+     * and the client polls again) rather than longer than any proxy would.
+     */
     void attach(ClientSession session) {
         this.session = session;
+        timeout = executor().schedule(() -> end(DisconnectReason.UNAVAILABLE), timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -122,32 +127,31 @@ final class LongPollConnection implements Connection {
         if (done) {
             return;
         }
-        if (message instanceof Subscribed s) {
-            positioned(s);
+        if (message instanceof Positioned p) {
+            positioned(p);
         } else if (message instanceof Publication p) {
             collect(p);
         } else if (message instanceof Gap g) {
             items.add(gapItem(g.channel()));
-            if (unpositioned == 0) {
+            if (positioned) {
                 answerSoon(); // a gap while waiting (the channel's history was reset) is news too
             }
-        } else if (message instanceof ErrorReply && unpositioned > 0) {
+        } else if (message instanceof ErrorReply && !positioned) {
             // A subscription failed (broker trouble) before the poll could start.
             end(DisconnectReason.INTERNAL);
         }
         // welcome, expiring and command replies have no long-poll meaning.
     }
 
-    private void positioned(Subscribed s) {
-        int i = cursor.indexOf(s.channel());
-        if (i < 0 || positioned[i]) {
-            return;
+    private void positioned(Positioned all) {
+        for (Subscribed s : all.channels()) {
+            int i = cursor.indexOf(s.channel());
+            if (i >= 0) {
+                cursor.set(i, s.position());
+            }
         }
-        positioned[i] = true;
-        cursor.set(i, s.position());
-        if (--unpositioned > 0) {
-            return;
-        }
+        positioned = true;
+        timeout.cancel(false);
         if (!items.isEmpty() || !hold) {
             answerSoon();
         } else {
@@ -164,7 +168,7 @@ final class LongPollConnection implements Connection {
         items.add(p.encoded(MessageItemEncoder.INSTANCE));
         publications.add(p);
         cursor.set(i, position);
-        if (unpositioned == 0) {
+        if (positioned) {
             answerSoon();
         }
     }
@@ -186,7 +190,7 @@ final class LongPollConnection implements Connection {
         if (done) {
             return;
         }
-        if (unpositioned == 0) {
+        if (positioned) {
             answer();
             return;
         }

@@ -20,6 +20,7 @@ import io.rtgw.core.ServerMessage;
 import io.rtgw.core.ServerMessage.ErrorReply;
 import io.rtgw.core.ServerMessage.Expiring;
 import io.rtgw.core.ServerMessage.Gap;
+import io.rtgw.core.ServerMessage.Positioned;
 import io.rtgw.core.ServerMessage.Subscribed;
 import io.rtgw.core.StreamPosition;
 import io.rtgw.core.Transport;
@@ -52,9 +53,6 @@ final class SseConnection extends ChannelConnection {
     private final HttpVersion version;
     private final List<ServerMessage> held = new ArrayList<>();
     private Cursor cursor;
-    private boolean[] recovered;
-    private boolean[] positioned;
-    private int unpositioned;
     private boolean connected;
     private ScheduledFuture<?> heartbeat;
     /** Set when the stream is refused at connect because its cookie token has already expired. */
@@ -96,48 +94,43 @@ final class SseConnection extends ChannelConnection {
         write(content(SseEvents.retry(settings.sseRetry().toMillis())));
     }
 
-    /** The channels of this stream in cursor order; messages are held until each has its position. */
+    /** The channels of this stream in cursor order; messages are held until the session has positioned them all. */
     void expect(Cursor streamCursor) {
         this.cursor = streamCursor;
-        int channels = streamCursor.channels().size();
-        recovered = new boolean[channels];
-        positioned = new boolean[channels];
-        unpositioned = channels;
     }
 
     @Override
     public void send(ServerMessage message) {
         if (connected || cursor == null || !isOpen()) {
             super.send(message);
-        } else if (message instanceof Subscribed s) {
-            positioned(s);
+        } else if (message instanceof Positioned p) {
+            connect(p);
         } else if (message instanceof ErrorReply e) {
             log.debug("sse {} could not start: {} {}", id(), e.code(), e.message());
             close(DisconnectReason.INTERNAL);
-        } else if (!(message instanceof ServerMessage.Welcome)) {
+        } else if (!(message instanceof ServerMessage.Welcome) && !(message instanceof Subscribed)) {
             held.add(message);
         }
     }
 
-    private void positioned(Subscribed s) {
-        int i = cursor.indexOf(s.channel());
-        if (i < 0 || positioned[i]) {
-            return;
-        }
-        positioned[i] = true;
-        recovered[i] = s.recovered();
-        cursor.set(i, s.position());
-        if (--unpositioned == 0) {
-            connected = true;
-            write(content(SseEvents.connected(id(), cursor, recovered, settings.heartbeat().toSeconds())));
-            for (ServerMessage m : held) {
-                super.send(m);
+    private void connect(Positioned positioned) {
+        boolean[] recovered = new boolean[cursor.channels().size()];
+        for (Subscribed s : positioned.channels()) {
+            int i = cursor.indexOf(s.channel());
+            if (i >= 0) {
+                recovered[i] = s.recovered();
+                cursor.set(i, s.position());
             }
-            held.clear();
-            long beat = settings.heartbeat().toNanos();
-            heartbeat = channel.eventLoop().scheduleAtFixedRate(
-                    () -> write(content(SseEvents.ping())), beat, beat, TimeUnit.NANOSECONDS);
         }
+        connected = true;
+        write(content(SseEvents.connected(id(), cursor, recovered, settings.heartbeat().toSeconds())));
+        for (ServerMessage m : held) {
+            super.send(m);
+        }
+        held.clear();
+        long beat = settings.heartbeat().toNanos();
+        heartbeat = channel.eventLoop().scheduleAtFixedRate(
+                () -> write(content(SseEvents.ping())), beat, beat, TimeUnit.NANOSECONDS);
     }
 
     @Override

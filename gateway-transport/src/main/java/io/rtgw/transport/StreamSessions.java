@@ -34,14 +34,8 @@ final class StreamSessions {
         return since;
     }
 
-    /** Starts {@code session} (its automatic channels resumed too) and subscribes the others. */
+    /** Starts {@code session}: its automatic channels and the stream's, each resumed from the cursor. */
     static void start(ClientSession session, List<String> channels, Map<String, String> since) {
-        List<String> automatic = session.automaticChannels();
-        session.start(since);
-        for (String channel : channels) {
-            if (!automatic.contains(channel)) {
-                session.subscribe(channel, since.get(channel), null);
-            }
-        }
+        session.startStream(channels, since);
     }
 }

@@ -71,7 +71,7 @@ public class HubFanoutBenchmark {
         }
 
         @Override
-        public void resync(ChannelName channel) {
+        public void gap(StreamPosition resumeAfter) {
         }
     }
 
@@ -88,7 +88,7 @@ public class HubFanoutBenchmark {
             executors[i] = new SameThread(); // distinct instances: the hub groups by executor
         }
         for (int i = 0; i < SUBSCRIBERS; i++) {
-            hub.add(channel, new Handle(executors[i % loops], bh)).get();
+            hub.add(channel, new Handle(executors[i % loops], bh)).brokerSubscription().get();
         }
     }
 

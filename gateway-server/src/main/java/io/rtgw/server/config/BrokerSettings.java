@@ -1,5 +1,7 @@
 package io.rtgw.server.config;
 
+import io.rtgw.core.Hub;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -9,8 +11,10 @@ import java.util.regex.Pattern;
  * @param redisUrl    empty = the embedded in-memory broker (one node); else one of the URL forms of
  *                    PROTOCOL §1, or a comma-separated cluster seed list
  * @param redisPrefix first part of every Redis key ({@code <prefix>:{tenant:channel}})
+ * @param positionCheck how long a subscribed channel may stay quiet before the node asks the broker
+ *                    for its head, so a lost announcement is delivered within it (0 = never)
  */
-public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
+public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, Duration positionCheck) {
     public static final String DEFAULT_PREFIX = "rtgw";
     private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://..., or a Cluster seed list"
             + " like redis://h1:7000,h2:7001";
@@ -32,7 +36,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
     @Override
     public String toString() {
         return "BrokerSettings[redisUrl=" + redisUrl.map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("embedded")
-                + ", redisPrefix=" + redisPrefix + "]";
+                + ", redisPrefix=" + redisPrefix + ", positionCheck=" + positionCheck + "]";
     }
 
     static BrokerSettings from(SettingReader r) {
@@ -48,6 +52,11 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
             throw SettingReader.invalid(r.raw(Setting.REDIS_PREFIX), "is not a key prefix",
                     "1-64 characters of A-Z a-z 0-9 _ . : -, like rtgw");
         }
-        return new BrokerSettings(url, prefix);
+        Duration positionCheck = r.duration(Setting.POSITION_CHECK, Hub.DEFAULT_POSITION_CHECK, Duration.ZERO);
+        if (!positionCheck.isZero() && positionCheck.compareTo(Duration.ofMillis(100)) < 0) {
+            throw SettingReader.invalid(r.raw(Setting.POSITION_CHECK), "is too short",
+                    "0 (never) or at least 100ms, like 10s");
+        }
+        return new BrokerSettings(url, prefix, positionCheck);
     }
 }
