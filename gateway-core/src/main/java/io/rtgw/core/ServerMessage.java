@@ -33,7 +33,7 @@ public sealed interface ServerMessage permits Publication, ServerMessage.Welcome
     record Ack(String ref, StreamPosition id) implements ServerMessage {
     }
 
-    /** A command failed; the connection stays open. {@code code} is a PROTOCOL §4 reason string. */
+    /** A command failed; the connection stays open. {@code code} is a docs/protocol.md §4.6 reason string. */
     record ErrorReply(String ref, String code, String message) implements ServerMessage {
     }
 

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * Where publications travel between nodes.
  *
  * @param redisUrl    empty = the embedded in-memory broker (one node); else one of the URL forms of
- *                    PROTOCOL §1, or a comma-separated cluster seed list
+ *                    docs/protocol.md §1, or a comma-separated cluster seed list
  * @param redisPrefix first part of every Redis key ({@code <prefix>:{tenant:channel}})
  */
 public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
