@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Container health: GET /healthz on the admin listener answers 200 (PROTOCOL §8).
+# Container health: GET /healthz on the admin listener answers 200 (docs/protocol.md §8).
 # Plain bash (/dev/tcp), so the runtime image needs no curl. Exit 0 = healthy.
 set -u
 port=${RTGW_ADMIN_PORT:-9090}

@@ -10,7 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HS256/384/512 checked with the JDK's Mac. Nimbus' MACVerifier would refuse HS384/HS512 unless
- * the secret is 48/64 bytes, but PROTOCOL §3 promises all three for any secret of 32 bytes or
+ * the secret is 48/64 bytes, but docs/protocol.md §3 promises all three for any secret of 32 bytes or
  * more (the security of HMAC is bounded by the key, not the hash; 256 bits is plenty) and the
  * popular issuing libraries sign that way.
  */

@@ -41,7 +41,7 @@ final class IdentityClaims {
     }
 
     /**
-     * One skew for all three times (PROTOCOL §3): valid while now &lt; exp + skew, refused while
+     * One skew for all three times (docs/protocol.md §3): valid while now &lt; exp + skew, refused while
      * now &lt; nbf - skew, refused when iat &gt; now + skew (a token "issued in the future" means a
      * broken issuer clock or a forged token).
      *

@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Verifies client JWTs as PROTOCOL §3 describes: HS256/384/512 with the configured secret,
+ * Verifies client JWTs as docs/protocol.md §3 describes: HS256/384/512 with the configured secret,
  * RS256/PS256/ES256 with PEM keys and/or a JWKS, then the claims.
  *
  * <p>The returned future is already complete unless the token names a key that is not known yet

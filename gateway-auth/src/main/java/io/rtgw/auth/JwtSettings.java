@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * Everything {@link JwtAuthenticator} needs, checked once at construction so that a bad setting
- * stops the server at start with a message naming the setting (PROTOCOL §1), never at the first
+ * stops the server at start with a message naming the setting (docs/protocol.md §1), never at the first
  * client. Immutable; build with {@link #builder()}.
  */
 public final class JwtSettings {

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * A channel as the gateway sees it: the tenant (always from the verified token) plus the name the
  * client used. Validated once, here, so no other layer needs to re-check it; the validation
- * rules are the ones of PROTOCOL §2 and they make every {@code tenant:name} pair unambiguous.
+ * rules are the ones of docs/protocol.md §2 and they make every {@code tenant:name} pair unambiguous.
  */
 public final class ChannelName {
     public static final int MAX_NAME_LENGTH = 200;

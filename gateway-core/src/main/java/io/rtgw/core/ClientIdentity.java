@@ -7,7 +7,7 @@ import java.util.Objects;
  * Who is on a connection, as decided by a verified token: never by anything the client says.
  *
  * @param user         the token's {@code sub}
- * @param tenant       the token's tenant (validated as in PROTOCOL §2)
+ * @param tenant       the token's tenant (validated as in docs/protocol.md §2)
  * @param expiresAt    Unix seconds of {@code exp}, or 0 when the token has none
  * @param subscribable patterns of the {@code channels} claim
  * @param publishable  patterns of the {@code publish} claim

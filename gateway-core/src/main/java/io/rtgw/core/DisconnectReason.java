@@ -1,7 +1,7 @@
 package io.rtgw.core;
 
 /**
- * Why a connection ends: the WebSocket close code, the reason string of PROTOCOL §4 (also the
+ * Why a connection ends: the WebSocket close code, the reason string of docs/protocol.md §4.6 (also the
  * {@code reason} label of the close metrics) and whether a client should reconnect by itself.
  */
 public enum DisconnectReason {

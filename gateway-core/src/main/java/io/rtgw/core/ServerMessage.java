@@ -60,7 +60,7 @@ public sealed interface ServerMessage permits Publication, ServerMessage.Welcome
 
     /**
      * A command failed; the connection stays open. {@code ref} echoes the command's, {@code channel}
-     * names the channel the command was about (null for commands without one). {@code temporary}
+     * names the channel the command was about (null for commands without one); codes: docs/protocol.md §4.6. {@code temporary}
      * follows from the code: build replies with {@link #ErrorReply(String, String, ErrorCode, String)}.
      */
     record ErrorReply(String ref, String channel, String code, String message, boolean temporary)

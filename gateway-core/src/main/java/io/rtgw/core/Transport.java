@@ -1,6 +1,6 @@
 package io.rtgw.core;
 
-/** The wire transports; {@link #label()} is the Prometheus label value of PROTOCOL §8. */
+/** The wire transports; {@link #label()} is the Prometheus label value of docs/protocol.md §8. */
 public enum Transport {
     WEBSOCKET("websocket", true),
     SSE("sse", false),

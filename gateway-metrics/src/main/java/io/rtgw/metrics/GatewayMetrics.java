@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The node's metrics: one Prometheus registry holding the gateway metrics of PROTOCOL §8 and the
+ * The node's metrics: one Prometheus registry holding the gateway metrics of docs/protocol.md §8 and the
  * JVM/process metrics, and the text that {@code /metrics} answers with.
  *
  * <p>Other modules add their own meters (event-loop lag, Netty allocator) through

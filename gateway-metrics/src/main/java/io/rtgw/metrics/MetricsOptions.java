@@ -1,7 +1,7 @@
 package io.rtgw.metrics;
 
 /**
- * What the metrics module records beyond the fixed PROTOCOL §8 set.
+ * What the metrics module records beyond the fixed docs/protocol.md §8 set.
  *
  * @param tenantUsage whether to keep per-tenant usage counters (off by default: a label per
  *                    tenant is a cardinality cost operators opt into)

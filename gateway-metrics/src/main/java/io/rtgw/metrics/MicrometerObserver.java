@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Records the gateway hooks as the PROTOCOL §8 metrics.
+ * Records the gateway hooks as the docs/protocol.md §8 metrics.
  *
  * <p>Every series of the fixed label sets is registered in the constructor, so each exists at 0
  * from the first scrape (a rate() or an absence alert works before the first event) and the hot

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MicrometerObserverTest {
-    /** PROTOCOL §8 and §4, written out here so a change of an enum in core shows up as a failure. */
+    /** docs/protocol.md §8 and §4, written out here so a change of an enum in core shows up as a failure. */
     static final Set<String> TRANSPORTS = Set.of("websocket", "sse", "long_poll");
     static final Set<String> AUTH_REASONS = Set.of("missing", "invalid", "expired", "oversized", "forbidden",
             "origin", "timeout");

@@ -4,7 +4,7 @@ import io.rtgw.core.ChannelName;
 import java.util.Objects;
 
 /**
- * The Redis names of PROTOCOL §2: {@code <prefix>:{<tenant>:<channel>}} for pub/sub, with the
+ * The Redis names of docs/protocol.md §2: {@code <prefix>:{<tenant>:<channel>}} for pub/sub, with the
  * stream and meta keys beside it. Tenant and channel validation (in {@link ChannelName})
  * guarantees that no two channels share a key and that the braces are the hash tag.
  */

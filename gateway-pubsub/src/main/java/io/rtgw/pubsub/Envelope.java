@@ -8,7 +8,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads what arrives on a channel's pub/sub key. Two kinds share it (PROTOCOL §6):
+ * Reads what arrives on a channel's pub/sub key. Two kinds share it (docs/protocol.md §6):
  * <ul>
  *   <li>the gateway's envelope, written only by {@code rtgw_publish}:
  *       {@code 0xFF "rtgw1\n" offset "\n" epoch "\n" micros "\n" event "\n" data};</li>

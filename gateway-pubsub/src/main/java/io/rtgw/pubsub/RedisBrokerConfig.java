@@ -162,7 +162,7 @@ public final class RedisBrokerConfig {
             return this;
         }
 
-        /** How long a publish's idempotency key is remembered (PROTOCOL §6: minutes). */
+        /** How long a publish's idempotency key is remembered (docs/protocol.md §6: minutes). */
         public Builder idempotencyWindow(Duration idempotencyWindow) {
             this.idempotencyWindow = idempotencyWindow;
             return this;

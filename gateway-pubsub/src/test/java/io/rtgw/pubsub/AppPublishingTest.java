@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What apps do directly against Redis (PROTOCOL §6), and what they must not be able to do. */
+/** What apps do directly against Redis (docs/protocol.md §6), and what they must not be able to do. */
 class AppPublishingTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.shared();

@@ -163,7 +163,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown (PROTOCOL §8): readiness turns 503 at once, the listeners keep answering
+     * Graceful shutdown (docs/protocol.md §8): readiness turns 503 at once, the listeners keep answering
      * but send new sessions elsewhere, and every connection is told to reconnect, spread evenly
      * over {@code period} so the clients do not all arrive at the other nodes in the same second.
      * Returns when the period is over and the node is stopped.

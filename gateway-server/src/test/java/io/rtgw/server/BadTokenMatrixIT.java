@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every kind of bad token against every transport (PROTOCOL §3 refusals, docs/security.md §6):
+ * Every kind of bad token against every transport (docs/protocol.md §3 refusals, docs/security.md §6):
  * the documented status or close code, and {@code rtgw_auth_failures_total} moving under the
  * right reason. Real signed JWTs, real clients over loopback, keys made here.
  */

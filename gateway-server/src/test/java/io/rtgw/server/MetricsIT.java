@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code /metrics} of a real node after real WebSocket actions: each PROTOCOL §8 series moves by
+ * {@code /metrics} of a real node after real WebSocket actions: each docs/protocol.md §8 series moves by
  * exactly what was done. Every assertion is a difference against a scrape taken just before, so
  * the cases do not depend on each other's counts.
  */

@@ -96,7 +96,7 @@ class RedisGapsIT {
     }
 
     /**
-     * A long-poll client resuming from a cursor of the old epoch gets a gap and the head (PROTOCOL:
+     * A long-poll client resuming from a cursor of the old epoch gets a gap and the head (docs/protocol.md §4.2:
      * delivery then starts at the head), and from there the next publication.
      */
     private static void resumesWithAGap(RedisServer server, String tenant, Clients c, String channel) throws Exception {

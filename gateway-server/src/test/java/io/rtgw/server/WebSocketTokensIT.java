@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Real JWTs over a real WebSocket: every token source of PROTOCOL §3 and the refusal codes. */
+/** Real JWTs over a real WebSocket: every token source of docs/protocol.md §3 and the refusal codes. */
 class WebSocketTokensIT {
     private static RunningGateway node;
 

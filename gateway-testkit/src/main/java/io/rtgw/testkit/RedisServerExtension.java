@@ -128,7 +128,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
         return Objects.requireNonNull(sentinelGroup, "no sentinel group: use RedisServerExtension.sentinel()");
     }
 
-    /** A tenant id no other test in this run uses (valid per PROTOCOL §2). */
+    /** A tenant id no other test in this run uses (valid per docs/protocol.md §2). */
     public String tenant() {
         return tenant;
     }

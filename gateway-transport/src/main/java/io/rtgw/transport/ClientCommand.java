@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One WebSocket client message (PROTOCOL §4). {@code data} is re-serialized compactly, so
+ * One WebSocket client message (docs/protocol.md §4.2). {@code data} is re-serialized compactly, so
  * whatever whitespace the client sent never reaches a wire format that cares about line breaks.
  */
 public record ClientCommand(String type, String channel, String since, String event, String data,

@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Server-Sent Events response as a {@link io.rtgw.core.Connection} (PROTOCOL §4).
+ * A Server-Sent Events response as a {@link io.rtgw.core.Connection} (docs/protocol.md §4.3).
  *
  * <p>Nothing reaches the client until every channel of the stream has its start position: the
  * first event is {@code rtgw.connected} with a cursor covering all of them, so a client that

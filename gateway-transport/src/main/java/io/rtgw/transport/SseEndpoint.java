@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * {@code GET /sse}: checks the request, the token and the grants, then turns the connection into
- * an event stream. Refusals follow PROTOCOL §3/§4: what the client should retry (draining, an
+ * an event stream. Refusals follow docs/protocol.md §3/§4: what the client should retry (draining, an
  * expired cookie token) is a 200 stream with a jittered {@code retry:} and {@code rtgw.close},
  * because EventSource gives up for good on any other status; 400/401/403 are for what must not
  * be retried.

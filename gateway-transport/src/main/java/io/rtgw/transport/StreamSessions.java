@@ -10,7 +10,7 @@ import java.util.Map;
 final class StreamSessions {
     /**
      * Given as {@code since} for every channel when the cursor is unreadable: an id that does not
-     * parse makes the session announce a gap, which is the answer PROTOCOL §4 asks for.
+     * parse makes the session announce a gap, which is the answer docs/protocol.md §4.3 asks for.
      */
     static final String UNREADABLE = "unreadable-cursor";
 

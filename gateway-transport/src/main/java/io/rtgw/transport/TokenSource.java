@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.util.List;
 
 /**
- * Finds the token of a request in PROTOCOL §3 order. The first source present decides: a bad
+ * Finds the token of a request in docs/protocol.md §3 order. The first source present decides: a bad
  * token there is refused, never passed over for a later source.
  */
 public final class TokenSource {

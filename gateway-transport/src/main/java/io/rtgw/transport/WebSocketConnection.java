@@ -15,7 +15,7 @@ import io.rtgw.core.ServerMessage;
 import io.rtgw.core.Transport;
 import java.util.concurrent.TimeUnit;
 
-/** A WebSocket as a {@link io.rtgw.core.Connection}: JSON text frames, close codes of PROTOCOL §4. */
+/** A WebSocket as a {@link io.rtgw.core.Connection}: JSON text frames, close codes of docs/protocol.md §4.2. */
 final class WebSocketConnection extends ChannelConnection {
     private static final long CLOSE_REPLY_WAIT_MILLIS = 1000;
     private final long heartbeatSeconds;

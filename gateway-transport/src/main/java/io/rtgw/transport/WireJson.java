@@ -21,7 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The JSON of the WebSocket protocol (PROTOCOL §4), written with Jackson's streaming generator.
+ * The JSON of the WebSocket protocol (docs/protocol.md §4.2), written with Jackson's streaming generator.
  * A publication's {@code data} is already compact JSON and is written raw, never re-parsed.
  */
 public final class WireJson {

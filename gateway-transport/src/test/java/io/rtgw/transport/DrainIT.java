@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A drain reaches every kind of connection, each in its transport's way (PROTOCOL §8). */
+/** A drain reaches every kind of connection, each in its transport's way (docs/protocol.md §8). */
 class DrainIT {
     private TestNode node;
 

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/publish} (PROTOCOL §6): one publish, one to several channels, or an array of
+ * {@code POST /api/publish} (docs/protocol.md §6): one publish, one to several channels, or an array of
  * them. Everything is validated before anything is published; a broker failure answers 503 so
  * the app retries — with an idempotency key that retry publishes nothing twice.
  */

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Where publications travel between nodes.
  *
  * @param redisUrl    empty = the embedded in-memory broker (one node); else one of the URL forms of
- *                    PROTOCOL §1, or a comma-separated cluster seed list
+ *                    docs/protocol.md §1, or a comma-separated cluster seed list
  * @param redisPrefix first part of every Redis key ({@code <prefix>:{tenant:channel}})
  * @param positionCheck how long a subscribed channel may stay quiet before the node asks the broker
  *                    for its head, so a lost announcement is delivered within it (0 = never)

@@ -23,7 +23,7 @@ public record ConnectionSettings(Duration heartbeat, Duration authTimeout, Durat
     public static final int DEFAULT_MAX_MESSAGE = 64 * 1024;
     public static final int DEFAULT_OUTBOUND_QUEUE = 1024 * 1024;
     public static final Duration DEFAULT_SUBSCRIPTION_LINGER = Duration.ofSeconds(70);
-    /** PROTOCOL §4: the longest a long-poll request is held; a linger shorter than that drops live subscriptions. */
+    /** docs/protocol.md §4.4: the longest a long-poll request is held; a linger shorter than that drops live subscriptions. */
     public static final Duration LONG_POLL_MAX_HOLD = Duration.ofSeconds(55);
     private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
 

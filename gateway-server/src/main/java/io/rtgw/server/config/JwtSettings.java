@@ -22,7 +22,7 @@ public record JwtSettings(Optional<String> secret, boolean secretGenerated, Opti
         Optional<String> audience, boolean requireExp, Optional<String> singleTenant) {
     public static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
     public static final String DEFAULT_TENANT_CLAIM = "tenant";
-    /** PROTOCOL §3: HS256 needs a 256-bit key. */
+    /** docs/protocol.md §3: HS256 needs a 256-bit key. */
     public static final int MIN_SECRET_BYTES = 32;
     /** Beyond this an expired token stays usable for longer than any sane clock drift. */
     static final Duration MAX_SKEW = Duration.ofMinutes(10);

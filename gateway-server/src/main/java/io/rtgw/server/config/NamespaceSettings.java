@@ -11,7 +11,7 @@ import io.rtgw.core.broker.HistoryPolicy;
  */
 public record NamespaceSettings(String name, HistoryPolicy history, boolean clientPublish, boolean presence) {
     public static final boolean DEFAULT_CLIENT_PUBLISH = true;
-    public static final boolean DEFAULT_PRESENCE = true;
+    public static final boolean DEFAULT_PRESENCE = false;
 
     NamespaceSettings named(String other) {
         return new NamespaceSettings(other, history, clientPublish, presence);

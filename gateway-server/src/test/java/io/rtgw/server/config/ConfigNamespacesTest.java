@@ -36,10 +36,10 @@ class ConfigNamespacesTest {
         assertThat(c.namespace("room")).isEqualTo(
                 new NamespaceSettings("room", new HistoryPolicy(50, Duration.ofMinutes(5)), true, false));
         assertThat(c.namespace("feed")).isEqualTo(
-                new NamespaceSettings("feed", new HistoryPolicy(20, Duration.ofHours(2)), true, true));
+                new NamespaceSettings("feed", new HistoryPolicy(20, Duration.ofHours(2)), true, false));
         assertThat(c.namespace("chat").history()).isEqualTo(new HistoryPolicy(20, Duration.ofMinutes(30)));
         assertThat(c.namespace("other")).isEqualTo(
-                new NamespaceSettings("other", new HistoryPolicy(20, Duration.ofMinutes(30)), true, true));
+                new NamespaceSettings("other", new HistoryPolicy(20, Duration.ofMinutes(30)), true, false));
 
         HistoryPolicies policies = c.historyPolicies();
         assertThat(policies.forChannel(ChannelName.of("acme", "room:1"))).isEqualTo(new HistoryPolicy(50, Duration.ofMinutes(5)));
