@@ -44,7 +44,7 @@ public final class ChannelFeed {
     ScheduledFuture<?> lingering;
     /** Out of the hub's map: an adder that finds it must look the channel up again. */
     boolean removed;
-    private CompletableFuture<Void> brokerSubscription;
+    private CompletableFuture<StreamPosition> brokerSubscription;
 
     // ---- position state, guarded by this (last is also read without it)
     /** The last position forwarded, or the base after a gap; null until the first is known. */
@@ -77,36 +77,48 @@ public final class ChannelFeed {
     }
 
     /**
-     * Completes once the broker delivers the channel live and the feed knows the channel's head;
-     * subscribes again after a failure. Sessions read history only after this, so every read they
-     * make reaches at least the position the feed starts forwarding from.
+     * Completes once the broker delivers the channel live, with the channel's head as it was just
+     * before the subscription (read first, so that a publication made after a subscribe command is
+     * after this head; what is published while the subscription is being set up is found as a
+     * skipped offset and filled). Subscribes again after a failure.
      */
-    public CompletableFuture<Void> brokerSubscription() {
-        CompletableFuture<Void> current;
-        CompletableFuture<Void> started = null;
+    public CompletableFuture<StreamPosition> brokerSubscription() {
+        CompletableFuture<StreamPosition> current;
+        boolean start = false;
         synchronized (this) {
             current = brokerSubscription;
             if (current == null || current.isCompletedExceptionally()) {
                 current = brokerSubscription = new CompletableFuture<>();
-                started = hub.broker().subscribe(channel);
+                start = true;
             }
         }
-        if (started != null) {
-            CompletableFuture<Void> target = current;
-            started.thenCompose(ok -> read(null, ticket())).whenComplete((head, error) -> {
+        if (start) {
+            CompletableFuture<StreamPosition> target = current;
+            read(null, ticket()).thenCompose(this::subscribeAfterHead).whenComplete((head, error) -> {
                 if (error != null) {
                     target.completeExceptionally(error);
-                    return;
+                } else {
+                    target.complete(head);
                 }
-                synchronized (this) {
-                    if (last == null) {
-                        last = head.head();
-                    }
-                }
-                target.complete(null);
             });
         }
         return current;
+    }
+
+    private CompletableFuture<StreamPosition> subscribeAfterHead(HistoryResult headOnly) {
+        StreamPosition head = headOnly.head();
+        CompletableFuture<Void> subscribed;
+        synchronized (this) {
+            if (removed) {
+                return CompletableFuture.completedFuture(head); // nobody is left to deliver to
+            }
+            if (last == null) {
+                last = head;
+            }
+            // under the monitor, so that it stays ordered with the unsubscribe of an idle feed
+            subscribed = hub.broker().subscribe(channel);
+        }
+        return subscribed.thenApply(ok -> head);
     }
 
     /**

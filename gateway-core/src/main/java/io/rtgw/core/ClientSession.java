@@ -144,18 +144,25 @@ public final class ClientSession {
         }
     }
 
-    /** The client's unsubscribe: answered {@code unsubscribed {reason: client}} or {@code error}, with {@code ref}. */
+    /**
+     * The client's unsubscribe: answered {@code unsubscribed {reason: client}} or {@code error},
+     * with {@code ref}; after the subscribe's own answer when that has not gone out yet.
+     */
     public void unsubscribe(String channel, String ref) {
-        if (!subscriptions.containsKey(channel)) {
+        SessionSubscription sub = subscriptions.get(channel);
+        if (sub == null || sub.ending) {
             reply(ref, channel, ErrorCode.BAD_REQUEST, "not subscribed to " + channel);
             return;
         }
-        end(channel, UnsubscribeReason.CLIENT, ref);
+        sub.ending = true;
+        sub.whenSubscribed(() -> end(sub, UnsubscribeReason.CLIENT, ref));
     }
 
-    private void end(String channel, UnsubscribeReason reason, String ref) {
-        subscriptions.remove(channel).leave();
-        connection.send(new Unsubscribed(channel, reason, ref));
+    private void end(SessionSubscription sub, UnsubscribeReason reason, String ref) {
+        if (subscriptions.remove(sub.name(), sub)) {
+            sub.leave();
+            connection.send(new Unsubscribed(sub.name(), reason, ref));
+        }
     }
 
     /** A client publication (WebSocket): granted by the token's {@code publish} claim and the namespace. */
@@ -181,7 +188,13 @@ public final class ClientSession {
                         reply(ref, channel, ErrorCode.UNAVAILABLE, "publish failed, try again");
                     } else {
                         ctx.observer().published("websocket");
-                        connection.send(new Ack(ref, id));
+                        SessionSubscription sub = subscriptions.get(channel);
+                        Ack ack = new Ack(ref, id);
+                        if (sub == null) {
+                            connection.send(ack);
+                        } else {
+                            sub.whenSubscribed(() -> send(ack));
+                        }
                     }
                 }));
     }
@@ -230,13 +243,13 @@ public final class ClientSession {
     }
 
     private void dropSubscriptionsNoLongerGranted() {
-        List<String> revoked = new ArrayList<>();
-        for (String name : subscriptions.keySet()) {
-            if (!identity.maySubscribe(name)) {
-                revoked.add(name);
+        List<SessionSubscription> revoked = new ArrayList<>();
+        for (SessionSubscription sub : subscriptions.values()) {
+            if (!identity.maySubscribe(sub.name())) {
+                revoked.add(sub);
             }
         }
-        revoked.forEach(channel -> end(channel, UnsubscribeReason.REVOKED, null));
+        revoked.forEach(sub -> end(sub, UnsubscribeReason.REVOKED, null));
     }
 
     private void reply(String ref, String channel, ErrorCode code, String message) {

@@ -3,6 +3,8 @@ package io.rtgw.core;
 import io.rtgw.core.ServerMessage.Subscribed;
 import io.rtgw.core.broker.HistoryResult;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,6 +51,12 @@ final class SessionSubscription implements SessionHandle {
     private String ref;
     private boolean resumeAsked;
     private StreamPosition resumeFrom;
+    /**
+     * Where a subscription without {@code since} starts: the channel's position when the subscribe
+     * was made (the feed's, or the head read before the broker subscription), so that a publish
+     * the client sends right after its subscribe is delivered to it too.
+     */
+    private StreamPosition startAt;
     /** The last position delivered (or the start position); null until {@code subscribed}. */
     private StreamPosition last;
     /** Publications and gap marks forwarded while not live; null while empty (most of the time). */
@@ -57,6 +65,10 @@ final class SessionSubscription implements SessionHandle {
     private long readAfter;
     private ScheduledFuture<?> retry;
     private int failures;
+    /** Replies that must follow {@code subscribed} (commands take effect in order, §4.2). */
+    private List<Runnable> afterSubscribed;
+    /** An unsubscribe is waiting for this subscription's answer. */
+    boolean ending;
 
     SessionSubscription(ClientSession session, ChannelName channel, String since, String ref, int maxHeld) {
         this.session = session;
@@ -67,6 +79,7 @@ final class SessionSubscription implements SessionHandle {
         this.maxHeld = maxHeld;
         this.feed = session.hub().add(channel, this);
         this.readAfter = feed.ticket();
+        this.startAt = feed.position();
         awaitBroker();
     }
 
@@ -76,6 +89,21 @@ final class SessionSubscription implements SessionHandle {
 
     State state() {
         return state;
+    }
+
+    /**
+     * Runs {@code reply} once {@code subscribed} has been sent, at once if it has: every subscribe
+     * is answered before what the client sent after it (an unsubscribe, a publish's ack).
+     */
+    void whenSubscribed(Runnable reply) {
+        if (last != null) {
+            reply.run();
+            return;
+        }
+        if (afterSubscribed == null) {
+            afterSubscribed = new ArrayList<>(2);
+        }
+        afterSubscribed.add(reply);
     }
 
     void leave() {
@@ -165,13 +193,16 @@ final class SessionSubscription implements SessionHandle {
 
     private void awaitBroker() {
         state = State.WAITING;
-        feed.brokerSubscription().whenComplete((ok, error) -> executor().execute(() -> {
+        feed.brokerSubscription().whenComplete((head, error) -> executor().execute(() -> {
             if (state != State.WAITING) {
                 return;
             }
             if (error != null) {
                 retryLater();
             } else {
+                if (startAt == null) {
+                    startAt = head;
+                }
                 catchUp();
             }
         }));
@@ -179,7 +210,7 @@ final class SessionSubscription implements SessionHandle {
 
     private void catchUp() {
         state = State.CATCHING_UP;
-        StreamPosition from = last != null ? last : resumeFrom;
+        StreamPosition from = last != null ? last : resumeAsked ? resumeFrom : startAt;
         feed.read(from, readAfter).whenComplete((result, error) -> executor().execute(() -> {
             if (state != State.CATCHING_UP) {
                 return;
@@ -204,7 +235,8 @@ final class SessionSubscription implements SessionHandle {
     private void apply(HistoryResult result) {
         if (last == null) {
             boolean recovered = resumeAsked && resumeFrom != null && result.recovered();
-            last = recovered ? resumeFrom : result.head();
+            boolean fromStart = !resumeAsked && startAt != null && result.recovered();
+            last = recovered ? resumeFrom : fromStart ? startAt : result.head();
             session.subscribed(this, new Subscribed(name(), last, recovered, ref));
             ref = null;
             resumeFrom = null;
@@ -212,7 +244,11 @@ final class SessionSubscription implements SessionHandle {
                 session.sendGap(channel);
             }
             resumeAsked = false;
-            if (!recovered) {
+            runAfterSubscribed();
+            if (state == State.LEFT) {
+                return;
+            }
+            if (!recovered && !fromStart) {
                 caughtUp();
                 return;
             }
@@ -254,6 +290,14 @@ final class SessionSubscription implements SessionHandle {
         }
         if (state == State.LIVE) {
             held = null;
+        }
+    }
+
+    private void runAfterSubscribed() {
+        if (afterSubscribed != null) {
+            List<Runnable> replies = afterSubscribed;
+            afterSubscribed = null;
+            replies.forEach(Runnable::run);
         }
     }
 

@@ -283,6 +283,30 @@ class ClientSessionTest {
     }
 
     @Test
+    void commandsTakeEffectInOrderAndEverySubscribeIsAnsweredFirst() throws Exception {
+        connect(user("room:*", "chat:*"));
+        subscribedTo("user:alice");
+        onLoop(() -> {
+            session.subscribe("room:11", null, "s1");
+            session.unsubscribe("room:11", "u1");
+            session.subscribe("chat:3", null, "s2");
+            session.publish("chat:3", null, "\"mine\"", "p1");
+        });
+        await().until(() -> connection.of(ServerMessage.Ack.class).size() == 1
+                && connection.of(ServerMessage.Unsubscribed.class).size() == 1);
+        List<String> replies = connection.sent.stream()
+                .filter(m -> m instanceof Subscribed s ? s.ref() != null : m instanceof ServerMessage.Unsubscribed
+                        || m instanceof ServerMessage.Ack)
+                .map(m -> m instanceof Subscribed s ? "subscribed " + s.ref()
+                        : m instanceof ServerMessage.Unsubscribed u ? "unsubscribed " + u.ref()
+                        : "ack " + ((ServerMessage.Ack) m).ref())
+                .toList();
+        assertThat(replies).containsExactly("subscribed s1", "unsubscribed u1", "subscribed s2", "ack p1");
+        await().until(() -> connection.dataOf("chat:3").size() == 1);
+        assertThat(connection.dataOf("chat:3")).containsExactly("\"mine\"");
+    }
+
+    @Test
     void aSubscribeWhileTheBrokerIsUnreachableStaysPendingAndCompletesWhenItIsBack() throws Exception {
         UnreachableBroker unreachable = new UnreachableBroker(broker);
         broker = unreachable;

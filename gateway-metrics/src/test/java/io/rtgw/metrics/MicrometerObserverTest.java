@@ -28,7 +28,7 @@ class MicrometerObserverTest {
             "origin", "timeout");
     static final Set<String> CLOSE_REASONS = Set.of("normal", "bad_request", "invalid_json", "too_large",
             "unauthorized", "forbidden", "not_found", "token_expired", "slow_consumer", "limit_reached",
-            "rate_limited", "no_pong", "lifetime", "shutdown", "internal");
+            "rate_limited", "no_pong", "lifetime", "shutdown", "internal", "unavailable");
     static final Set<String> SOURCES = Set.of("api", "websocket", "redis", "other");
 
     static final long NOW_MICROS = 1_750_000_000_000_000L;

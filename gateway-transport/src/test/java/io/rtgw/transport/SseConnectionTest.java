@@ -20,6 +20,7 @@ import io.rtgw.core.DisconnectReason;
 import io.rtgw.core.Publication;
 import io.rtgw.core.ServerMessage.Expiring;
 import io.rtgw.core.ServerMessage.Gap;
+import io.rtgw.core.ServerMessage.Positioned;
 import io.rtgw.core.ServerMessage.Subscribed;
 import io.rtgw.core.StreamPosition;
 import java.nio.charset.StandardCharsets;
@@ -53,14 +54,17 @@ class SseConnectionTest {
         SseConnection c = new SseConnection(ch, context(settings), HttpVersion.HTTP_1_0);
         c.open(null);
         c.expect(new Cursor(CHANNELS));
-        c.send(new Subscribed("room:1", new StreamPosition(EPOCH, 4), true, null));
+        Subscribed room = new Subscribed("room:1", new StreamPosition(EPOCH, 4), true, null);
+        c.send(room);
         // A JSON string holding a line break: the escape keeps it on one line.
         c.send(publication("room:1", 5, "chat", "{\"text\":\"line one\\nline two\"}"));
         ch.runPendingTasks();
         String before = drain(ch);
         assertThat(before).startsWith("HTTP/1.0 200 OK").doesNotContain("rtgw.connected").doesNotContain("chat");
 
-        c.send(new Subscribed("user:alice", new StreamPosition(EPOCH, 9), false, null));
+        Subscribed personal = new Subscribed("user:alice", new StreamPosition(EPOCH, 9), false, null);
+        c.send(personal);
+        c.send(new Positioned(List.of(room, personal)));
         c.send(publication("room:1", -1, "message", "\"live only\""));
         c.send(new Gap("user:alice"));
         c.send(new Expiring(60));
@@ -132,7 +136,7 @@ class SseConnectionTest {
         SseConnection c = new SseConnection(ch, context(settings.withHeartbeat(Duration.ofSeconds(1))), HttpVersion.HTTP_1_1);
         c.open("https://app.example");
         c.expect(new Cursor(List.of("room:1")));
-        c.send(new Subscribed("room:1", new StreamPosition(EPOCH, 0), false, null));
+        c.send(new Positioned(List.of(new Subscribed("room:1", new StreamPosition(EPOCH, 0), false, null))));
         c.send(publication("room:1", 1, "message", "1"));
         ch.runPendingTasks();
         ch.advanceTimeBy(1, TimeUnit.SECONDS);
