@@ -1,5 +1,6 @@
 package io.rtgw.core.broker;
 
+import io.rtgw.core.ChannelName;
 import io.rtgw.core.Publication;
 
 /**
@@ -19,5 +20,15 @@ public interface BrokerListener {
      * the node re-reads history for every channel it holds.
      */
     default void onBrokerUp() {
+    }
+
+    /**
+     * Live publications of this channel may have been lost (e.g. a bounded queue overflowed);
+     * re-read its history from the last delivered position. A default no-op because only brokers
+     * with bounded delivery queues ever call it, and listeners that keep no positions (tests,
+     * tools) have nothing to re-read; the node's listener must implement it, or an overflow
+     * becomes a silent hole.
+     */
+    default void onChannelResync(ChannelName channel) {
     }
 }
