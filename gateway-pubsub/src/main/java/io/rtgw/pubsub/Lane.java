@@ -27,6 +27,8 @@ final class Lane {
     private static final byte MESSAGE = 1;
     private static final byte RESYNC = 2;
     private static final byte TASK = 3;
+    /** A saturated node overflows for many channels at once; one line per lane this often is enough. */
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
     /** Where a lane hands its work; called on the lane's thread only. */
     interface Handler {
@@ -53,6 +55,8 @@ final class Lane {
     private int size;
     private int messages;
     private boolean closed;
+    private long lastWarn;
+    private int resyncsSinceWarn;
     /** Queued messages, read by the metrics without taking the lock. */
     private volatile int depth;
 
@@ -68,6 +72,7 @@ final class Lane {
     /** @return false when the message was refused (full, or its channel awaits a resync) */
     boolean offer(String key, ChannelName channel, byte[] payload, long receivedAtMicros) {
         boolean overflowed;
+        int resyncs = 0;
         lock.lock();
         try {
             if (closed || resyncing.contains(channel)) {
@@ -77,6 +82,13 @@ final class Lane {
             if (overflowed) {
                 resyncing.add(channel);
                 put(RESYNC, key, channel, null, 0, null);
+                resyncsSinceWarn++;
+                long now = System.nanoTime();
+                if (now - lastWarn >= WARN_EVERY_NANOS || lastWarn == 0) {
+                    lastWarn = now;
+                    resyncs = resyncsSinceWarn;
+                    resyncsSinceWarn = 0;
+                }
             } else {
                 put(MESSAGE, key, channel, payload, receivedAtMicros, null);
                 depth = ++messages;
@@ -84,9 +96,9 @@ final class Lane {
         } finally {
             lock.unlock();
         }
-        if (overflowed) {
-            log.warn("{}: {} messages from Redis already wait on this lane; the channel is resynced from history",
-                    channel, capacity);
+        if (resyncs > 0) {
+            log.warn("{}: {} messages from Redis already wait on {}; {} channel(s) resynced from history since the"
+                    + " last such warning, this one included", channel, capacity, thread.getName(), resyncs);
         }
         return !overflowed;
     }
