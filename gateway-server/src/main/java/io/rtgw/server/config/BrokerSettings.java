@@ -9,9 +9,12 @@ import java.util.regex.Pattern;
  * @param redisUrl    empty = the embedded in-memory broker (one node); else one of the URL forms of
  *                    PROTOCOL §1, or a comma-separated cluster seed list
  * @param redisPrefix first part of every Redis key ({@code <prefix>:{tenant:channel}})
+ * @param redisQueue  messages from Redis that may wait per delivery lane before a channel is
+ *                    resynced from history instead (RedisBrokerConfig#laneCapacity)
  */
-public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
+public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int redisQueue) {
     public static final String DEFAULT_PREFIX = "rtgw";
+    public static final int DEFAULT_REDIS_QUEUE = io.rtgw.pubsub.RedisBrokerConfig.DEFAULT_LANE_CAPACITY;
     private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://..., or a Cluster seed list"
             + " like redis://h1:7000,h2:7001";
     /**
@@ -32,7 +35,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
     @Override
     public String toString() {
         return "BrokerSettings[redisUrl=" + redisUrl.map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("embedded")
-                + ", redisPrefix=" + redisPrefix + "]";
+                + ", redisPrefix=" + redisPrefix + ", redisQueue=" + redisQueue + "]";
     }
 
     static BrokerSettings from(SettingReader r) {
@@ -48,6 +51,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
             throw SettingReader.invalid(r.raw(Setting.REDIS_PREFIX), "is not a key prefix",
                     "1-64 characters of A-Z a-z 0-9 _ . : -, like rtgw");
         }
-        return new BrokerSettings(url, prefix);
+        int queue = r.integer(Setting.REDIS_QUEUE, DEFAULT_REDIS_QUEUE, 16, 10_000_000, "a whole number from 16 to 10000000, like 10000");
+        return new BrokerSettings(url, prefix, queue);
     }
 }
