@@ -23,8 +23,15 @@ public final class RedisResources {
                 .build();
     }
 
-    /** Stops the threads, waiting at most two seconds for work in flight. */
+    /**
+     * Stops the threads, giving work in flight at most two seconds, and waits for that: on the
+     * exit path nothing else would, and the JVM may halt in the middle of a connection's close.
+     */
     public static void shutdown(ClientResources resources) {
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
