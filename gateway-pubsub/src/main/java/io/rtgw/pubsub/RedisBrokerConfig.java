@@ -14,6 +14,13 @@ import java.util.Objects;
  * every Redis client of the process shares one set of threads.
  */
 public final class RedisBrokerConfig {
+    /**
+     * Messages from Redis that may wait per delivery lane (one lane per core). Enough to ride out
+     * a burst or a GC pause of the node's listener; a lane that is still full after that means the
+     * node cannot keep up, and resyncing a channel from history then costs less than the memory.
+     */
+    public static final int DEFAULT_LANE_CAPACITY = 10_000;
+
     private final String url;
     private final String keyPrefix;
     private final HistoryPolicies policies;
@@ -27,6 +34,7 @@ public final class RedisBrokerConfig {
     private final Duration probeTimeout;
     private final Duration retryDelay;
     private final Duration topologyRefresh;
+    private final int laneCapacity;
 
     private RedisBrokerConfig(Builder b) {
         this.url = Objects.requireNonNull(b.url, "url");
@@ -42,6 +50,10 @@ public final class RedisBrokerConfig {
         this.probeTimeout = positive(b.probeTimeout, "probeTimeout");
         this.retryDelay = positive(b.retryDelay, "retryDelay");
         this.topologyRefresh = positive(b.topologyRefresh, "topologyRefresh");
+        if (b.laneCapacity < 1) {
+            throw new IllegalArgumentException("laneCapacity: " + b.laneCapacity + " (expected: > 0)");
+        }
+        this.laneCapacity = b.laneCapacity;
     }
 
     private static Duration positive(Duration d, String name) {
@@ -111,6 +123,11 @@ public final class RedisBrokerConfig {
         return topologyRefresh;
     }
 
+    /** Messages from Redis that may wait per delivery lane before a channel is resynced instead. */
+    public int laneCapacity() {
+        return laneCapacity;
+    }
+
     public static final class Builder {
         private final String url;
         private String keyPrefix = "rtgw";
@@ -125,6 +142,7 @@ public final class RedisBrokerConfig {
         private Duration probeTimeout = Duration.ofSeconds(3);
         private Duration retryDelay = Duration.ofSeconds(1);
         private Duration topologyRefresh = Duration.ofSeconds(30);
+        private int laneCapacity = DEFAULT_LANE_CAPACITY;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -195,6 +213,17 @@ public final class RedisBrokerConfig {
         /** Redis Cluster only: how often the slot map is re-read besides on MOVED/ASK and failures. */
         public Builder topologyRefresh(Duration topologyRefresh) {
             this.topologyRefresh = topologyRefresh;
+            return this;
+        }
+
+        /**
+         * How many messages from Redis may wait per delivery lane (there is one lane per core,
+         * each channel always on the same lane). A message that finds its lane full is not
+         * queued; its channel is resynced from history instead (the listener's
+         * {@code onChannelResync}), so memory stays bounded and order intact.
+         */
+        public Builder laneCapacity(int laneCapacity) {
+            this.laneCapacity = laneCapacity;
             return this;
         }
 

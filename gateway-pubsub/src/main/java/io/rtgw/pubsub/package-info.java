@@ -6,9 +6,12 @@
  * <pre>{@code
  * Broker broker = new RedisBroker(RedisBrokerConfig.builder(redisUrl)
  *         .policies(defaultPolicy, policiesByNamespace)   // also baked into the Redis function
- *         .clientResources(sharedLettuceResources)         // optional; else the broker owns its own
+ *         .clientResources(sharedLettuceResources)         // RedisResources.create(), one per process;
+ *                                                          // without it the broker owns its own
+ *         .laneCapacity(10_000)                            // messages waiting per lane before a resync
  *         .build());
  * broker.start(listener);   // completes when first up; keeps retrying while Redis is away
+ * // the listener implements onChannelResync: a full lane re-reads that channel's history
  * }</pre>
  *
  * <p>Redis layout, the function library and the envelope format are described in

@@ -8,8 +8,10 @@ import io.rtgw.core.Hub;
 import io.rtgw.core.SessionContext;
 import io.rtgw.core.SessionSettings;
 import io.rtgw.core.broker.Broker;
+import io.lettuce.core.resource.ClientResources;
 import io.rtgw.metrics.GatewayMetrics;
 import io.rtgw.metrics.MetricsOptions;
+import io.rtgw.pubsub.RedisResources;
 import io.rtgw.server.admin.AdminResponse;
 import io.rtgw.server.admin.AdminServer;
 import io.rtgw.server.admin.HealthRoutes;
@@ -39,6 +41,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
     private final EventLoops loops;
+    /** The process's one set of Lettuce threads, for every Redis user; null with the embedded broker. */
+    private final ClientResources redisResources;
     private final Broker broker;
     private final Hub hub;
     private final JwtAuthenticator authenticator;
@@ -55,7 +59,9 @@ public final class Gateway implements AutoCloseable {
         GatewayObserver observer = metrics.observer();
         this.loops = new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
         NettyMetrics.register(metrics.registry(), loops);
-        this.broker = Brokers.create(config);
+        this.redisResources = config.broker().embedded() ? null : RedisResources.create();
+        this.broker = Brokers.create(config, redisResources);
+        Brokers.registerMetrics(metrics.registry(), broker);
         SessionSettings sessionSettings = sessionSettings(config);
         this.hub = new Hub(broker, loops.workers().next(), config.connections().subscriptionLinger(), observer,
                 config.broker().positionCheck(), sessionSettings.historyPageSize());
@@ -162,6 +168,11 @@ public final class Gateway implements AutoCloseable {
         return broker;
     }
 
+    /** The Lettuce threads every Redis user of this node shares; null with the embedded broker. */
+    ClientResources redisResources() {
+        return redisResources;
+    }
+
     /**
      * Graceful shutdown (docs/protocol.md §8): readiness turns 503 at once, the listeners keep answering
      * but send new sessions elsewhere, and every connection is told to reconnect, spread evenly
@@ -205,6 +216,10 @@ public final class Gateway implements AutoCloseable {
         adminServer.close();
         loops.shutdown(Duration.ofMillis(200));
         broker.close();
+        if (redisResources != null) {
+            // after every Redis user has closed: they share these threads
+            RedisResources.shutdown(redisResources);
+        }
         authenticator.close();
         metrics.close();
     }

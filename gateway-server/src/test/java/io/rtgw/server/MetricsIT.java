@@ -188,6 +188,12 @@ class MetricsIT {
         assertThat(scrape().value("rtgw_broker_up")).isEqualTo(1.0);
     }
 
+    @Test
+    void theBrokerQueueDepthIsExposedWithTheEmbeddedBrokerToo() throws Exception {
+        // the embedded broker hands over directly; the series exists so every node's dashboard finds it
+        assertThat(scrape().value("rtgw_broker_queue_depth")).isEqualTo(0.0);
+    }
+
     private interface Action {
         void on(WsClient client) throws Exception;
     }

@@ -45,6 +45,22 @@ class RedisPublishIT {
     }
 
     @Test
+    void theNodeOwnsOneSetOfLettuceThreadsAndStopsThemOnClose() throws Exception {
+        var resources = node.gateway.redisResources();
+        assertThat(resources).isNotNull();
+        assertThat(io.rtgw.metrics.Exposition.parse(node.get(node.admin("/metrics")).body())
+                .value("rtgw_broker_queue_depth")).isEqualTo(0.0);
+        try (RunningGateway other = RedisE2e.node(redis.server().uri(), "RTGW_REDIS_QUEUE", "64")) {
+            assertThat(other.gateway.config().broker().redisQueue()).isEqualTo(64);
+            var own = other.gateway.redisResources();
+            assertThat(own).isNotSameAs(resources);
+            other.close();
+            assertThat(own.eventExecutorGroup().isShuttingDown()).isTrue();
+        }
+        assertThat(resources.eventExecutorGroup().isShuttingDown()).isFalse();
+    }
+
+    @Test
     void theFunctionFromRedisCliReachesEveryTransportWithTheReturnedId(RedisServer server) throws Exception {
         String tenant = redis.tenant();
         String jwt = token("alice", tenant, "room:*");

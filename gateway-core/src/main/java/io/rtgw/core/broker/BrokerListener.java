@@ -23,8 +23,11 @@ public interface BrokerListener {
     }
 
     /**
-     * Live publications of this channel may have been lost (e.g. a bounded queue overflowed): the
-     * node re-reads its history from the last position it delivered.
+     * Live publications of this channel may have been lost (e.g. a bounded queue overflowed);
+     * re-read its history from the last delivered position. A default no-op because only brokers
+     * with bounded delivery queues ever call it, and listeners that keep no positions (tests,
+     * tools) have nothing to re-read; the node's listener must implement it, or an overflow
+     * becomes a silent hole.
      */
     default void onChannelResync(ChannelName channel) {
     }

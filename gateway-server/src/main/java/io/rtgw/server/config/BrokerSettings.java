@@ -11,11 +11,14 @@ import java.util.regex.Pattern;
  * @param redisUrl    empty = the embedded in-memory broker (one node); else one of the URL forms of
  *                    docs/protocol.md §1, or a comma-separated cluster seed list
  * @param redisPrefix first part of every Redis key ({@code <prefix>:{tenant:channel}})
+ * @param redisQueue  messages from Redis that may wait per delivery lane before a channel is
+ *                    resynced from history instead (RedisBrokerConfig#laneCapacity)
  * @param positionCheck how long a subscribed channel may stay quiet before the node asks the broker
  *                    for its head, so a lost announcement is delivered within it (0 = never)
  */
-public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, Duration positionCheck) {
+public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int redisQueue, Duration positionCheck) {
     public static final String DEFAULT_PREFIX = "rtgw";
+    public static final int DEFAULT_REDIS_QUEUE = io.rtgw.pubsub.RedisBrokerConfig.DEFAULT_LANE_CAPACITY;
     private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://..., or a Cluster seed list"
             + " like redis://h1:7000,h2:7001";
     /**
@@ -36,7 +39,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, Dura
     @Override
     public String toString() {
         return "BrokerSettings[redisUrl=" + redisUrl.map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("embedded")
-                + ", redisPrefix=" + redisPrefix + ", positionCheck=" + positionCheck + "]";
+                + ", redisPrefix=" + redisPrefix + ", redisQueue=" + redisQueue + ", positionCheck=" + positionCheck + "]";
     }
 
     static BrokerSettings from(SettingReader r) {
@@ -52,11 +55,12 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, Dura
             throw SettingReader.invalid(r.raw(Setting.REDIS_PREFIX), "is not a key prefix",
                     "1-64 characters of A-Z a-z 0-9 _ . : -, like rtgw");
         }
+        int queue = r.integer(Setting.REDIS_QUEUE, DEFAULT_REDIS_QUEUE, 16, 10_000_000, "a whole number from 16 to 10000000, like 10000");
         Duration positionCheck = r.duration(Setting.POSITION_CHECK, Hub.DEFAULT_POSITION_CHECK, Duration.ZERO);
         if (!positionCheck.isZero() && positionCheck.compareTo(Duration.ofMillis(100)) < 0) {
             throw SettingReader.invalid(r.raw(Setting.POSITION_CHECK), "is too short",
                     "0 (never) or at least 100ms, like 10s");
         }
-        return new BrokerSettings(url, prefix, positionCheck);
+        return new BrokerSettings(url, prefix, queue, positionCheck);
     }
 }

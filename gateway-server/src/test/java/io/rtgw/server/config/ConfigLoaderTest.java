@@ -57,6 +57,7 @@ class ConfigLoaderTest {
         assertThat(c.jwt().singleTenant()).isEmpty();
         assertThat(c.broker().embedded()).isTrue();
         assertThat(c.broker().redisPrefix()).isEqualTo("rtgw");
+        assertThat(c.broker().redisQueue()).isEqualTo(10_000);
         ConnectionSettings conn = c.connections();
         assertThat(conn.heartbeat()).isEqualTo(Duration.ofSeconds(25));
         assertThat(conn.authTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -116,6 +117,7 @@ class ConfigLoaderTest {
                 personal_channel: false
                 redis_url: redis://localhost:6379
                 redis_prefix: gw
+                redis_queue: 500
                 heartbeat: 10
                 history_size: 5
                 history_ttl: 1h
@@ -161,6 +163,7 @@ class ConfigLoaderTest {
         assertThat(c.connections().personalChannel()).isFalse();
         assertThat(c.broker().redisUrl()).contains("redis://localhost:6379");
         assertThat(c.broker().redisPrefix()).isEqualTo("gw");
+        assertThat(c.broker().redisQueue()).isEqualTo(500);
         assertThat(c.connections().heartbeat()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.historyPolicies().forChannel(ChannelName.of("t", "x"))).isEqualTo(new HistoryPolicy(5, Duration.ofHours(1)));
         assertThat(c.drain()).isZero();
