@@ -467,7 +467,7 @@ export class Core extends Emitter {
           welcomed = true;
           this._clearTimer(t.welcome);
           this.muted.clear();
-          const automatic = new Set(m.channels || []);
+          const automatic = (t.automatic = new Set(m.channels || []));
           for (const ch of automatic) if (ch.startsWith('user:')) this.personal = ch;
           this._up(gen, m.heartbeat || this.o.heartbeat);
           for (const [channel, sub] of this.channels) {
@@ -508,6 +508,11 @@ export class Core extends Emitter {
           if (p) { this.pending.delete(m.ref); this._clearTimer(p.timer); p.reject(err); break; }
           const c = m.ref != null && t.asking.get(m.ref);
           if (c) { t.asking.delete(m.ref); this._refused(t, c, err); break; }
+          // The server's own subscribe of an automatic channel (the personal one) has no ref.
+          if (m.ref == null && t.automatic?.has(m.channel) && err.temporary) {
+            this._refused(t, { type: 'subscribe', channel: m.channel, auto: true }, err);
+            break;
+          }
           this.emit('error', err);
           break;
         }
@@ -523,14 +528,14 @@ export class Core extends Emitter {
    * subscription, and the app is told; a refused unsubscribe leaves nothing to undo.
    */
   _refused(t, c, err) {
-    const wanted = this.channels.has(c.channel) === (c.type === 'subscribe');
-    if (!wanted) return; // the app changed its mind meanwhile; that command answers for the channel
+    const wanted = () => c.auto || this.channels.has(c.channel) === (c.type === 'subscribe');
+    if (!wanted()) return; // the app changed its mind meanwhile; that command answers for the channel
     if (err.temporary) {
       const prev = t.retries.get(c.channel);
       const attempt = prev && prev.type === c.type ? prev.attempt + 1 : 0;
       const delay = backoffDelay(attempt, this.o.backoffBase, this.o.backoffCap, this.o.random);
       const timer = this._timer(() => {
-        if (this.t === t && this.channels.has(c.channel) === (c.type === 'subscribe')) t[c.type](c.channel);
+        if (this.t === t && wanted()) t[c.type](c.channel);
         const r = t.retries.get(c.channel);
         if (r) r.timer = null;
       }, delay);

@@ -173,3 +173,18 @@ test('shared tabs: an ended channel ends every tab\'s subscription; retries reac
   b.close();
   await flush(6);
 });
+
+test('the personal channel, subscribed by the server (no ref), is subscribed again after a temporary error', async () => {
+  const { rt } = client(f);
+  const appErrors = [];
+  rt.on('error', (e) => appErrors.push(e.code));
+  await flush();
+  const ws = f.sockets[0];
+  ws.welcome();
+  ws.recv({ type: 'error', channel: 'user:alice', code: 'unavailable', message: '', temporary: true });
+  assert.equal(ws.frames('subscribe').length, 0);
+  await tick(250);
+  assert.deepEqual(ws.commands('subscribe'), [{ type: 'subscribe', channel: 'user:alice' }]);
+  ws.recv({ type: 'subscribed', channel: 'user:alice', position: '0.e', recovered: false, ref: ws.frames('subscribe')[0].ref });
+  assert.deepEqual(appErrors, []);
+});
