@@ -22,7 +22,8 @@ export function serveClient(proxy) {
  */
 export async function startClient({ module, channels = [], options = {} }) {
   const { Realtime } = await import(module);
-  const seen = (window.seen = { states: [], messages: [], errors: [], fallbacks: [], retries: [], subscribed: [], refreshed: [], net: [] });
+  const seen = (window.seen = { states: [], messages: [], errors: [], fallbacks: [], retries: [], subscribed: [], refreshed: [], net: [],
+    subRetries: [], ends: [] });
   for (const type of ['online', 'offline']) window.addEventListener(type, () => seen.net.push({ type, at: Date.now() }));
   const rt = new Realtime({ url: location.origin, token: () => window.freshToken(), ...options });
   window.rt = rt;
@@ -35,6 +36,8 @@ export async function startClient({ module, channels = [], options = {} }) {
     const sub = rt.subscribe(channel, (m) => seen.messages.push({ channel: m.channel, id: m.id, event: m.event, data: m.data }));
     sub.on('gap', (g) => seen.messages.push({ channel: g.channel, gap: true, reason: g.reason }));
     sub.on('subscribed', (s) => seen.subscribed.push({ ...s, at: Date.now() }));
+    sub.on('retry', (r) => seen.subRetries.push({ channel: r.channel, delay: r.delay, attempt: r.attempt, code: r.error.code, at: Date.now() }));
+    sub.on('end', (e) => seen.ends.push({ channel: e.channel, reason: e.reason, code: e.error?.code }));
   }
   return { shared: rt.shared };
 }

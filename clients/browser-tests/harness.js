@@ -188,6 +188,65 @@ export class GatewayProcess {
 }
 
 /**
+ * A real redis-server child process on a fixed loopback port, without persistence, in a throw-away
+ * directory (as gateway-testkit starts one). `stop()` ends it by its PID; `start()` again brings a
+ * new, empty one up on the same port, where the gateway reconnects by itself.
+ */
+export class RedisProcess {
+  static async start(cleanup) {
+    const r = new RedisProcess();
+    r.dir = mkdtempSync(path.join(os.tmpdir(), 'rtgw-redis-'));
+    cleanup.add('remove redis dir', () => rmSync(r.dir, { recursive: true, force: true }));
+    cleanup.add('stop redis', () => r.stop());
+    r.port = await freePort();
+    await r.launch();
+    return r;
+  }
+
+  get url() { return `redis://127.0.0.1:${this.port}`; }
+
+  async launch() {
+    const bin = process.env.RTGW_REDIS_SERVER || 'redis-server';
+    const proc = spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+      '--dir', this.dir, '--daemonize', 'no'], { stdio: 'ignore' });
+    this.proc = proc;
+    running.add(proc);
+    proc.exited = new Promise((resolve) => proc.once('exit', (code, signal) => { running.delete(proc); resolve({ code, signal }); }));
+    proc.once('error', () => {}); // a missing binary shows as the exit below
+    await waitFor(async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`redis-server exited (${proc.exitCode ?? proc.signalCode})`);
+      return this.ping();
+    }, { timeout: 20000, interval: 50, what: `redis-server on port ${this.port}` });
+  }
+
+  /** True when something on the port answers PING with PONG. */
+  ping() {
+    return new Promise((resolve) => {
+      const s = net.connect(this.port, '127.0.0.1');
+      let got = '';
+      const done = (v) => { s.destroy(); resolve(v); };
+      s.setTimeout(2000, () => done(false));
+      s.on('error', () => done(false));
+      s.on('data', (d) => { got += d; if (got.includes('\r\n')) done(got.startsWith('+PONG')); });
+      s.write('PING\r\n');
+    });
+  }
+
+  /** SIGTERM to its PID, SIGKILL if it is still there after 10 s; resolves once it has exited. */
+  async stop() {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    process.kill(proc.pid, 'SIGTERM');
+    try {
+      await within(10000, proc.exited, 'redis-server exit');
+    } catch {
+      process.kill(proc.pid, 'SIGKILL');
+      await proc.exited;
+    }
+  }
+}
+
+/**
  * A loopback TCP proxy in front of `targetPort`. `cut()` destroys every open connection (both
  * sides) and keeps accepting new ones. The first bytes each client sent are kept in `requests`,
  * so a test can see which request heads the browser sent (e.g. Last-Event-ID on a reconnect).

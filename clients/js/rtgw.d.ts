@@ -20,8 +20,10 @@ export interface Gap {
 export class RealtimeError extends Error {
   /** e.g. unauthorized, forbidden, token_expired, token_unchanged, token_failed, too_large, invalid_json, disconnected, not_supported, timeout, bad_request, limit_reached */
   code: string;
-  /** The channel a subscribe error is about, when known. */
+  /** The channel a subscribe, unsubscribe or publish error is about (the server names it). */
   channel?: string;
+  /** From the server's `error`: true when the same command may succeed later (the client retries subscribes by itself). */
+  temporary?: boolean;
   /** The WebSocket close code (or its SSE/poll equivalent) of a refusal. */
   closeCode?: number;
 }
@@ -84,8 +86,29 @@ export interface SubscribeOptions {
   events?: string[];
 }
 
+/**
+ * Why the server ended a subscription: `error` (a subscribe refused for good, e.g. forbidden or
+ * limit_reached; `error` says which), `server` (the server API ended it), `revoked` (the token no
+ * longer grants the channel). The client does not subscribe it again; a new subscribe() may.
+ */
+export interface SubscriptionEnd {
+  channel: string;
+  reason: 'error' | 'server' | 'revoked';
+  error?: RealtimeError;
+}
+
+/** A subscribe refused as temporary (broker down, rate limited): it is sent again after `delay` ms. */
+export interface SubscribeRetry {
+  channel: string;
+  delay: number;
+  /** 1 for the first retry. */
+  attempt: number;
+  error: RealtimeError;
+}
+
 export class Subscription<T = unknown> {
   readonly channel: string;
+  /** False after unsubscribe() or once the server ended it ('end'). */
   readonly active: boolean;
   /** The last id delivered, or the position the subscription started at. */
   readonly since: string | null;
@@ -93,6 +116,10 @@ export class Subscription<T = unknown> {
   on(type: 'gap', fn: (g: Gap) => void): () => void;
   on(type: 'subscribed', fn: (s: { channel: string; recovered: boolean }) => void): () => void;
   on(type: 'error', fn: (e: RealtimeError) => void): () => void;
+  /** The server ended this subscription; it is not subscribed again. */
+  on(type: 'end', fn: (e: SubscriptionEnd) => void): () => void;
+  /** The subscribe was refused for now and will be sent again. */
+  on(type: 'retry', fn: (r: SubscribeRetry) => void): () => void;
   off(type: string, fn: (...args: any[]) => void): void;
   unsubscribe(): void;
 }

@@ -109,7 +109,8 @@ const normalize = (o) => ({
 /**
  * The connection core: one transport at a time, the channels and their last ids, the state
  * machine. It has no per-subscriber handlers, so it runs in a page or inside a SharedWorker alike.
- * Events: state, message, gap, subscribed, error, refreshed.
+ * Events: state, message, gap, subscribed, error, refreshed, ended (the server ended a channel),
+ * subretry (a subscribe refused as temporary will be sent again).
  */
 export class Core extends Emitter {
   constructor(options = {}) {
@@ -427,18 +428,22 @@ export class Core extends Emitter {
       return t;
     }
     let welcomed = false;
-    const asking = new Set(); // channels subscribed on this connection and not yet confirmed
+    t.asking = new Map(); // ref -> {type, channel}: subscribe/unsubscribe sent on this connection, not yet answered
+    t.retries = new Map(); // channel -> {type, timer, attempt}: a command refused as temporary, sent again later
     t.send = (s) => { if (ws.readyState === 1) ws.send(s); };
     t.close = (code) => {
       ws.onclose = ws.onmessage = ws.onerror = ws.onopen = null;
       try { ws.close(code >= 4000 && code < 5000 ? code : 1000); } catch { /* closing already */ }
     };
-    t.subscribe = (channel) => {
-      const since = this.since(channel);
-      asking.add(channel);
-      t.send(JSON.stringify(since != null ? { type: 'subscribe', channel, since } : { type: 'subscribe', channel }));
+    const command = (type, channel, since) => {
+      const ref = type[0] + ++this.ref;
+      const r = t.retries.get(channel);
+      if (r) this._clearTimer(r.timer); // a newer command for the channel replaces the retry
+      t.asking.set(ref, { type, channel });
+      t.send(JSON.stringify(since != null ? { type, channel, since, ref } : { type, channel, ref }));
     };
-    t.unsubscribe = (channel) => t.send(JSON.stringify({ type: 'unsubscribe', channel }));
+    t.subscribe = (channel) => command('subscribe', channel, this.since(channel));
+    t.unsubscribe = (channel) => command('unsubscribe', channel);
     const failed = () => { // before welcome, with no word from the gateway: ask why (see _probe)
       if (t.probing) return;
       t.probing = true;
@@ -462,7 +467,7 @@ export class Core extends Emitter {
           welcomed = true;
           this._clearTimer(t.welcome);
           this.muted.clear();
-          const automatic = new Set(m.channels || []);
+          const automatic = (t.automatic = new Set(m.channels || []));
           for (const ch of automatic) if (ch.startsWith('user:')) this.personal = ch;
           this._up(gen, m.heartbeat || this.o.heartbeat);
           for (const [channel, sub] of this.channels) {
@@ -472,12 +477,18 @@ export class Core extends Emitter {
           break;
         }
         case 'subscribed': {
-          asking.delete(m.channel);
+          if (m.ref != null) t.asking.delete(m.ref);
+          t.retries.delete(m.channel);
           const sub = this.channels.get(m.channel);
           if (sub && sub.since == null && m.position) sub.since = m.position;
           this.emit('subscribed', { channel: m.channel, recovered: !!m.recovered });
           break;
         }
+        case 'unsubscribed':
+          if (m.ref != null) t.asking.delete(m.ref);
+          t.retries.delete(m.channel);
+          if (m.reason === 'server' || m.reason === 'revoked') this._ended(m.channel, m.reason);
+          break;
         case 'message': this._deliver(m); break;
         case 'gap': this._gap(m.channel); break;
         case 'ping': t.send('{"type":"pong"}'); break;
@@ -490,12 +501,17 @@ export class Core extends Emitter {
           break;
         }
         case 'error': {
+          // Matched to its command by ref, never by its text (docs/protocol.md §4).
+          const err = new RealtimeError(m.code, m.message, { temporary: m.temporary === true });
+          if (m.channel != null) err.channel = m.channel;
           const p = m.ref != null && this.pending.get(m.ref);
-          const err = new RealtimeError(m.code, m.message);
           if (p) { this.pending.delete(m.ref); this._clearTimer(p.timer); p.reject(err); break; }
-          // Subscribe errors carry no ref; the message names the channel.
-          for (const ch of asking) {
-            if (String(m.message || '').endsWith(' ' + ch)) { err.channel = ch; asking.delete(ch); break; }
+          const c = m.ref != null && t.asking.get(m.ref);
+          if (c) { t.asking.delete(m.ref); this._refused(t, c, err); break; }
+          // The server's own subscribe of an automatic channel (the personal one) has no ref.
+          if (m.ref == null && t.automatic?.has(m.channel) && err.temporary) {
+            this._refused(t, { type: 'subscribe', channel: m.channel, auto: true }, err);
+            break;
           }
           this.emit('error', err);
           break;
@@ -504,6 +520,39 @@ export class Core extends Emitter {
       }
     };
     return t;
+  }
+
+  /**
+   * The server refused a subscribe or unsubscribe. Temporary (broker down, rate limited): the same
+   * command again, after a jittered, capped backoff per channel. Permanent: a subscribe ends its
+   * subscription, and the app is told; a refused unsubscribe leaves nothing to undo.
+   */
+  _refused(t, c, err) {
+    const wanted = () => c.auto || this.channels.has(c.channel) === (c.type === 'subscribe');
+    if (!wanted()) return; // the app changed its mind meanwhile; that command answers for the channel
+    if (err.temporary) {
+      const prev = t.retries.get(c.channel);
+      const attempt = prev && prev.type === c.type ? prev.attempt + 1 : 0;
+      const delay = backoffDelay(attempt, this.o.backoffBase, this.o.backoffCap, this.o.random);
+      const timer = this._timer(() => {
+        if (this.t === t && wanted()) t[c.type](c.channel);
+        const r = t.retries.get(c.channel);
+        if (r) r.timer = null;
+      }, delay);
+      t.retries.set(c.channel, { type: c.type, timer, attempt });
+      if (c.type === 'subscribe') this.emit('subretry', { channel: c.channel, delay, attempt: attempt + 1, error: err });
+      return;
+    }
+    if (c.type === 'subscribe') {
+      this.emit('error', err);
+      this._ended(c.channel, 'error', err);
+    }
+  }
+
+  /** The server ended a channel (a permanent refusal, the server API, a revoked grant): it is not resubscribed. */
+  _ended(channel, reason, error) {
+    if (!this.channels.delete(channel)) return;
+    this.emit('ended', error ? { channel, reason, error } : { channel, reason });
   }
 
   // ---- SSE and long-poll share the channel order and the cursor ----
@@ -740,6 +789,7 @@ export class Core extends Emitter {
 // handler: a SharedWorker's MessagePort, or a per-tab view of a BroadcastChannel.
 //   tab -> hub: hello{opts} sub{ch,since} unsub{ch} pub{n,ch,ev,data} connect close token{n,token|error} bye
 //   hub -> tab: state{state,transport} msg{m} gap{ch,reason} subd{ch,recovered} err{code,message,channel}
+//               end{ch,reason,code?,message?} subretry{ch,delay,attempt,code,message}
 //               ack{n,id} nack{n,code,message} token?{n} leader
 // ---------------------------------------------------------------------------------------------
 
@@ -809,6 +859,12 @@ export class Hub {
     this.core.on('gap', (g) => this._toSubscribers(g.channel, { t: 'gap', ch: g.channel, reason: g.reason }));
     this.core.on('subscribed', (s) => this._toSubscribers(s.channel, { t: 'subd', ch: s.channel, recovered: s.recovered }));
     this.core.on('error', (e) => all({ t: 'err', code: e.code, message: e.message, channel: e.channel }));
+    this.core.on('ended', (e) => {
+      this._toSubscribers(e.channel, { t: 'end', ch: e.channel, reason: e.reason, code: e.error?.code, message: e.error?.message });
+      for (const info of this.links.values()) info.channels.delete(e.channel);
+    });
+    this.core.on('subretry', (r) => this._toSubscribers(r.channel, { t: 'subretry', ch: r.channel, delay: r.delay,
+      attempt: r.attempt, code: r.error.code, message: r.error.message }));
     this.core.connect();
   }
 
@@ -927,6 +983,13 @@ class RemoteCore extends Emitter {
       case 'gap': this.emit('gap', { channel: d.ch, reason: d.reason }); break;
       case 'subd': this.emit('subscribed', { channel: d.ch, recovered: d.recovered }); break;
       case 'err': this.emit('error', new RealtimeError(d.code, d.message, d.channel ? { channel: d.channel } : undefined)); break;
+      case 'end':
+        if (!this.channels.delete(d.ch)) break;
+        this.emit('ended', d.code ? { channel: d.ch, reason: d.reason, error: new RealtimeError(d.code, d.message,
+          { channel: d.ch, temporary: false }) } : { channel: d.ch, reason: d.reason });
+        break;
+      case 'subretry': this.emit('subretry', { channel: d.ch, delay: d.delay, attempt: d.attempt,
+        error: new RealtimeError(d.code, d.message, { channel: d.ch, temporary: true }) }); break;
       case 'ack': case 'nack': {
         const p = this.pending.get(d.n);
         if (!p) break;
@@ -1051,6 +1114,12 @@ export class Realtime {
       if (e.channel) for (const sub of this._subs.get(e.channel) || []) sub.emit('error', e);
       this._e.emit('error', e);
     });
+    this._core.on('ended', (e) => {
+      const set = this._subs.get(e.channel);
+      this._subs.delete(e.channel);
+      for (const sub of set || []) { sub.active = false; sub.emit('end', e); }
+    });
+    this._core.on('subretry', (r) => { for (const sub of this._subs.get(r.channel) || []) sub.emit('retry', r); });
     this._core.on('fallback', (kind) => this._e.emit('fallback', kind));
     this._core.on('retry', (r) => this._e.emit('retry', r));
     this._core.on('refreshed', (r) => this._e.emit('refreshed', r));

@@ -1,5 +1,6 @@
 // Fake WebSocket, EventSource and fetch for the client's tests: each records what the client did
 // and lets the test play the server. Not a test file itself (it has no tests).
+import assert from 'node:assert/strict';
 import { setImmediate as immediate } from 'node:timers/promises';
 import { Realtime } from '../rtgw.js';
 
@@ -34,6 +35,10 @@ export function fakes() {
     }
     drop(code = 1006, reason = '') { this.readyState = 3; this.onclose?.({ code, reason }); }
     frames(type) { return this.sent.filter((f) => f.type === type); }
+    /** The frames of a type without their ref (refs are the client's own; tests match replies with them). */
+    commands(type) {
+      return this.frames(type).map(({ ref, ...rest }) => { assert.equal(typeof ref, 'string', 'every command carries a ref'); return rest; });
+    }
   }
 
   class FakeEventSource {

@@ -129,6 +129,25 @@ class WebSocketSessionHandlerTest {
     }
 
     @Test
+    void refusedCommandsAreAnsweredWithTheirRefChannelAndWhetherToRetry() throws Exception {
+        open(TestAuthenticator.token("alice", "acme", "room:*"));
+        written();
+        channel.writeInbound(new TextWebSocketFrame("{\"type\":\"subscribe\",\"channel\":\"bad name\",\"ref\":\"s1\"}"));
+        channel.writeInbound(new TextWebSocketFrame("{\"type\":\"unsubscribe\",\"channel\":\"room:1\",\"ref\":\"u1\"}"));
+        channel.writeInbound(new TextWebSocketFrame("{\"type\":\"subscribe\",\"ref\":\"s2\"}"));
+        channel.writeInbound(new TextWebSocketFrame("{\"type\":\"subscribe\",\"channel\":\"room:1\",\"ref\":7}"));
+        channel.runPendingTasks();
+        assertThat(written()).filteredOn(s -> s.contains("\"type\":\"error\"")).containsExactly(
+                "{\"type\":\"error\",\"ref\":\"s1\",\"channel\":\"bad name\",\"code\":\"bad_request\","
+                        + "\"message\":\"" + io.rtgw.core.ChannelName.nameProblem("bad name") + "\",\"temporary\":false}",
+                "{\"type\":\"error\",\"ref\":\"u1\",\"channel\":\"room:1\",\"code\":\"bad_request\","
+                        + "\"message\":\"not subscribed to room:1\",\"temporary\":false}",
+                "{\"type\":\"error\",\"ref\":\"s2\",\"code\":\"bad_request\","
+                        + "\"message\":\"subscribe needs a channel\",\"temporary\":false}");
+        finish();
+    }
+
+    @Test
     void withoutATokenTheFirstMessageMustAuthenticateBeforeTheTimeout() throws Exception {
         open(null);
         assertThat(written()).isEmpty();
