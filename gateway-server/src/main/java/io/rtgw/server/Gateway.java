@@ -129,7 +129,8 @@ public final class Gateway implements AutoCloseable {
         var c = config.connections();
         return new TransportSettings(config.network().bind(), config.network().publicPort(), c.maxMessage(),
                 c.heartbeat(), c.authTimeout(), c.tokenCookie(), c.queryToken(),
-                java.util.Set.copyOf(config.network().allowedOrigins()), c.outboundQueue(), Duration.ofSeconds(2));
+                java.util.Set.copyOf(config.network().allowedOrigins()), c.outboundQueue(), TransportSettings.DEFAULT_SSE_RETRY,
+                c.subscriptionLinger());
     }
 
     static AbuseLimits abuseLimits(GatewayConfig config) {

@@ -63,6 +63,8 @@ final class LongPollConnection implements Connection {
     private final ConnectionRegistry registry;
     private int unpositioned;
     private ClientSession session;
+    /** The client's connection slot, given back when the poll ends (it then lingers). */
+    private LongPollLeases.Poll slot;
     private ScheduledFuture<?> timeout;
     private boolean answerScheduled;
     private boolean done;
@@ -86,6 +88,10 @@ final class LongPollConnection implements Connection {
         registry.added(this);
         // A client that gives up while the poll waits must not leave the session behind.
         ctx.channel().closeFuture().addListener(peerGone);
+    }
+
+    void holding(LongPollLeases.Poll slot) {
+        this.slot = slot;
     }
 
     void attach(ClientSession session) {
@@ -234,6 +240,9 @@ final class LongPollConnection implements Connection {
         ctx.channel().closeFuture().removeListener(peerGone);
         if (session != null) {
             session.closed();
+        }
+        if (slot != null) {
+            slot.end();
         }
         observer.connectionClosed(Transport.LONG_POLL, identity, reason, System.nanoTime() - openedAtNanos,
                 publications.size());
