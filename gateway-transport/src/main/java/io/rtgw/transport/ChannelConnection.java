@@ -11,6 +11,7 @@ import io.rtgw.core.Publication;
 import io.rtgw.core.ServerMessage;
 import io.rtgw.core.Transport;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public abstract class ChannelConnection implements Connection {
     private static final Logger log = LoggerFactory.getLogger("io.rtgw.connections");
     private static final AtomicLong IDS = new AtomicLong();
+    /** How long a peer may take to read our close before the socket is closed anyway. */
+    private static final long FORCE_CLOSE_AFTER_SECONDS = 5;
 
     protected final Channel channel;
     protected final GatewayObserver observer;
@@ -158,7 +161,20 @@ public abstract class ChannelConnection implements Connection {
         sendClose(reason);
         // Nothing is written after this, so the queue stops growing; a peer that never reads
         // the close must still not keep the socket: force it after a grace period.
-        channel.eventLoop().schedule(() -> channel.close(), 5, TimeUnit.SECONDS);
+        unlessClosedBefore(FORCE_CLOSE_AFTER_SECONDS, TimeUnit.SECONDS, channel::close);
+    }
+
+    /**
+     * Runs {@code task} on the channel's event loop after {@code delay}, unless the channel
+     * closes first. A close timer that outlived its channel would pin the connection (and all it
+     * references) in the event loop's timer queue until it fires, for every closed connection.
+     */
+    protected final void unlessClosedBefore(long delay, TimeUnit unit, Runnable task) {
+        if (!channel.isOpen()) {
+            return;
+        }
+        ScheduledFuture<?> timer = channel.eventLoop().schedule(task, delay, unit);
+        channel.closeFuture().addListener(closed -> timer.cancel(false));
     }
 
     /** The reason the server gave, or null when the peer went away by itself. */
