@@ -62,11 +62,6 @@ public abstract class ChannelConnection implements Connection {
     }
 
     @Override
-    public boolean isWritable() {
-        return channel.isWritable();
-    }
-
-    @Override
     public boolean isOpen() {
         return closeReason == null && channel.isActive();
     }
@@ -142,6 +137,14 @@ public abstract class ChannelConnection implements Connection {
     /**
      * One flush per event-loop turn. What the socket did not take is this client's backlog: a
      * burst written within one turn does not count, only what stays queued after the flush.
+     *
+     * <p>This byte bound is the only backpressure (docs/protocol.md §5): Netty's writability
+     * (its write-buffer watermarks) is deliberately not consulted. Holding writes back while a
+     * channel is unwritable would only move the backlog from Netty's buffer into another
+     * queue, and a flush to a socket still waiting for room costs no system call. Closing a
+     * client that stays unwritable for some time would close slow mobile links during a large
+     * catch-up that the byte bound lets through. So the listener leaves the watermarks at
+     * Netty's defaults and nothing reads them.
      */
     void flushNow() {
         flushScheduled = false;

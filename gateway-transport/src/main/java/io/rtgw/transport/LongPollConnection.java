@@ -114,11 +114,6 @@ final class LongPollConnection implements Connection {
     }
 
     @Override
-    public boolean isWritable() {
-        return true;
-    }
-
-    @Override
     public boolean isOpen() {
         return !done;
     }
