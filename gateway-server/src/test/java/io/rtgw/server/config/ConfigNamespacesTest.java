@@ -36,16 +36,28 @@ class ConfigNamespacesTest {
         assertThat(c.namespace("room")).isEqualTo(
                 new NamespaceSettings("room", new HistoryPolicy(50, Duration.ofMinutes(5)), true, false));
         assertThat(c.namespace("feed")).isEqualTo(
-                new NamespaceSettings("feed", new HistoryPolicy(20, Duration.ofHours(2)), true, true));
+                new NamespaceSettings("feed", new HistoryPolicy(20, Duration.ofHours(2)), true, false));
         assertThat(c.namespace("chat").history()).isEqualTo(new HistoryPolicy(20, Duration.ofMinutes(30)));
         assertThat(c.namespace("other")).isEqualTo(
-                new NamespaceSettings("other", new HistoryPolicy(20, Duration.ofMinutes(30)), true, true));
+                new NamespaceSettings("other", new HistoryPolicy(20, Duration.ofMinutes(30)), true, false));
 
         HistoryPolicies policies = c.historyPolicies();
         assertThat(policies.forChannel(ChannelName.of("acme", "room:1"))).isEqualTo(new HistoryPolicy(50, Duration.ofMinutes(5)));
         assertThat(policies.forChannel(ChannelName.of("acme", "feed:x"))).isEqualTo(new HistoryPolicy(20, Duration.ofHours(2)));
         assertThat(policies.forChannel(ChannelName.of("acme", "dashboard:7"))).isEqualTo(new HistoryPolicy(20, Duration.ofMinutes(30)));
         assertThat(policies.maxSize()).isEqualTo(50);
+    }
+
+    @Test
+    void presenceIsOffUnlessANamespaceTurnsItOn() throws IOException {
+        GatewayConfig c = load("""
+                namespaces:
+                  room: { presence: true }
+                  feed: { history_size: 5 }
+                """);
+        assertThat(c.namespace("room").presence()).isTrue();
+        assertThat(c.namespace("feed").presence()).as("a listed namespace that does not set it").isFalse();
+        assertThat(c.namespace("other").presence()).as("an unlisted namespace").isFalse();
     }
 
     @Test
