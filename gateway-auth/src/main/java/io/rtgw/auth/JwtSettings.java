@@ -19,7 +19,6 @@ public final class JwtSettings {
     /** RFC 7518 §3.2: an HMAC key must be at least as long as the hash; 256 bits for HS256. */
     public static final int MIN_SECRET_BYTES = 32;
     public static final int DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
-    public static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
     public static final Duration DEFAULT_JWKS_REFRESH = Duration.ofMinutes(5);
     public static final Duration DEFAULT_UNKNOWN_KID_REFRESH = Duration.ofSeconds(30);
     public static final Duration DEFAULT_JWKS_FETCH_TIMEOUT = Duration.ofSeconds(5);
@@ -146,7 +145,8 @@ public final class JwtSettings {
         private String tenantClaim = DEFAULT_TENANT_CLAIM;
         private String singleTenant;
         private boolean expRequired = true;
-        private Duration skew = DEFAULT_SKEW;
+        /** The session ends at exp + skew too, so both read the one default. */
+        private Duration skew = io.rtgw.core.SessionSettings.DEFAULT_SKEW;
         private String requiredIssuer;
         private String requiredAudience;
         private int maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES;

@@ -14,6 +14,9 @@ import java.util.Objects;
  * every Redis client of the process shares one set of threads.
  */
 public final class RedisBrokerConfig {
+    /** Prefix of every Redis key of the gateway; the server's configuration defaults to it too. */
+    public static final String DEFAULT_KEY_PREFIX = "rtgw";
+
     private final String url;
     private final String keyPrefix;
     private final HistoryPolicies policies;
@@ -113,13 +116,13 @@ public final class RedisBrokerConfig {
 
     public static final class Builder {
         private final String url;
-        private String keyPrefix = "rtgw";
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
         private HistoryPolicies policies = HistoryPolicies.uniform(HistoryPolicy.DEFAULT);
         private HistoryPolicy functionDefault = HistoryPolicy.DEFAULT;
         private Map<String, HistoryPolicy> functionNamespaces = Map.of();
         private ClientResources clientResources;
         private Duration commandTimeout = Duration.ofSeconds(5);
-        private Duration idempotencyWindow = Duration.ofMinutes(5);
+        private Duration idempotencyWindow = io.rtgw.core.broker.Broker.DEFAULT_IDEMPOTENCY_WINDOW;
         private Duration positionTtl = Duration.ofDays(7);
         private Duration probeInterval = Duration.ofSeconds(5);
         private Duration probeTimeout = Duration.ofSeconds(3);

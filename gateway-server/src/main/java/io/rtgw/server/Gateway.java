@@ -121,7 +121,7 @@ public final class Gateway implements AutoCloseable {
         int page = Math.max(100, Math.min(config.historyPolicies().maxSize(), 10_000));
         return new SessionSettings(config.jwt().skew(), config.connections().expiringLead(),
                 config.connections().maxLifetime(), config.limits().maxSubscriptions(),
-                config.connections().personalChannel(), page, 10_000,
+                config.connections().personalChannel(), page, SessionSettings.DEFAULT_MAX_PENDING_PER_CHANNEL,
                 namespace -> config.namespace(namespace).clientPublish());
     }
 

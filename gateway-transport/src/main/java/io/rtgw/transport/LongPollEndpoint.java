@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LongPollEndpoint implements HttpEndpoint {
     static final int DEFAULT_TIMEOUT_SECONDS = 25;
-    /** Below the 60 s read timeout of common proxies. */
-    static final int MAX_TIMEOUT_SECONDS = 55;
+    static final int MAX_TIMEOUT_SECONDS = (int) TransportSettings.LONG_POLL_MAX_HOLD.toSeconds();
 
     private final TransportContext context;
 

@@ -22,7 +22,8 @@ public record TransportSettings(String bind, int port, int maxMessageBytes, Dura
                                 Duration authTimeout, String tokenCookie, boolean queryToken,
                                 Set<String> allowedOrigins, int outboundQueueBytes, Duration sseRetry,
                                 Duration subscriptionLinger) {
-    public static final int MAX_TOKEN_BYTES = 8 * 1024;
+    /** docs/protocol.md §4: the longest a long-poll request is held, below common proxies' 60 s read timeout. */
+    public static final Duration LONG_POLL_MAX_HOLD = Duration.ofSeconds(55);
     /*
      * The defaults of the settings above, in one place: the server's configuration reads them
      * from here (docs/configuration.md repeats them for readers).

@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
  * @param redisPrefix first part of every Redis key ({@code <prefix>:{tenant:channel}})
  */
 public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
-    public static final String DEFAULT_PREFIX = "rtgw";
     private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://..., or a Cluster seed list"
             + " like redis://h1:7000,h2:7001";
     /**
@@ -43,7 +42,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
                 throw SettingReader.invalidSecret(r.raw(Setting.REDIS_URL), "is not a Redis URL", URL);
             }
         });
-        String prefix = r.string(Setting.REDIS_PREFIX, DEFAULT_PREFIX);
+        String prefix = r.string(Setting.REDIS_PREFIX, io.rtgw.pubsub.RedisBrokerConfig.DEFAULT_KEY_PREFIX);
         if (!PREFIX.matcher(prefix).matches()) {
             throw SettingReader.invalid(r.raw(Setting.REDIS_PREFIX), "is not a key prefix",
                     "1-64 characters of A-Z a-z 0-9 _ . : -, like rtgw");

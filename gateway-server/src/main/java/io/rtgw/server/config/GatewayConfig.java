@@ -19,7 +19,6 @@ public record GatewayConfig(NetworkSettings network, ApiKeys apiKeys, JwtSetting
         ConnectionSettings connections, LimitSettings limits, Namespaces namespaces, Duration drain,
         Duration idempotencyWindow, ObservabilitySettings observability, boolean dev, List<String> warnings) {
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
 
     public GatewayConfig {
         warnings = List.copyOf(warnings);

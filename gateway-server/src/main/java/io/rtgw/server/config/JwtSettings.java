@@ -20,8 +20,6 @@ import java.util.Optional;
 public record JwtSettings(Optional<String> secret, boolean secretGenerated, Optional<URI> jwksUrl,
         List<String> publicKeys, Duration skew, String tenantClaim, Optional<String> issuer,
         Optional<String> audience, boolean requireExp, Optional<String> singleTenant) {
-    public static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
-    public static final String DEFAULT_TENANT_CLAIM = "tenant";
     /** PROTOCOL §3: HS256 needs a 256-bit key. */
     public static final int MIN_SECRET_BYTES = 32;
     /** Beyond this an expired token stays usable for longer than any sane clock drift. */
@@ -62,11 +60,11 @@ public record JwtSettings(Optional<String> secret, boolean secretGenerated, Opti
             secret = Optional.of(Secrets.generate());
             generated = true;
         }
-        Duration skew = r.duration(Setting.JWT_SKEW, DEFAULT_SKEW, Duration.ZERO);
+        Duration skew = r.duration(Setting.JWT_SKEW, io.rtgw.core.SessionSettings.DEFAULT_SKEW, Duration.ZERO);
         if (skew.compareTo(MAX_SKEW) > 0) {
             throw SettingReader.invalid(r.raw(Setting.JWT_SKEW), "is too long", "a duration of at most 10m, like 30s");
         }
-        String claim = r.string(Setting.JWT_TENANT_CLAIM, DEFAULT_TENANT_CLAIM);
+        String claim = r.string(Setting.JWT_TENANT_CLAIM, io.rtgw.auth.JwtSettings.DEFAULT_TENANT_CLAIM);
         if (claim.isEmpty() || claim.chars().anyMatch(Character::isWhitespace)) {
             throw SettingReader.invalid(r.raw(Setting.JWT_TENANT_CLAIM), "is not a claim name", "a claim name like tenant");
         }
