@@ -1,8 +1,8 @@
 package io.rtgw.server;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.rtgw.auth.ApiKeys;
 import io.rtgw.auth.JwtAuthenticator;
+import io.rtgw.auth.LiveApiKeys;
 import io.rtgw.core.GatewayObserver;
 import io.rtgw.core.Hub;
 import io.rtgw.core.SessionContext;
@@ -42,7 +42,7 @@ public final class Gateway implements AutoCloseable {
     private final Broker broker;
     private final Hub hub;
     private final JwtAuthenticator authenticator;
-    private final ApiKeys apiKeys;
+    private final LiveApiKeys apiKeys;
     private final PublicServer publicServer;
     private final AdminServer adminServer;
     private final TransportContext transport;

@@ -15,7 +15,7 @@ import java.util.Optional;
  * stops the server at start with a message naming the setting (PROTOCOL §1), never at the first
  * client. Immutable; build with {@link #builder()}.
  */
-public final class JwtSettings {
+public final class JwtVerifierSettings {
     /** RFC 7518 §3.2: an HMAC key must be at least as long as the hash; 256 bits for HS256. */
     public static final int MIN_SECRET_BYTES = 32;
     public static final int DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
@@ -39,7 +39,7 @@ public final class JwtSettings {
     private final int maxTokenBytes;
     private final Clock clock;
 
-    private JwtSettings(Builder b) {
+    private JwtVerifierSettings(Builder b) {
         this.hmacSecret = b.hmacSecret;
         this.publicKeys = List.copyOf(b.publicKeys);
         this.jwksUrl = b.jwksUrl;
@@ -129,7 +129,7 @@ public final class JwtSettings {
     @Override
     public String toString() {
         // Never print the secret: settings end up in start-up logs.
-        return "JwtSettings{hmac=" + (hmacSecret != null) + ", publicKeys=" + publicKeys.size()
+        return "JwtVerifierSettings{hmac=" + (hmacSecret != null) + ", publicKeys=" + publicKeys.size()
                 + ", jwks=" + jwksUrl + ", tenantClaim=" + tenantClaim + ", singleTenant="
                 + singleTenant + ", expRequired=" + expRequired + ", skew=" + skew + ", iss="
                 + requiredIssuer + ", aud=" + requiredAudience + "}";
@@ -279,12 +279,12 @@ public final class JwtSettings {
             return this;
         }
 
-        public JwtSettings build() {
+        public JwtVerifierSettings build() {
             if (hmacSecret == null && publicKeys.isEmpty() && jwksUrl == null) {
                 throw new IllegalArgumentException("no JWT verification key: set RTGW_JWT_SECRET,"
                         + " RTGW_JWT_PUBLIC_KEY or RTGW_JWT_JWKS_URL");
             }
-            return new JwtSettings(this);
+            return new JwtVerifierSettings(this);
         }
 
         private static String requireText(String value, String name) {
