@@ -42,6 +42,32 @@ class ConnectionTimersTest {
     }
 
     @Test
+    void aConnectionThatHangsUpBeforeItsRequestLeavesNoHandshakeTimer() throws Exception {
+        LocalAddress address = new LocalAddress("handshake-" + System.nanoTime());
+        CompletableFuture<Channel> serverSide = new CompletableFuture<>();
+        Channel server = new ServerBootstrap().group(loop).channel(LocalServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.pipeline().addFirst(new HandshakeTimeoutHandler(Duration.ofMinutes(10)));
+                        serverSide.complete(ctx.channel());
+                        ctx.fireChannelActive();
+                    }
+                }).bind(address).sync().channel();
+        try {
+            Channel client = new Bootstrap().group(loop).channel(LocalChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+            Channel channel = serverSide.get(30, TimeUnit.SECONDS);
+            assertThat(loop.hasTimers()).as("the handshake timer runs while the request is awaited").isTrue();
+            client.close().sync();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !channel.isOpen());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !loop.hasTimers());
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
     void aWebSocketClosedByTheServerAndAnsweredByThePeerLeavesNoTimer() throws Exception {
         TransportContext context = TestContexts.of(observer, TransportSettings.defaults("127.0.0.1", 0));
         CompletableFuture<Channel> serverSide = new CompletableFuture<>();
