@@ -1,9 +1,9 @@
 package io.rtgw.auth;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -55,7 +55,7 @@ public final class DevTokens {
                 .claim(IdentityClaims.CHANNELS_CLAIM, List.copyOf(channels))
                 .claim(IdentityClaims.PUBLISH_CLAIM, List.copyOf(publish));
         if (tenant != null) {
-            claims.claim(JwtSettings.DEFAULT_TENANT_CLAIM, tenant);
+            claims.claim(JwtVerifierSettings.DEFAULT_TENANT_CLAIM, tenant);
         }
         if (ttl != null) {
             claims.expirationTime(Date.from(now.plus(ttl)));
@@ -65,7 +65,7 @@ public final class DevTokens {
         try {
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (JOSEException e) {
-            // MACSigner refuses secrets under 256 bits; the same rule as JwtSettings.
+            // MACSigner refuses secrets under 256 bits; the same rule as JwtVerifierSettings.
             throw new IllegalArgumentException("RTGW_JWT_SECRET must be at least 32 bytes", e);
         }
         return jwt.serialize();

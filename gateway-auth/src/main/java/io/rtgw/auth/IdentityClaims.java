@@ -23,9 +23,9 @@ final class IdentityClaims {
     static final String CHANNELS_CLAIM = "channels";
     static final String PUBLISH_CLAIM = "publish";
 
-    private final JwtSettings settings;
+    private final JwtVerifierSettings settings;
 
-    IdentityClaims(JwtSettings settings) {
+    IdentityClaims(JwtVerifierSettings settings) {
         this.settings = settings;
     }
 

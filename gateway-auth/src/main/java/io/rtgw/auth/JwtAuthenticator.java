@@ -45,7 +45,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(
             JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
 
-    private final JwtSettings settings;
+    private final JwtVerifierSettings settings;
     private final VerifiedTokens verifiedHmacTokens;
     private final byte[] hmacSecret;
     private final List<VerificationKey> staticKeys;
@@ -53,7 +53,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     private final JwksKeySource jwks;
     private final ScheduledExecutorService jwksScheduler;
 
-    public JwtAuthenticator(JwtSettings settings) {
+    public JwtAuthenticator(JwtVerifierSettings settings) {
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
         this.verifiedHmacTokens = new VerifiedTokens(settings.clock(), settings.skew());
         this.hmacSecret = settings.hmacSecret().orElse(null);
@@ -84,7 +84,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         return settings.skew();
     }
 
-    public JwtSettings settings() {
+    public JwtVerifierSettings settings() {
         return settings;
     }
 

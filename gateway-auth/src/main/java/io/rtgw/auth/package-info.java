@@ -3,8 +3,8 @@
  *
  * <ul>
  *   <li>{@link io.rtgw.auth.JwtAuthenticator} — the core {@code Authenticator} for client JWTs
- *       (docs/protocol.md §3), configured by an immutable {@link io.rtgw.auth.JwtSettings};</li>
- *   <li>{@link io.rtgw.auth.ApiKeys} / {@link io.rtgw.auth.ApiKeySet} /
+ *       (docs/protocol.md §3), configured by an immutable {@link io.rtgw.auth.JwtVerifierSettings};</li>
+ *   <li>{@link io.rtgw.auth.LiveApiKeys} / {@link io.rtgw.auth.ApiKeySet} /
  *       {@link io.rtgw.auth.ApiKeyScope} — bearer keys of the server API (§7);</li>
  *   <li>{@link io.rtgw.auth.DevTokens} — the demo token printed by {@code --dev}.</li>
  * </ul>

@@ -50,7 +50,7 @@ class JwksVerificationTest {
     }
 
     private JwtAuthenticator authenticator(Duration refresh) throws Exception {
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .jwksUrl(jwks.url()).jwksRefreshInterval(refresh).clock(clock).build());
         opened.add(auth);
         auth.jwksReady().get(10, TimeUnit.SECONDS);
@@ -123,7 +123,7 @@ class JwksVerificationTest {
     void pemKeysBesideAJwksDoNotStopRotationThroughTheJwks() throws Exception {
         KeyPair pemKey = TestTokens.rsa();
         jwks.serve(rsaJwk(RSA1, "r1"));
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .publicKeyPem(TestTokens.pem(pemKey.getPublic())).jwksUrl(jwks.url()).clock(clock).build());
         opened.add(auth);
         auth.jwksReady().get(10, TimeUnit.SECONDS);

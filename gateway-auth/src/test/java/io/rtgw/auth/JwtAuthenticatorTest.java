@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class JwtAuthenticatorTest {
-    private static final JwtAuthenticator AUTH = new JwtAuthenticator(JwtSettings.builder()
+    private static final JwtAuthenticator AUTH = new JwtAuthenticator(JwtVerifierSettings.builder()
             .hmacSecret(SECRET).clock(TestTokens.FIXED).build());
 
     static ClientIdentity ok(JwtAuthenticator auth, String token) {
@@ -70,7 +70,7 @@ class JwtAuthenticatorTest {
     @Test
     void hs384AndHs512WorkWithAThirtyTwoByteSecret() {
         byte[] secret32 = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .hmacSecret(secret32).clock(TestTokens.FIXED).build());
         for (JWSAlgorithm alg : List.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512)) {
             assertThat(ok(auth, TestTokens.hmac(alg, secret32, claims().build())).user()).isEqualTo("alice");
@@ -80,7 +80,7 @@ class JwtAuthenticatorTest {
     @Test
     void devTokensAreAccepted() {
         String secret = DevTokens.randomSecret();
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .hmacSecret(secret).clock(TestTokens.FIXED).build());
         String token = DevTokens.hs256(secret, "dev", "demo", List.of("room:*"), List.of("room:1"),
                 Duration.ofHours(1), TestTokens.FIXED);
@@ -94,7 +94,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void devTokensWithoutTenantOrExpSuitSingleTenantMode() {
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder().hmacSecret(SECRET)
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder().hmacSecret(SECRET)
                 .singleTenant("main").expRequired(false).clock(TestTokens.FIXED).build());
         ClientIdentity id = ok(auth, DevTokens.hs256(SECRET, "bob", null, List.of(), List.of(), null, TestTokens.FIXED));
         assertThat(id.tenant()).isEqualTo("main");
@@ -105,7 +105,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void singleTenantModeFillsAMissingTenantButKeepsAGivenOne() {
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .hmacSecret(SECRET).singleTenant("main").clock(TestTokens.FIXED).build());
         assertThat(ok(auth, hs256(claims().claim("tenant", null).build())).tenant()).isEqualTo("main");
         assertThat(ok(auth, hs256(claims().build())).tenant()).isEqualTo("acme");
@@ -115,7 +115,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void tenantClaimNameIsConfigurable() {
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .hmacSecret(SECRET).tenantClaim("org").clock(TestTokens.FIXED).build());
         assertThat(ok(auth, hs256(claims().claim("org", "globex").build())).tenant()).isEqualTo("globex");
         assertThat(refusal(auth, hs256(claims().build())).getMessage()).contains("org");
@@ -123,7 +123,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void expCanBeMadeOptional() {
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .hmacSecret(SECRET).expRequired(false).clock(TestTokens.FIXED).build());
         ClientIdentity id = ok(auth, hs256(claims().expirationTime(null).build()));
         assertThat(id.expiresAt()).isZero();
@@ -132,7 +132,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void issuerAndAudienceAreCheckedWhenConfigured() {
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder().hmacSecret(SECRET)
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder().hmacSecret(SECRET)
                 .requiredIssuer("https://app.example").requiredAudience("rtgw").clock(TestTokens.FIXED).build());
         JWTClaimsSet.Builder good = claims().issuer("https://app.example").audience(List.of("other", "rtgw"));
         assertThat(ok(auth, hs256(good.build())).user()).isEqualTo("alice");
@@ -287,7 +287,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void zeroSkewEndsTheTokenAtExp() {
-        JwtAuthenticator strict = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator strict = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .hmacSecret(SECRET).skew(Duration.ZERO).clock(TestTokens.FIXED).build());
         assertThat(refusal(strict, hs256(claims().expirationTime(Date.from(NOW)).build())).failure())
                 .isEqualTo(AuthFailure.EXPIRED);
@@ -297,14 +297,14 @@ class JwtAuthenticatorTest {
 
     @Test
     void maxTokenSizeIsConfigurable() {
-        JwtAuthenticator small = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator small = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .hmacSecret(SECRET).maxTokenBytes(100).clock(TestTokens.FIXED).build());
         assertThat(refusal(small, hs256(claims().build())).failure()).isEqualTo(AuthFailure.OVERSIZED);
     }
 
     @Test
     void anHsTokenIsRefusedWhenNoSecretIsConfigured() {
-        JwtAuthenticator rsaOnly = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator rsaOnly = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .publicKeyPem(TestTokens.pem(TestTokens.rsa().getPublic())).clock(TestTokens.FIXED).build());
         assertThat(refusal(rsaOnly, hs256(claims().build())).failure()).isEqualTo(AuthFailure.INVALID);
     }

@@ -23,7 +23,7 @@ class PublicKeyVerificationTest {
     private static final KeyPair EC = TestTokens.ec();
 
     private static JwtAuthenticator withPem(String pem) {
-        return new JwtAuthenticator(JwtSettings.builder().publicKeyPem(pem).clock(TestTokens.FIXED).build());
+        return new JwtAuthenticator(JwtVerifierSettings.builder().publicKeyPem(pem).clock(TestTokens.FIXED).build());
     }
 
     @Test
@@ -46,7 +46,7 @@ class PublicKeyVerificationTest {
 
     @Test
     void pemKeysWithAKidAnswerOnlyThatKid() {
-        JwtAuthenticator auth = new JwtAuthenticator(JwtSettings.builder()
+        JwtAuthenticator auth = new JwtAuthenticator(JwtVerifierSettings.builder()
                 .publicKeyPem("2024", pem(RSA.getPublic()))
                 .publicKeyPem("2025", pem(RSA_NEXT.getPublic()))
                 .clock(TestTokens.FIXED).build());
@@ -65,7 +65,7 @@ class PublicKeyVerificationTest {
         byte[] pemBytes = pem(RSA.getPublic()).getBytes(StandardCharsets.US_ASCII);
         for (JwtAuthenticator auth : List.of(
                 withPem(pem(RSA.getPublic())),
-                new JwtAuthenticator(JwtSettings.builder().hmacSecret(TestTokens.SECRET)
+                new JwtAuthenticator(JwtVerifierSettings.builder().hmacSecret(TestTokens.SECRET)
                         .publicKeyPem(pem(RSA.getPublic())).clock(TestTokens.FIXED).build()))) {
             for (byte[] confused : List.of(derBytes, pemBytes)) {
                 String token = TestTokens.hmac(JWSAlgorithm.HS256, confused, claims().build());

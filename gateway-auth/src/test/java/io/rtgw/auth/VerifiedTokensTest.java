@@ -16,7 +16,7 @@ class VerifiedTokensTest {
     private final MutableClock clock = new MutableClock(TestTokens.NOW);
 
     private JwtAuthenticator authenticator() {
-        return new JwtAuthenticator(JwtSettings.builder().hmacSecret(TestTokens.SECRET)
+        return new JwtAuthenticator(JwtVerifierSettings.builder().hmacSecret(TestTokens.SECRET)
                 .skew(Duration.ofSeconds(30)).clock(clock).build());
     }
 

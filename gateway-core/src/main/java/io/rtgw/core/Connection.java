@@ -24,8 +24,6 @@ public interface Connection {
      */
     void send(ServerMessage message);
 
-    boolean isWritable();
-
     boolean isOpen();
 
     /** Ends the connection, telling the client why in its transport's way. Idempotent. */

@@ -20,8 +20,20 @@ import java.util.function.Predicate;
 public record SessionSettings(Duration skew, Duration expiringLead, Duration maxLifetime, int maxSubscriptions,
                               boolean personalChannel, int historyPageSize, int maxPendingPerChannel,
                               Predicate<String> clientPublish) {
-    public static final SessionSettings DEFAULTS = new SessionSettings(Duration.ofSeconds(30),
-            Duration.ofSeconds(60), Duration.ZERO, 128, true, 1000, 10_000, ns -> true);
+    /*
+     * The defaults of the settings above, in one place: the server's configuration and the JWT
+     * verifier read them from here (docs/configuration.md repeats them for readers).
+     */
+    public static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_EXPIRING_LEAD = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ZERO;
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS = 128;
+    public static final boolean DEFAULT_PERSONAL_CHANNEL = true;
+    public static final int DEFAULT_MAX_PENDING_PER_CHANNEL = 10_000;
+
+    public static final SessionSettings DEFAULTS = new SessionSettings(DEFAULT_SKEW, DEFAULT_EXPIRING_LEAD,
+            DEFAULT_MAX_LIFETIME, DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_PERSONAL_CHANNEL, 1000,
+            DEFAULT_MAX_PENDING_PER_CHANNEL, ns -> true);
 
     public SessionSettings {
         Objects.requireNonNull(skew, "skew");

@@ -33,11 +33,6 @@ public final class RecordingConnection implements Connection {
     }
 
     @Override
-    public boolean isWritable() {
-        return true;
-    }
-
-    @Override
     public boolean isOpen() {
         return closedWith == null;
     }

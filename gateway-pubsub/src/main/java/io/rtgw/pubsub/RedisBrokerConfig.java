@@ -20,6 +20,8 @@ public final class RedisBrokerConfig {
      * node cannot keep up, and resyncing a channel from history then costs less than the memory.
      */
     public static final int DEFAULT_LANE_CAPACITY = 10_000;
+    /** Prefix of every Redis key of the gateway; the server's configuration defaults to it too. */
+    public static final String DEFAULT_KEY_PREFIX = "rtgw";
 
     private final String url;
     private final String keyPrefix;
@@ -130,13 +132,13 @@ public final class RedisBrokerConfig {
 
     public static final class Builder {
         private final String url;
-        private String keyPrefix = "rtgw";
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
         private HistoryPolicies policies = HistoryPolicies.uniform(HistoryPolicy.DEFAULT);
         private HistoryPolicy functionDefault = HistoryPolicy.DEFAULT;
         private Map<String, HistoryPolicy> functionNamespaces = Map.of();
         private ClientResources clientResources;
         private Duration commandTimeout = Duration.ofSeconds(5);
-        private Duration idempotencyWindow = Duration.ofMinutes(5);
+        private Duration idempotencyWindow = io.rtgw.core.broker.Broker.DEFAULT_IDEMPOTENCY_WINDOW;
         private Duration positionTtl = Duration.ofDays(7);
         private Duration probeInterval = Duration.ofSeconds(5);
         private Duration probeTimeout = Duration.ofSeconds(3);

@@ -1,9 +1,9 @@
 package io.rtgw.server;
 
 import io.rtgw.auth.ApiKeySet;
-import io.rtgw.auth.ApiKeys;
 import io.rtgw.auth.JwtAuthenticator;
-import io.rtgw.auth.JwtSettings;
+import io.rtgw.auth.JwtVerifierSettings;
+import io.rtgw.auth.LiveApiKeys;
 import io.rtgw.server.config.GatewayConfig;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +14,8 @@ final class Authentication {
     }
 
     static JwtAuthenticator tokens(GatewayConfig config) {
-        io.rtgw.server.config.JwtSettings jwt = config.jwt();
-        JwtSettings.Builder b = JwtSettings.builder()
+        io.rtgw.server.config.JwtConfig jwt = config.jwt();
+        JwtVerifierSettings.Builder b = JwtVerifierSettings.builder()
                 .skew(jwt.skew())
                 .tenantClaim(jwt.tenantClaim())
                 .expRequired(jwt.requireExp());
@@ -28,8 +28,8 @@ final class Authentication {
         return new JwtAuthenticator(b.build());
     }
 
-    static ApiKeys apiKeys(GatewayConfig config) {
-        return new ApiKeys(apiKeySet(config));
+    static LiveApiKeys apiKeys(GatewayConfig config) {
+        return new LiveApiKeys(apiKeySet(config));
     }
 
     /** The keys of a configuration as one set, so a reload can swap them in a single step. */

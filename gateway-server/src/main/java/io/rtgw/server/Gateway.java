@@ -1,8 +1,8 @@
 package io.rtgw.server;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.rtgw.auth.ApiKeys;
 import io.rtgw.auth.JwtAuthenticator;
+import io.rtgw.auth.LiveApiKeys;
 import io.rtgw.core.GatewayObserver;
 import io.rtgw.core.Hub;
 import io.rtgw.core.SessionContext;
@@ -46,7 +46,7 @@ public final class Gateway implements AutoCloseable {
     private final Broker broker;
     private final Hub hub;
     private final JwtAuthenticator authenticator;
-    private final ApiKeys apiKeys;
+    private final LiveApiKeys apiKeys;
     private final PublicServer publicServer;
     private final AdminServer adminServer;
     private final TransportContext transport;
@@ -129,7 +129,7 @@ public final class Gateway implements AutoCloseable {
         int page = Math.max(100, Math.min(config.historyPolicies().maxSize(), 10_000));
         return new SessionSettings(config.jwt().skew(), config.connections().expiringLead(),
                 config.connections().maxLifetime(), config.limits().maxSubscriptions(),
-                config.connections().personalChannel(), page, 10_000,
+                config.connections().personalChannel(), page, SessionSettings.DEFAULT_MAX_PENDING_PER_CHANNEL,
                 namespace -> config.namespace(namespace).clientPublish());
     }
 
@@ -137,7 +137,8 @@ public final class Gateway implements AutoCloseable {
         var c = config.connections();
         return new TransportSettings(config.network().bind(), config.network().publicPort(), c.maxMessage(),
                 c.heartbeat(), c.authTimeout(), c.tokenCookie(), c.queryToken(),
-                java.util.Set.copyOf(config.network().allowedOrigins()), c.outboundQueue(), Duration.ofSeconds(2));
+                java.util.Set.copyOf(config.network().allowedOrigins()), c.outboundQueue(), TransportSettings.DEFAULT_SSE_RETRY,
+                c.subscriptionLinger());
     }
 
     static AbuseLimits abuseLimits(GatewayConfig config) {

@@ -19,7 +19,9 @@ import java.util.function.Predicate;
 public record AbuseLimits(int maxConnections, int maxPerTenant, int maxPerUser, double commandRate,
                           double commandBurst, double publishRate, double connectRatePerIp,
                           Predicate<InetAddress> trustedProxy, Duration handshakeTimeout) {
-    public static final AbuseLimits NONE = new AbuseLimits(0, 0, 0, 0, 0, 0, 0, a -> false, Duration.ofSeconds(10));
+    /** The default of {@code handshakeTimeout}; the server's configuration reads it from here. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final AbuseLimits NONE = new AbuseLimits(0, 0, 0, 0, 0, 0, 0, a -> false, DEFAULT_HANDSHAKE_TIMEOUT);
 
     public AbuseLimits {
         Objects.requireNonNull(trustedProxy, "trustedProxy");

@@ -11,6 +11,7 @@ import io.rtgw.core.Publication;
 import io.rtgw.core.ServerMessage;
 import io.rtgw.core.Transport;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public abstract class ChannelConnection implements Connection {
     private static final Logger log = LoggerFactory.getLogger("io.rtgw.connections");
     private static final AtomicLong IDS = new AtomicLong();
+    /** How long a peer may take to read our close before the socket is closed anyway. */
+    private static final long FORCE_CLOSE_AFTER_SECONDS = 5;
 
     protected final Channel channel;
     protected final GatewayObserver observer;
@@ -56,11 +59,6 @@ public abstract class ChannelConnection implements Connection {
     @Override
     public ScheduledExecutorService executor() {
         return channel.eventLoop();
-    }
-
-    @Override
-    public boolean isWritable() {
-        return channel.isWritable();
     }
 
     @Override
@@ -139,6 +137,14 @@ public abstract class ChannelConnection implements Connection {
     /**
      * One flush per event-loop turn. What the socket did not take is this client's backlog: a
      * burst written within one turn does not count, only what stays queued after the flush.
+     *
+     * <p>This byte bound is the only backpressure (docs/protocol.md §5): Netty's writability
+     * (its write-buffer watermarks) is deliberately not consulted. Holding writes back while a
+     * channel is unwritable would only move the backlog from Netty's buffer into another
+     * queue, and a flush to a socket still waiting for room costs no system call. Closing a
+     * client that stays unwritable for some time would close slow mobile links during a large
+     * catch-up that the byte bound lets through. So the listener leaves the watermarks at
+     * Netty's defaults and nothing reads them.
      */
     void flushNow() {
         flushScheduled = false;
@@ -158,7 +164,20 @@ public abstract class ChannelConnection implements Connection {
         sendClose(reason);
         // Nothing is written after this, so the queue stops growing; a peer that never reads
         // the close must still not keep the socket: force it after a grace period.
-        channel.eventLoop().schedule(() -> channel.close(), 5, TimeUnit.SECONDS);
+        unlessClosedBefore(FORCE_CLOSE_AFTER_SECONDS, TimeUnit.SECONDS, channel::close);
+    }
+
+    /**
+     * Runs {@code task} on the channel's event loop after {@code delay}, unless the channel
+     * closes first. A close timer that outlived its channel would pin the connection (and all it
+     * references) in the event loop's timer queue until it fires, for every closed connection.
+     */
+    protected final void unlessClosedBefore(long delay, TimeUnit unit, Runnable task) {
+        if (!channel.isOpen()) {
+            return;
+        }
+        ScheduledFuture<?> timer = channel.eventLoop().schedule(task, delay, unit);
+        channel.closeFuture().addListener(closed -> timer.cancel(false));
     }
 
     /** The reason the server gave, or null when the peer went away by itself. */

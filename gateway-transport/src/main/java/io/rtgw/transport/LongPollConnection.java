@@ -64,6 +64,8 @@ final class LongPollConnection implements Connection {
     /** Until the session has positioned every channel, no cursor can be answered. */
     private boolean positioned;
     private ClientSession session;
+    /** The client's connection slot, given back when the poll ends (it then lingers). */
+    private LongPollLeases.Poll slot;
     private ScheduledFuture<?> timeout;
     private boolean answerScheduled;
     private boolean done;
@@ -85,6 +87,10 @@ final class LongPollConnection implements Connection {
         registry.added(this);
         // A client that gives up while the poll waits must not leave the session behind.
         ctx.channel().closeFuture().addListener(peerGone);
+    }
+
+    void holding(LongPollLeases.Poll slot) {
+        this.slot = slot;
     }
 
     /**
@@ -110,11 +116,6 @@ final class LongPollConnection implements Connection {
     @Override
     public ScheduledExecutorService executor() {
         return ctx.channel().eventLoop();
-    }
-
-    @Override
-    public boolean isWritable() {
-        return true;
     }
 
     @Override
@@ -238,6 +239,9 @@ final class LongPollConnection implements Connection {
         ctx.channel().closeFuture().removeListener(peerGone);
         if (session != null) {
             session.closed();
+        }
+        if (slot != null) {
+            slot.end();
         }
         observer.connectionClosed(Transport.LONG_POLL, identity, reason, System.nanoTime() - openedAtNanos,
                 publications.size());

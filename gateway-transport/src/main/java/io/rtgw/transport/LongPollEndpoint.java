@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.ClientSession;
+import io.rtgw.core.DisconnectReason;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -17,11 +18,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>While the node drains, polls are answered without waiting and with {@code Connection:
  * close}, so the client's next poll opens a connection that the balancer sends elsewhere.
+ *
+ * <p>Each poll takes its client's connection slot ({@link LongPollLeases}); past a limit the
+ * answer is {@code 503 {"error":"limit_reached"}}, which a poll loop retries with backoff.
  */
 final class LongPollEndpoint implements HttpEndpoint {
     static final int DEFAULT_TIMEOUT_SECONDS = 25;
-    /** Below the 60 s read timeout of common proxies. */
-    static final int MAX_TIMEOUT_SECONDS = 55;
+    static final int MAX_TIMEOUT_SECONDS = (int) TransportSettings.LONG_POLL_MAX_HOLD.toSeconds();
 
     private final TransportContext context;
 
@@ -70,6 +73,12 @@ final class LongPollEndpoint implements HttpEndpoint {
                       List<String> channels, boolean hold, int timeoutSeconds) {
         LongPollConnection connection = new LongPollConnection(ctx, head, context.observer(), context.registry(), identity,
                 new Cursor(channels), hold, TimeUnit.SECONDS.toNanos(timeoutSeconds));
+        LongPollLeases.Poll slot = context.longPollLeases().open(identity, channels, ctx.channel().eventLoop());
+        if (slot == null) {
+            connection.close(DisconnectReason.LIMIT_REACHED); // 503 limit_reached: the loop polls again after a backoff
+            return;
+        }
+        connection.holding(slot);
         ClientSession session = new ClientSession(connection, identity, context.sessions());
         connection.attach(session);
         StreamSessions.start(session, channels, StreamSessions.sinceByChannel(channels, wanted.cursor()));

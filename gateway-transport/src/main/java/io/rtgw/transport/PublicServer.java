@@ -5,7 +5,6 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -54,7 +53,6 @@ public final class PublicServer implements AutoCloseable {
 
     public InetSocketAddress start() throws InterruptedException {
         Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
-        int queue = context.settings().outboundQueueBytes();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptors(), loops.workers())
                 .channel(loops.serverChannel())
@@ -62,8 +60,8 @@ public final class PublicServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(Math.min(32 * 1024, queue / 2), Math.min(64 * 1024, queue)))
+                // No WRITE_BUFFER_WATER_MARK: writability is not a backpressure signal here, the
+                // outbound queue bound is (see ChannelConnection#flushNow).
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

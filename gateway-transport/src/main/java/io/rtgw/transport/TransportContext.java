@@ -9,7 +9,7 @@ import java.util.Objects;
 public record TransportContext(SessionContext sessions, TransportSettings settings, TokenSource tokens,
                                OriginPolicy origins, DrainState drain, AbuseLimits limits,
                                ConnectionLimits connectionLimits, ConnectRateLimiter connectRate,
-                               ConnectionRegistry registry) {
+                               ConnectionRegistry registry, LongPollLeases longPollLeases) {
     public TransportContext {
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(settings, "settings");
@@ -20,6 +20,7 @@ public record TransportContext(SessionContext sessions, TransportSettings settin
         Objects.requireNonNull(connectionLimits, "connectionLimits");
         Objects.requireNonNull(connectRate, "connectRate");
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(longPollLeases, "longPollLeases");
     }
 
     public static TransportContext of(SessionContext sessions, TransportSettings settings) {
@@ -27,9 +28,11 @@ public record TransportContext(SessionContext sessions, TransportSettings settin
     }
 
     public static TransportContext of(SessionContext sessions, TransportSettings settings, AbuseLimits limits) {
+        ConnectionLimits connectionLimits = new ConnectionLimits(limits);
         return new TransportContext(sessions, settings, new TokenSource(settings.tokenCookie(), settings.queryToken()),
-                new OriginPolicy(settings.allowedOrigins()), new DrainState(), limits, new ConnectionLimits(limits),
-                new ConnectRateLimiter(limits.connectRatePerIp()), new ConnectionRegistry());
+                new OriginPolicy(settings.allowedOrigins()), new DrainState(), limits, connectionLimits,
+                new ConnectRateLimiter(limits.connectRatePerIp()), new ConnectionRegistry(),
+                new LongPollLeases(connectionLimits, settings.subscriptionLinger()));
     }
 
     public GatewayObserver observer() {

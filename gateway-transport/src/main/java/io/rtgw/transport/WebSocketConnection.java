@@ -67,9 +67,7 @@ final class WebSocketConnection extends ChannelConnection {
     protected void sendClose(DisconnectReason reason) {
         channel.writeAndFlush(new CloseWebSocketFrame(reason.closeCode(), reason.reason()));
         // The peer should answer with its own close frame; don't wait for it for long.
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_REPLY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        unlessClosedBefore(CLOSE_REPLY_WAIT_MILLIS, TimeUnit.MILLISECONDS, channel::close);
     }
 
     /** The peer started the closing handshake: answer it and end. */

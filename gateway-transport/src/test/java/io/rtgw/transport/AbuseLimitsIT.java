@@ -123,6 +123,30 @@ class AbuseLimitsIT {
         }
     }
 
+    private java.net.http.HttpResponse<String> poll(String query, String bearer) throws Exception {
+        return SseClient.HTTP.send(java.net.http.HttpRequest.newBuilder(node.http("/poll?" + query))
+                        .header("Authorization", "Bearer " + bearer).timeout(Duration.ofSeconds(30)).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aLongPollClientCountsAgainstTheUserLimitUntilItsLingerEnds() throws Exception {
+        node = new TestNode(s -> s.withSubscriptionLinger(Duration.ofSeconds(1)), limits(0, 0, 1, 0, 0, 0));
+        String bearer = token("alice", "acme", "room:*");
+        assertThat(poll("channel=room:a", bearer).statusCode()).isEqualTo(200);
+        // between polls the node keeps alice's subscriptions, so she holds her slot
+        var refused = poll("channel=room:b", bearer);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).contains("\"error\":\"limit_reached\"");
+        WsClient ws = connect(bearer);
+        ws.awaitClose();
+        assertThat(ws.closeCode).isEqualTo(4009);
+        assertThat(node.observer.closes).contains(DisconnectReason.LIMIT_REACHED);
+        // once the linger after her last poll is over the slot is free again
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(poll("channel=room:b", bearer).statusCode()).isEqualTo(200));
+    }
+
     @Test
     void anAddressOpeningConnectionsTooFastIsTurnedAwayWith4029() throws Exception {
         node = new TestNode(s -> s, limits(0, 0, 0, 0, 0, 2));

@@ -189,6 +189,8 @@ class SseConnectionTest {
         List<List<String>> events = events(drain(ch));
         assertThat(events).hasSize(2);
         assertThat(events.get(1)).contains("event: rtgw.close", "data: {\"reason\":\"internal\"}");
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.runScheduledPendingTasks()).as("no forced close left waiting for a closed channel").isEqualTo(-1);
         assertFalse(ch.finishAndReleaseAll());
     }
 

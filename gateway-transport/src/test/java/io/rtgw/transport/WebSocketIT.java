@@ -189,7 +189,7 @@ class WebSocketIT {
     void firstMessageAuthenticationWorksAndSilenceIsRefused() throws Exception {
         node = new TestNode(s -> new TransportSettings(s.bind(), s.port(), s.maxMessageBytes(), s.heartbeat(),
                 Duration.ofSeconds(1), s.tokenCookie(), s.queryToken(), s.allowedOrigins(), s.outboundQueueBytes(),
-                s.sseRetry()));
+                s.sseRetry(), s.subscriptionLinger()));
         WsClient late = connect(null);
         late.send("{\"type\":\"auth\",\"token\":\"" + token("bob", "acme") + "\"}");
         assertThat(late.await("welcome", n -> true).path("user").asText()).isEqualTo("bob");

@@ -2,7 +2,7 @@ package io.rtgw.bench.jmh;
 
 import io.rtgw.auth.DevTokens;
 import io.rtgw.auth.JwtAuthenticator;
-import io.rtgw.auth.JwtSettings;
+import io.rtgw.auth.JwtVerifierSettings;
 import io.rtgw.core.ClientIdentity;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +34,7 @@ public class TokenBenchmark {
     @Setup
     public void setUp() {
         String secret = DevTokens.randomSecret();
-        authenticator = new JwtAuthenticator(JwtSettings.builder().hmacSecret(secret).build());
+        authenticator = new JwtAuthenticator(JwtVerifierSettings.builder().hmacSecret(secret).build());
         token = DevTokens.hs256(secret, "alice", "acme", List.of("room:*", "dashboard:7"), List.of(), Duration.ofHours(1));
         fresh = new String[FRESH_TOKENS];
         for (int i = 0; i < FRESH_TOKENS; i++) {

@@ -2,6 +2,7 @@ package io.rtgw.core.broker;
 
 import io.rtgw.core.ChannelName;
 import io.rtgw.core.StreamPosition;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
  * All methods are asynchronous and must not block the caller.
  */
 public interface Broker extends AutoCloseable {
+    /** How long a publish idempotency key is remembered unless configured otherwise; every broker and the configuration use it. */
+    Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
 
     /**
      * Connects and starts reporting to the listener. Called once, before anything else. The future

@@ -38,7 +38,7 @@ public final class InMemoryBroker implements Broker {
     private volatile BrokerListener listener;
 
     public InMemoryBroker(HistoryPolicies policies) {
-        this(policies, Duration.ofMinutes(5), Clock.systemUTC());
+        this(policies, DEFAULT_IDEMPOTENCY_WINDOW, Clock.systemUTC());
     }
 
     public InMemoryBroker(HistoryPolicies policies, Duration idempotencyWindow, Clock clock) {

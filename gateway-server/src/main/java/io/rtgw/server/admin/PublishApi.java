@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtgw.auth.ApiKeyScope;
-import io.rtgw.auth.ApiKeys;
+import io.rtgw.auth.LiveApiKeys;
 import io.rtgw.core.GatewayObserver;
 import io.rtgw.core.StreamPosition;
 import io.rtgw.core.broker.Broker;
@@ -31,10 +31,10 @@ public final class PublishApi implements AdminRoute {
     static final int MAX_BATCH = 1000;
 
     private final Broker broker;
-    private final ApiKeys keys;
+    private final LiveApiKeys keys;
     private final GatewayObserver observer;
 
-    public PublishApi(Broker broker, ApiKeys keys, GatewayObserver observer) {
+    public PublishApi(Broker broker, LiveApiKeys keys, GatewayObserver observer) {
         this.broker = broker;
         this.keys = keys;
         this.observer = observer;

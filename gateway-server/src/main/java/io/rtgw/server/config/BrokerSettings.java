@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
  *                    for its head, so a lost announcement is delivered within it (0 = never)
  */
 public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int redisQueue, Duration positionCheck) {
-    public static final String DEFAULT_PREFIX = "rtgw";
     public static final int DEFAULT_REDIS_QUEUE = io.rtgw.pubsub.RedisBrokerConfig.DEFAULT_LANE_CAPACITY;
     private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://..., or a Cluster seed list"
             + " like redis://h1:7000,h2:7001";
@@ -50,7 +49,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int 
                 throw SettingReader.invalidSecret(r.raw(Setting.REDIS_URL), "is not a Redis URL", URL);
             }
         });
-        String prefix = r.string(Setting.REDIS_PREFIX, DEFAULT_PREFIX);
+        String prefix = r.string(Setting.REDIS_PREFIX, io.rtgw.pubsub.RedisBrokerConfig.DEFAULT_KEY_PREFIX);
         if (!PREFIX.matcher(prefix).matches()) {
             throw SettingReader.invalid(r.raw(Setting.REDIS_PREFIX), "is not a key prefix",
                     "1-64 characters of A-Z a-z 0-9 _ . : -, like rtgw");

@@ -72,11 +72,11 @@ public final class ConfigLoader {
         Namespaces namespaces = Namespaces.from(r);
         ObservabilitySettings observability = ObservabilitySettings.from(r);
         Duration drain = r.duration(Setting.DRAIN, GatewayConfig.DEFAULT_DRAIN, Duration.ZERO);
-        Duration idempotency = r.duration(Setting.IDEMPOTENCY_WINDOW, GatewayConfig.DEFAULT_IDEMPOTENCY_WINDOW,
+        Duration idempotency = r.duration(Setting.IDEMPOTENCY_WINDOW, io.rtgw.core.broker.Broker.DEFAULT_IDEMPOTENCY_WINDOW,
                 Duration.ofSeconds(1));
         // Credentials last: a typo elsewhere is reported before "missing key", which is the usual dev-box state.
-        JwtSettings jwt = JwtSettings.from(r, dev);
-        ApiKeys apiKeys = ApiKeys.from(r, dev);
+        JwtConfig jwt = JwtConfig.from(r, dev);
+        ApiKeyConfig apiKeys = ApiKeyConfig.from(r, dev);
         return new GatewayConfig(network, apiKeys, jwt, broker, connections, limits, namespaces, drain, idempotency,
                 observability, dev, warnings);
     }

@@ -15,11 +15,10 @@ import java.util.Map;
  * @param dev               started with {@code --dev}
  * @param warnings          one-line notes for the log (e.g. an unknown {@code RTGW_} variable)
  */
-public record GatewayConfig(NetworkSettings network, ApiKeys apiKeys, JwtSettings jwt, BrokerSettings broker,
+public record GatewayConfig(NetworkSettings network, ApiKeyConfig apiKeys, JwtConfig jwt, BrokerSettings broker,
         ConnectionSettings connections, LimitSettings limits, Namespaces namespaces, Duration drain,
         Duration idempotencyWindow, ObservabilitySettings observability, boolean dev, List<String> warnings) {
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
 
     public GatewayConfig {
         warnings = List.copyOf(warnings);

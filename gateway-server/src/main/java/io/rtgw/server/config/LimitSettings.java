@@ -13,8 +13,6 @@ package io.rtgw.server.config;
 public record LimitSettings(int maxConnections, int maxConnectionsPerTenant, int maxConnectionsPerUser,
         int maxSubscriptions, double clientPublishRate, double commandRate, double connectRatePerIp,
         java.time.Duration handshakeTimeout) {
-    public static final java.time.Duration DEFAULT_HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
-
     private static final String COUNT = "a whole number, 0 = unlimited";
 
     /** A reconnecting client replays its subscriptions at once; twice the rate absorbs that without a limit hit. */
@@ -27,11 +25,12 @@ public record LimitSettings(int maxConnections, int maxConnectionsPerTenant, int
                 count(r, Setting.MAX_CONNECTIONS),
                 count(r, Setting.MAX_CONNECTIONS_PER_TENANT),
                 count(r, Setting.MAX_CONNECTIONS_PER_USER),
-                r.integer(Setting.MAX_SUBSCRIPTIONS, 128, 1, 1_000_000, "a whole number from 1 to 1000000, like 128"),
+                r.integer(Setting.MAX_SUBSCRIPTIONS, io.rtgw.core.SessionSettings.DEFAULT_MAX_SUBSCRIPTIONS, 1, 1_000_000,
+                        "a whole number from 1 to 1000000, like 128"),
                 r.rate(Setting.CLIENT_PUBLISH_RATE, 10),
                 r.rate(Setting.COMMAND_RATE, 100),
                 r.rate(Setting.CONNECT_RATE_PER_IP, 0),
-                r.duration(Setting.HANDSHAKE_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT, java.time.Duration.ofMillis(100)));
+                r.duration(Setting.HANDSHAKE_TIMEOUT, io.rtgw.transport.AbuseLimits.DEFAULT_HANDSHAKE_TIMEOUT, java.time.Duration.ofMillis(100)));
     }
 
     private static int count(SettingReader r, Setting s) {

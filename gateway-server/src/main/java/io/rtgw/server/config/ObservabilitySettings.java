@@ -22,6 +22,6 @@ public record ObservabilitySettings(LogFormat logFormat, boolean tenantMetrics, 
             format = LogFormat.valueOf(f.toUpperCase(Locale.ROOT));
         }
         return new ObservabilitySettings(format, r.bool(Setting.TENANT_METRICS, false),
-                r.integer(Setting.TENANT_METRICS_MAX, 100, 1, 100_000, "a whole number from 1 to 100000, like 100"));
+                r.integer(Setting.TENANT_METRICS_MAX, io.rtgw.metrics.MetricsOptions.DEFAULT_MAX_TENANTS, 1, 100_000, "a whole number from 1 to 100000, like 100"));
     }
 }

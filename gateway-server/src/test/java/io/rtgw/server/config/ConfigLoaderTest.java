@@ -171,7 +171,7 @@ class ConfigLoaderTest {
         assertThat(c.connections().outboundQueue()).isEqualTo(2 * 1024 * 1024);
         assertThat(c.connections().subscriptionLinger()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.idempotencyWindow()).isEqualTo(Duration.ofHours(1));
-        assertThat(c.limits()).isEqualTo(new LimitSettings(1000, 100, 10, 16, 0.5, 20, 5, LimitSettings.DEFAULT_HANDSHAKE_TIMEOUT));
+        assertThat(c.limits()).isEqualTo(new LimitSettings(1000, 100, 10, 16, 0.5, 20, 5, io.rtgw.transport.AbuseLimits.DEFAULT_HANDSHAKE_TIMEOUT));
         assertThat(c.observability()).isEqualTo(new ObservabilitySettings(ObservabilitySettings.LogFormat.JSON, true, 20));
     }
 

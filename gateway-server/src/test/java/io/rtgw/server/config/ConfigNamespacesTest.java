@@ -49,6 +49,18 @@ class ConfigNamespacesTest {
     }
 
     @Test
+    void presenceIsOffUnlessANamespaceTurnsItOn() throws IOException {
+        GatewayConfig c = load("""
+                namespaces:
+                  room: { presence: true }
+                  feed: { history_size: 5 }
+                """);
+        assertThat(c.namespace("room").presence()).isTrue();
+        assertThat(c.namespace("feed").presence()).as("a listed namespace that does not set it").isFalse();
+        assertThat(c.namespace("other").presence()).as("an unlisted namespace").isFalse();
+    }
+
+    @Test
     void envHistoryDefaultsReachUnconfiguredFieldsOfNamespaces() throws IOException {
         Path file = dir.resolve("rtgw.yml");
         Files.writeString(file, "namespaces: { room: { presence: false } }\n");

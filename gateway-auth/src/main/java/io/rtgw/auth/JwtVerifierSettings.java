@@ -15,11 +15,10 @@ import java.util.Optional;
  * stops the server at start with a message naming the setting (docs/protocol.md §1), never at the first
  * client. Immutable; build with {@link #builder()}.
  */
-public final class JwtSettings {
+public final class JwtVerifierSettings {
     /** RFC 7518 §3.2: an HMAC key must be at least as long as the hash; 256 bits for HS256. */
     public static final int MIN_SECRET_BYTES = 32;
     public static final int DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
-    public static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
     public static final Duration DEFAULT_JWKS_REFRESH = Duration.ofMinutes(5);
     public static final Duration DEFAULT_UNKNOWN_KID_REFRESH = Duration.ofSeconds(30);
     public static final Duration DEFAULT_JWKS_FETCH_TIMEOUT = Duration.ofSeconds(5);
@@ -40,7 +39,7 @@ public final class JwtSettings {
     private final int maxTokenBytes;
     private final Clock clock;
 
-    private JwtSettings(Builder b) {
+    private JwtVerifierSettings(Builder b) {
         this.hmacSecret = b.hmacSecret;
         this.publicKeys = List.copyOf(b.publicKeys);
         this.jwksUrl = b.jwksUrl;
@@ -130,7 +129,7 @@ public final class JwtSettings {
     @Override
     public String toString() {
         // Never print the secret: settings end up in start-up logs.
-        return "JwtSettings{hmac=" + (hmacSecret != null) + ", publicKeys=" + publicKeys.size()
+        return "JwtVerifierSettings{hmac=" + (hmacSecret != null) + ", publicKeys=" + publicKeys.size()
                 + ", jwks=" + jwksUrl + ", tenantClaim=" + tenantClaim + ", singleTenant="
                 + singleTenant + ", expRequired=" + expRequired + ", skew=" + skew + ", iss="
                 + requiredIssuer + ", aud=" + requiredAudience + "}";
@@ -146,7 +145,8 @@ public final class JwtSettings {
         private String tenantClaim = DEFAULT_TENANT_CLAIM;
         private String singleTenant;
         private boolean expRequired = true;
-        private Duration skew = DEFAULT_SKEW;
+        /** The session ends at exp + skew too, so both read the one default. */
+        private Duration skew = io.rtgw.core.SessionSettings.DEFAULT_SKEW;
         private String requiredIssuer;
         private String requiredAudience;
         private int maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES;
@@ -279,12 +279,12 @@ public final class JwtSettings {
             return this;
         }
 
-        public JwtSettings build() {
+        public JwtVerifierSettings build() {
             if (hmacSecret == null && publicKeys.isEmpty() && jwksUrl == null) {
                 throw new IllegalArgumentException("no JWT verification key: set RTGW_JWT_SECRET,"
                         + " RTGW_JWT_PUBLIC_KEY or RTGW_JWT_JWKS_URL");
             }
-            return new JwtSettings(this);
+            return new JwtVerifierSettings(this);
         }
 
         private static String requireText(String value, String name) {

@@ -9,39 +9,38 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How client tokens are verified. At least one of {@code secret}, {@code jwksUrl} and
- * {@code publicKeys} is present (start-up refuses otherwise).
+ * The {@code RTGW_JWT_*} configuration: how client tokens are to be verified, as configured.
+ * The server turns it into the verifier's {@link io.rtgw.auth.JwtVerifierSettings}. At least one of
+ * {@code secret}, {@code jwksUrl} and {@code publicKeys} is present (start-up refuses otherwise).
  *
  * @param secret          HMAC secret (UTF-8 bytes of the text, at least 32)
  * @param secretGenerated true when dev mode made the secret up; the caller prints it
  * @param publicKeys      PEM blocks, one key or certificate each, already read from any files
  * @param singleTenant    tenant given to tokens that carry no tenant claim; empty = the claim is required
  */
-public record JwtSettings(Optional<String> secret, boolean secretGenerated, Optional<URI> jwksUrl,
+public record JwtConfig(Optional<String> secret, boolean secretGenerated, Optional<URI> jwksUrl,
         List<String> publicKeys, Duration skew, String tenantClaim, Optional<String> issuer,
         Optional<String> audience, boolean requireExp, Optional<String> singleTenant) {
-    public static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
-    public static final String DEFAULT_TENANT_CLAIM = "tenant";
     /** docs/protocol.md §3: HS256 needs a 256-bit key. */
     public static final int MIN_SECRET_BYTES = 32;
     /** Beyond this an expired token stays usable for longer than any sane clock drift. */
     static final Duration MAX_SKEW = Duration.ofMinutes(10);
 
-    public JwtSettings {
+    public JwtConfig {
         publicKeys = List.copyOf(publicKeys);
     }
 
     /** The secret is a credential: a logged config must not reveal it. */
     @Override
     public String toString() {
-        return "JwtSettings[secret=" + (secret.isPresent() ? "***" : "none") + ", secretGenerated=" + secretGenerated
+        return "JwtConfig[secret=" + (secret.isPresent() ? "***" : "none") + ", secretGenerated=" + secretGenerated
                 + ", jwksUrl=" + jwksUrl.map(URI::toString).orElse("none") + ", publicKeys=" + publicKeys.size()
                 + ", skew=" + Formats.format(skew) + ", tenantClaim=" + tenantClaim + ", issuer=" + issuer.orElse("any")
                 + ", audience=" + audience.orElse("any") + ", requireExp=" + requireExp
                 + ", singleTenant=" + singleTenant.orElse("none") + "]";
     }
 
-    static JwtSettings from(SettingReader r, boolean dev) {
+    static JwtConfig from(SettingReader r, boolean dev) {
         Optional<String> secret = r.string(Setting.JWT_SECRET);
         secret.ifPresent(s -> {
             int bytes = s.getBytes(StandardCharsets.UTF_8).length;
@@ -62,11 +61,11 @@ public record JwtSettings(Optional<String> secret, boolean secretGenerated, Opti
             secret = Optional.of(Secrets.generate());
             generated = true;
         }
-        Duration skew = r.duration(Setting.JWT_SKEW, DEFAULT_SKEW, Duration.ZERO);
+        Duration skew = r.duration(Setting.JWT_SKEW, io.rtgw.core.SessionSettings.DEFAULT_SKEW, Duration.ZERO);
         if (skew.compareTo(MAX_SKEW) > 0) {
             throw SettingReader.invalid(r.raw(Setting.JWT_SKEW), "is too long", "a duration of at most 10m, like 30s");
         }
-        String claim = r.string(Setting.JWT_TENANT_CLAIM, DEFAULT_TENANT_CLAIM);
+        String claim = r.string(Setting.JWT_TENANT_CLAIM, io.rtgw.auth.JwtVerifierSettings.DEFAULT_TENANT_CLAIM);
         if (claim.isEmpty() || claim.chars().anyMatch(Character::isWhitespace)) {
             throw SettingReader.invalid(r.raw(Setting.JWT_TENANT_CLAIM), "is not a claim name", "a claim name like tenant");
         }
@@ -75,7 +74,7 @@ public record JwtSettings(Optional<String> secret, boolean secretGenerated, Opti
             throw SettingReader.invalid(r.raw(Setting.SINGLE_TENANT), "is not a valid tenant id",
                     "1-64 characters of A-Z a-z 0-9 _ -");
         }
-        return new JwtSettings(secret, generated, jwks, keys, skew, claim, r.string(Setting.JWT_ISSUER),
+        return new JwtConfig(secret, generated, jwks, keys, skew, claim, r.string(Setting.JWT_ISSUER),
                 r.string(Setting.JWT_AUDIENCE), r.bool(Setting.JWT_REQUIRE_EXP, true), single);
     }
 

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class ApiKeysTest {
+class LiveApiKeysTest {
     private static final String GLOBAL = "global-key-0123456789";
     private static final String GLOBAL_NEXT = "global-key-next-0123456789";
     private static final String ACME = "acme-key-0123456789";
 
-    private final ApiKeys keys = new ApiKeys(ApiKeySet.builder()
+    private final LiveApiKeys keys = new LiveApiKeys(ApiKeySet.builder()
             .global(GLOBAL).global(GLOBAL_NEXT).tenant(ACME, "acme").build());
 
     @Test

@@ -8,17 +8,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Bearer keys of the server API.
+ * Bearer keys of the server API as configured ({@code RTGW_API_KEY}, {@code RTGW_TENANT_API_KEYS}).
+ * The server turns them into an {@link io.rtgw.auth.ApiKeySet} held by {@link io.rtgw.auth.LiveApiKeys}.
  *
  * @param global    keys valid for every tenant; several at once so a key can be rotated without downtime
  * @param byTenant  keys limited to one tenant
  * @param generated true when dev mode made the (single) global key up; the caller prints it
  */
-public record ApiKeys(List<String> global, Map<String, List<String>> byTenant, boolean generated) {
+public record ApiKeyConfig(List<String> global, Map<String, List<String>> byTenant, boolean generated) {
     private static final String KEYS = "one or more keys, comma-separated, without spaces";
     private static final String TENANT_KEYS = "tenant:key1;key2,tenant2:key3 (tenant ids: 1-64 of A-Z a-z 0-9 _ -)";
 
-    public ApiKeys {
+    public ApiKeyConfig {
         global = List.copyOf(global);
         Map<String, List<String>> copy = new LinkedHashMap<>();
         byTenant.forEach((t, keys) -> copy.put(t, List.copyOf(keys)));
@@ -28,10 +29,10 @@ public record ApiKeys(List<String> global, Map<String, List<String>> byTenant, b
     /** Keys are secrets: a logged config must not reveal them. */
     @Override
     public String toString() {
-        return "ApiKeys[global=" + global.size() + " key(s), tenants=" + byTenant.keySet() + ", generated=" + generated + "]";
+        return "ApiKeyConfig[global=" + global.size() + " key(s), tenants=" + byTenant.keySet() + ", generated=" + generated + "]";
     }
 
-    static ApiKeys from(SettingReader r, boolean dev) {
+    static ApiKeyConfig from(SettingReader r, boolean dev) {
         List<String> global = r.list(Setting.API_KEY);
         for (String k : global) {
             requireKeyShape(r.raw(Setting.API_KEY), k, KEYS);
@@ -39,10 +40,10 @@ public record ApiKeys(List<String> global, Map<String, List<String>> byTenant, b
         Map<String, List<String>> byTenant = tenantKeys(r);
         requireUnique(r, global, byTenant);
         if (!global.isEmpty()) {
-            return new ApiKeys(global, byTenant, false);
+            return new ApiKeyConfig(global, byTenant, false);
         }
         if (dev) {
-            return new ApiKeys(List.of(Secrets.generate()), byTenant, true);
+            return new ApiKeyConfig(List.of(Secrets.generate()), byTenant, true);
         }
         throw new ConfigException(Setting.API_KEY.envName() + " is required (expected: " + KEYS
                 + "; set it in the environment or as api_key in --config, or start with --dev to generate one)");

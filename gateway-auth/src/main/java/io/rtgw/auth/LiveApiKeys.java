@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * The server API's live key set, replaceable at runtime (a config reload, an admin action)
  * without a restart and without locking the request path: a check reads one snapshot.
  */
-public final class ApiKeys {
+public final class LiveApiKeys {
     private static final String BEARER = "bearer ";
 
     private final AtomicReference<ApiKeySet> current;
 
-    public ApiKeys(ApiKeySet initial) {
+    public LiveApiKeys(ApiKeySet initial) {
         this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
     }
 

@@ -6,27 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class JwtSettingsTest {
+class JwtVerifierSettingsTest {
     @Test
     void shortSecretsAreRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> JwtSettings.builder().hmacSecret("0123456789abcdef0123456789abcde"))
+        assertThatThrownBy(() -> JwtVerifierSettings.builder().hmacSecret("0123456789abcdef0123456789abcde"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("RTGW_JWT_SECRET")
                 .hasMessageContaining("31 bytes")
                 .hasMessageNotContaining("0123456789abcdef");
-        assertThat(JwtSettings.builder().hmacSecret("0123456789abcdef0123456789abcdef").build().hasHmacSecret()).isTrue();
+        assertThat(JwtVerifierSettings.builder().hmacSecret("0123456789abcdef0123456789abcdef").build().hasHmacSecret()).isTrue();
     }
 
     @Test
     void aVerificationKeySourceIsRequired() {
-        assertThatThrownBy(() -> JwtSettings.builder().build())
+        assertThatThrownBy(() -> JwtVerifierSettings.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("RTGW_JWT_SECRET").hasMessageContaining("RTGW_JWT_JWKS_URL");
     }
 
     @Test
     void defaultsFollowTheProtocol() {
-        JwtSettings s = JwtSettings.builder().hmacSecret(TestTokens.SECRET).build();
+        JwtVerifierSettings s = JwtVerifierSettings.builder().hmacSecret(TestTokens.SECRET).build();
         assertThat(s.skew()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.tenantClaim()).isEqualTo("tenant");
         assertThat(s.expRequired()).isTrue();
@@ -39,13 +39,13 @@ class JwtSettingsTest {
 
     @Test
     void badValuesFailAtBuildTime() {
-        assertThatThrownBy(() -> JwtSettings.builder().jwksUrl("ftp://keys.example/jwks"))
+        assertThatThrownBy(() -> JwtVerifierSettings.builder().jwksUrl("ftp://keys.example/jwks"))
                 .hasMessageContaining("RTGW_JWT_JWKS_URL");
-        assertThatThrownBy(() -> JwtSettings.builder().jwksUrl("http://exa mple"))
+        assertThatThrownBy(() -> JwtVerifierSettings.builder().jwksUrl("http://exa mple"))
                 .hasMessageContaining("RTGW_JWT_JWKS_URL");
-        assertThatThrownBy(() -> JwtSettings.builder().skew(Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> JwtVerifierSettings.builder().skew(Duration.ofSeconds(-1)))
                 .hasMessageContaining("RTGW_JWT_SKEW");
-        assertThatThrownBy(() -> JwtSettings.builder().singleTenant("a:b"))
+        assertThatThrownBy(() -> JwtVerifierSettings.builder().singleTenant("a:b"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

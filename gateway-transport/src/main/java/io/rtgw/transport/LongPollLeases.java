@@ -1,0 +1,149 @@
+package io.rtgw.transport;
+
+import io.rtgw.core.ClientIdentity;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Connection slots ({@link ConnectionLimits}) of long-poll clients. A long-poll client has no
+ * connection between its polls, but the node keeps its subscriptions for the subscription linger
+ * after each poll, so it costs the node about what a stream does. It therefore holds one slot
+ * from its first poll until the linger after its last poll has passed; polls of the same client
+ * held at the same time beyond the first take a slot each, so parallel polls cannot dodge the
+ * limits either.
+ *
+ * <p>A client is a user polling a given channel list (polls are stateless: nothing else tells two
+ * polls of one client apart from polls of two clients). Two tabs of one user polling the same
+ * channels therefore share one lingering slot, as they share the node's subscriptions.
+ *
+ * <p>Polls arrive on any event loop; each lease is changed only inside the map's atomic
+ * {@code compute}, and the expiry carries a generation so a late timer cannot end a lease that
+ * a new poll took up again.
+ */
+final class LongPollLeases {
+    private final ConnectionLimits limits;
+    private final long lingerNanos;
+    private final Map<Key, Lease> leases = new ConcurrentHashMap<>();
+
+    LongPollLeases(ConnectionLimits limits, Duration linger) {
+        this.limits = limits;
+        this.lingerNanos = linger.toNanos();
+    }
+
+    /** One admitted poll; {@link #end} once when it is answered or its client is gone. */
+    interface Poll {
+        void end();
+    }
+
+    /**
+     * Admits a poll of {@code identity} for {@code channels}, reusing the client's lingering slot
+     * when it has one.
+     *
+     * @param timer where the linger runs out (the poll's event loop)
+     * @return the admitted poll, or null when a connection limit is reached
+     */
+    Poll open(ClientIdentity identity, List<String> channels, ScheduledExecutorService timer) {
+        Key key = new Key(identity.tenant(), identity.user(), List.copyOf(channels));
+        boolean[] admitted = new boolean[1];
+        leases.compute(key, (k, lease) -> {
+            Lease l = lease == null ? new Lease(identity) : lease;
+            if (l.polls < l.slots || limits.tryAcquire(identity)) {
+                if (l.polls >= l.slots) {
+                    l.slots++;
+                }
+                l.polls++;
+                l.stopExpiry();
+                admitted[0] = true;
+            }
+            return l.slots == 0 ? null : l;
+        });
+        return admitted[0] ? new OpenPoll(key, timer) : null;
+    }
+
+    /** Slots held by long-poll clients now (for tests and the curious). */
+    int slots() {
+        return leases.values().stream().mapToInt(l -> l.slots).sum();
+    }
+
+    private void end(Key key, ScheduledExecutorService timer) {
+        leases.computeIfPresent(key, (k, l) -> {
+            l.polls--;
+            if (l.slots > Math.max(l.polls, 1)) {
+                l.slots--;
+                limits.release(l.identity); // a parallel poll's extra slot ends with it
+            }
+            if (l.polls > 0) {
+                return l;
+            }
+            long generation = ++l.generation;
+            try {
+                l.expiry = timer.schedule(() -> expire(k, generation), lingerNanos, TimeUnit.NANOSECONDS);
+                return l;
+            } catch (RejectedExecutionException stopping) {
+                limits.release(l.identity); // the node stops: nothing lingers
+                return null;
+            }
+        });
+    }
+
+    private void expire(Key key, long generation) {
+        leases.computeIfPresent(key, (k, l) -> {
+            if (l.polls > 0 || l.generation != generation) {
+                return l;
+            }
+            limits.release(l.identity);
+            return null;
+        });
+    }
+
+    private record Key(String tenant, String user, List<String> channels) {
+    }
+
+    /** Changed only inside {@code compute} of its key. */
+    private static final class Lease {
+        final ClientIdentity identity;
+        /** Polls being held now. */
+        int polls;
+        /** Slots taken: max(polls, 1) while the lease exists. */
+        int slots;
+        long generation;
+        ScheduledFuture<?> expiry;
+
+        Lease(ClientIdentity identity) {
+            this.identity = identity;
+        }
+
+        void stopExpiry() {
+            generation++;
+            if (expiry != null) {
+                expiry.cancel(false);
+                expiry = null;
+            }
+        }
+    }
+
+    private final class OpenPoll implements Poll {
+        private final Key key;
+        private final ScheduledExecutorService timer;
+        private boolean ended;
+
+        OpenPoll(Key key, ScheduledExecutorService timer) {
+            this.key = key;
+            this.timer = timer;
+        }
+
+        @Override
+        public void end() {
+            if (!ended) {
+                ended = true;
+                LongPollLeases.this.end(key, timer);
+            }
+        }
+    }
+}

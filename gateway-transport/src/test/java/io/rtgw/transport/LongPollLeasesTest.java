@@ -1,0 +1,89 @@
+package io.rtgw.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.rtgw.core.ClientIdentity;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Long-poll clients hold connection slots while their subscriptions linger (the linger runs on a virtual clock). */
+class LongPollLeasesTest {
+    private static final Duration LINGER = Duration.ofSeconds(70);
+    private static final List<String> ROOM_A = List.of("room:a", "user:alice");
+    private static final List<String> ROOM_B = List.of("room:b", "user:alice");
+
+    private final EmbeddedChannel loop = new EmbeddedChannel();
+    private final ScheduledExecutorService timer = loop.eventLoop();
+
+    private static ClientIdentity user(String name, String tenant) {
+        return new ClientIdentity(name, tenant, 0, List.of(), List.of());
+    }
+
+    private static ConnectionLimits limits(int perNode, int perTenant, int perUser) {
+        return new ConnectionLimits(new AbuseLimits(perNode, perTenant, perUser, 0, 0, 0, 0, a -> false,
+                Duration.ofSeconds(10)));
+    }
+
+    private void pass(Duration time) {
+        loop.advanceTimeBy(time.toNanos(), TimeUnit.NANOSECONDS);
+        loop.runScheduledPendingTasks();
+    }
+
+    @Test
+    void aClientKeepsItsSlotBetweenPollsAndGivesItBackWhenTheLingerEnds() {
+        ConnectionLimits limits = limits(0, 0, 1);
+        LongPollLeases leases = new LongPollLeases(limits, LINGER);
+        ClientIdentity alice = user("alice", "acme");
+
+        LongPollLeases.Poll first = leases.open(alice, ROOM_A, timer);
+        assertThat(first).isNotNull();
+        first.end();
+        pass(Duration.ofSeconds(69));
+        assertThat(limits.tryAcquire(alice)).as("the lingering long-poll client still counts").isFalse();
+        assertThat(leases.open(alice, ROOM_B, timer)).as("another client of the same user").isNull();
+
+        LongPollLeases.Poll next = leases.open(alice, ROOM_A, timer);
+        assertThat(next).as("the same client polling again reuses its slot").isNotNull();
+        pass(Duration.ofSeconds(10)); // the first linger would have ended here: the new poll holds on
+        assertThat(leases.slots()).isEqualTo(1);
+        next.end();
+        next.end(); // ending twice gives back nothing extra
+        pass(LINGER.minusSeconds(1));
+        assertThat(leases.slots()).isEqualTo(1);
+        pass(Duration.ofSeconds(1));
+        assertThat(leases.slots()).isZero();
+        assertThat(limits.tryAcquire(alice)).as("released when the linger ended").isTrue();
+    }
+
+    @Test
+    void parallelPollsOfOneClientTakeASlotEachAndTheTenantAndNodeLimitsApplyToo() {
+        ConnectionLimits limits = limits(3, 2, 0);
+        LongPollLeases leases = new LongPollLeases(limits, LINGER);
+        ClientIdentity alice = user("alice", "acme");
+
+        LongPollLeases.Poll one = leases.open(alice, ROOM_A, timer);
+        LongPollLeases.Poll two = leases.open(alice, ROOM_A, timer);
+        assertThat(one).isNotNull();
+        assertThat(two).isNotNull();
+        assertThat(leases.open(alice, ROOM_A, timer)).as("tenant limit 2").isNull();
+        assertThat(leases.open(user("bob", "acme"), List.of("room:a", "user:bob"), timer)).isNull();
+        assertThat(leases.open(user("dan", "beta"), List.of("room:a", "user:dan"), timer)).isNotNull();
+        assertThat(leases.open(user("erin", "gamma"), List.of("room:a", "user:erin"), timer)).as("node limit 3").isNull();
+
+        one.end();
+        assertThat(leases.slots()).as("the extra slot of a parallel poll ends with it").isEqualTo(2);
+        two.end();
+        assertThat(leases.slots()).as("one lingers per client").isEqualTo(2);
+        LongPollLeases.Poll bob = leases.open(user("bob", "acme"), List.of("room:a", "user:bob"), timer);
+        assertThat(bob).as("alice's parallel slot is free again").isNotNull();
+        ClientIdentity erin = user("erin", "gamma");
+        assertThat(leases.open(erin, List.of("room:a", "user:erin"), timer)).isNull();
+        pass(LINGER);
+        assertThat(leases.slots()).as("alice's linger is over; dan's and bob's polls hold on").isEqualTo(2);
+        assertThat(leases.open(erin, List.of("room:a", "user:erin"), timer)).isNotNull();
+    }
+}
