@@ -18,6 +18,7 @@ final class Brokers {
         }
         return new RedisBroker(RedisBrokerConfig.builder(config.broker().redisUrl().orElseThrow())
                 .keyPrefix(config.broker().redisPrefix())
+                .probeInterval(config.broker().redisProbeInterval())
                 .policies(config.historyPolicies())
                 .idempotencyWindow(config.idempotencyWindow())
                 .build());

@@ -1,5 +1,6 @@
 package io.rtgw.server.config;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -9,9 +10,14 @@ import java.util.regex.Pattern;
  * @param redisUrl    empty = the embedded in-memory broker (one node); else one of the URL forms of
  *                    PROTOCOL §1, or a comma-separated cluster seed list
  * @param redisPrefix first part of every Redis key ({@code <prefix>:{tenant:channel}})
+ * @param redisProbeInterval how often the node checks that its pub/sub link still delivers: a
+ *                    link that went silent without closing is rebuilt after about this plus the
+ *                    probe's 3 s timeout
  */
-public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
+public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, Duration redisProbeInterval) {
     public static final String DEFAULT_PREFIX = "rtgw";
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(100);
     private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://..., or a Cluster seed list"
             + " like redis://h1:7000,h2:7001";
     /**
@@ -32,7 +38,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
     @Override
     public String toString() {
         return "BrokerSettings[redisUrl=" + redisUrl.map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("embedded")
-                + ", redisPrefix=" + redisPrefix + "]";
+                + ", redisPrefix=" + redisPrefix + ", redisProbeInterval=" + redisProbeInterval + "]";
     }
 
     static BrokerSettings from(SettingReader r) {
@@ -48,6 +54,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix) {
             throw SettingReader.invalid(r.raw(Setting.REDIS_PREFIX), "is not a key prefix",
                     "1-64 characters of A-Z a-z 0-9 _ . : -, like rtgw");
         }
-        return new BrokerSettings(url, prefix);
+        return new BrokerSettings(url, prefix,
+                r.duration(Setting.REDIS_PROBE_INTERVAL, DEFAULT_PROBE_INTERVAL, MIN_PROBE_INTERVAL));
     }
 }
