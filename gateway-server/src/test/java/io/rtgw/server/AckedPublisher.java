@@ -26,7 +26,7 @@ final class AckedPublisher implements Runnable, AutoCloseable {
     private final List<RunningGateway> nodes;
     private final String tenant;
     private final String channel;
-    private final List<String> acknowledged = new CopyOnWriteArrayList<>();
+    private final List<Acked> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicInteger refused = new AtomicInteger();
     private final List<String> unexpected = new CopyOnWriteArrayList<>();
     private final Thread thread;
@@ -45,8 +45,12 @@ final class AckedPublisher implements Runnable, AutoCloseable {
         return this;
     }
 
-    /** Ids in the order they were acknowledged, which is publish order: one is in flight at a time. */
-    List<String> acknowledged() {
+    /** A publication the app was told about: the id it got and its data, as JSON text. */
+    record Acked(String id, String data) {
+    }
+
+    /** In the order they were acknowledged, which is publish order: one is in flight at a time. */
+    List<Acked> acknowledged() {
         return List.copyOf(acknowledged);
     }
 
@@ -63,8 +67,9 @@ final class AckedPublisher implements Runnable, AutoCloseable {
     public void run() {
         int attempt = 0;
         for (int n = 0; !stop; n++) {
-            String body = "{\"tenant\":\"" + tenant + "\",\"channel\":\"" + channel + "\",\"data\":{\"n\":" + n
-                    + "},\"idempotencyKey\":\"fault-" + n + "\"}";
+            String data = "{\"n\":" + n + "}";
+            String body = "{\"tenant\":\"" + tenant + "\",\"channel\":\"" + channel + "\",\"data\":" + data
+                    + ",\"idempotencyKey\":\"fault-" + n + "\"}";
             while (!stop) {
                 RunningGateway node = nodes.get(attempt++ % nodes.size());
                 try {
@@ -75,7 +80,7 @@ final class AckedPublisher implements Runnable, AutoCloseable {
                                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
-                        acknowledged.add(RedisE2e.JSON.readTree(r.body()).path("id").asText());
+                        acknowledged.add(new Acked(RedisE2e.JSON.readTree(r.body()).path("id").asText(), data));
                         break;
                     }
                     if (r.statusCode() != 503) {

@@ -56,6 +56,15 @@ final class FaultClients implements AutoCloseable {
         return clients.stream().allMatch(WatchedClient::confirmed);
     }
 
+    /**
+     * Returns once each WebSocket's subscribe has been handled by its node: commands take effect in
+     * the order sent (docs/protocol.md §4), so the answer to a later command that needs no broker
+     * (unsubscribing a channel never subscribed) proves it.
+     */
+    void fenceWebSockets() {
+        clients.stream().filter(c -> c instanceof Ws).forEach(c -> ((Ws) c).fence());
+    }
+
     boolean allReceived(String id) {
         return clients.stream().allMatch(c -> c.received(id));
     }
@@ -66,6 +75,7 @@ final class FaultClients implements AutoCloseable {
     }
 
     private static final class Ws implements WatchedClient {
+        private static final String FENCE = "room:never-subscribed";
         private final String name;
         private final String channel;
         private final WsClient ws;
@@ -90,13 +100,18 @@ final class FaultClients implements AutoCloseable {
                     continue;
                 }
                 switch (m.path("type").asText()) {
-                    case "message" -> out.add(Seen.message(m.path("id").asText()));
+                    case "message" -> out.add(Seen.message(m.path("id").asText(), m.path("data").toString()));
                     case "gap" -> out.add(Seen.gapNotice());
                     default -> {
                     }
                 }
             }
             return out;
+        }
+
+        void fence() {
+            ws.send("{\"type\":\"unsubscribe\",\"channel\":\"" + FENCE + "\",\"ref\":\"fence\"}");
+            ws.await("error", m -> m.toString().contains(FENCE));
         }
 
         @Override
@@ -107,7 +122,7 @@ final class FaultClients implements AutoCloseable {
         @Override
         public List<String> refusals() {
             List<String> out = new ArrayList<>();
-            ws.ofType("error").forEach(m -> out.add(m.toString()));
+            ws.ofType("error").stream().filter(m -> !m.toString().contains(FENCE)).forEach(m -> out.add(m.toString()));
             if (ws.closeCode != -1) {
                 out.add("closed " + ws.closeCode + " " + ws.closeReason);
             }
@@ -162,7 +177,7 @@ final class FaultClients implements AutoCloseable {
                 if (e.event().equals("rtgw.gap")) {
                     out.add(Seen.gapNotice());
                 } else if (!e.event().startsWith("rtgw.")) {
-                    out.add(Seen.message(e.data().path("id").asText()));
+                    out.add(Seen.message(e.data().path("id").asText(), e.data().path("data").toString()));
                 }
             }
             return out;
@@ -243,7 +258,7 @@ final class FaultClients implements AutoCloseable {
                     StreamSupport.stream(answer.path("messages").spliterator(), false)
                             .filter(m -> m.path("channel").asText().equals(channel))
                             .forEach(m -> seen.add(m.path("type").asText().equals("gap")
-                                    ? Seen.gapNotice() : Seen.message(m.path("id").asText())));
+                                    ? Seen.gapNotice() : Seen.message(m.path("id").asText(), m.path("data").toString())));
                     cursor = answer.path("cursor").asText();
                 } catch (InterruptedException e) {
                     return;

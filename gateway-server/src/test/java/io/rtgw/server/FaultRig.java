@@ -32,12 +32,14 @@ final class FaultRig implements AutoCloseable {
         this.nodes = nodes;
     }
 
-    /** {@code count} nodes on this Redis URL with {@link #NODE_SETTINGS}. */
-    static FaultRig start(String redisUrl, int count) throws Exception {
+    /** {@code count} nodes on this Redis URL with {@link #NODE_SETTINGS}, then {@code overrides} (name, value…). */
+    static FaultRig start(String redisUrl, int count, String... overrides) throws Exception {
+        List<String> settings = new ArrayList<>(NODE_SETTINGS);
+        settings.addAll(List.of(overrides));
         List<RunningGateway> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                nodes.add(RedisE2e.node(redisUrl, NODE_SETTINGS.toArray(String[]::new)));
+                nodes.add(RedisE2e.node(redisUrl, settings.toArray(String[]::new)));
             }
         } catch (Exception | Error e) {
             nodes.forEach(RunningGateway::close);
@@ -61,12 +63,21 @@ final class FaultRig implements AutoCloseable {
      * acknowledged publication exactly once and in order, or a gap notice in its place.
      */
     void survives(String tenant, String channel, Fault fault) throws Exception {
+        survives(tenant, channel, fault, true);
+    }
+
+    /**
+     * @param uniqueIds whether the app must have been given a distinct id for every publication;
+     *                  false only where Redis itself may lose acknowledged writes (asynchronous
+     *                  replication), whose ids the next writes can then be given again
+     */
+    void survives(String tenant, String channel, Fault fault, boolean uniqueIds) throws Exception {
         try (FaultClients clients = clients(tenant, channel)) {
             await().atMost(WAIT).until(clients::allConfirmed);
-            List<String> acked;
+            List<AckedPublisher.Acked> acked;
             try (AckedPublisher app = new AckedPublisher(nodes, tenant, channel).start()) {
                 await().atMost(WAIT).until(() -> app.ackedCount() >= 20);
-                String early = app.acknowledged().get(9);
+                String early = app.acknowledged().get(9).id();
                 await().atMost(WAIT).until(() -> clients.allReceived(early));
 
                 fault.strike(app);
@@ -77,7 +88,11 @@ final class FaultRig implements AutoCloseable {
                 acked = app.acknowledged();
                 log.info("{} publications acknowledged, {} attempts refused", acked.size(), app.refusedCount());
             }
-            String last = acked.get(acked.size() - 1);
+            if (uniqueIds) {
+                assertThat(acked).extracting(AckedPublisher.Acked::id)
+                        .as("ids are unique per channel (docs/protocol.md §5)").doesNotHaveDuplicates();
+            }
+            String last = acked.get(acked.size() - 1).id();
             await().atMost(WAIT).until(() -> clients.allReceived(last));
             for (WatchedClient c : clients.all()) {
                 int missing = DeliveryCheck.assertEveryAckedOnceInOrderOrGap(c, acked);
@@ -87,6 +102,14 @@ final class FaultRig implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** One publication through a node's admin API; @return its id */
+    String publish(int node, String tenant, String channel, String json) throws Exception {
+        var r = nodes.get(node).publish(RunningGateway.API_KEY,
+                "{\"tenant\":\"" + tenant + "\",\"channel\":\"" + channel + "\",\"data\":" + json + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return RedisE2e.JSON.readTree(r.body()).path("id").asText();
     }
 
     static boolean ready(RunningGateway node) {

@@ -8,19 +8,22 @@ import java.util.List;
  */
 interface WatchedClient extends AutoCloseable {
 
-    /** A message (by id) or a gap notice. */
-    record Seen(boolean gap, String id) {
-        static Seen message(String id) {
-            return new Seen(false, id);
+    /**
+     * A message (its id, and its data as JSON text: what tells publications apart even where
+     * ids do not) or a gap notice.
+     */
+    record Seen(boolean gap, String id, String data) {
+        static Seen message(String id, String data) {
+            return new Seen(false, id, data);
         }
 
         static Seen gapNotice() {
-            return new Seen(true, null);
+            return new Seen(true, null, null);
         }
 
         @Override
         public String toString() {
-            return gap ? "gap" : id;
+            return gap ? "gap" : id + " " + data;
         }
     }
 
@@ -37,7 +40,7 @@ interface WatchedClient extends AutoCloseable {
     List<String> refusals();
 
     default boolean received(String id) {
-        return seen().contains(Seen.message(id));
+        return seen().stream().anyMatch(s -> id.equals(s.id()));
     }
 
     @Override
