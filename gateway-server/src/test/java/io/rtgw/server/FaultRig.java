@@ -96,7 +96,8 @@ final class FaultRig implements AutoCloseable {
             await().atMost(WAIT).until(() -> clients.allReceived(last));
             for (WatchedClient c : clients.all()) {
                 int missing = DeliveryCheck.assertEveryAckedOnceInOrderOrGap(c, acked);
-                log.info("{}: {} of {} acknowledged publications covered by a gap", c.name(), missing, acked.size());
+                log.info("{}: {} of {} acknowledged publications covered by a gap; refused {}", c.name(), missing,
+                        acked.size(), c.refusals());
                 if (!c.name().startsWith("long-poll")) { // a poll may be refused while Redis is away, and retried
                     assertThat(c.refusals()).as("%s kept its subscription", c.name()).isEmpty();
                 }
