@@ -25,6 +25,12 @@ final class FaultRig implements AutoCloseable {
             "RTGW_POSITION_CHECK", "1s",
             "RTGW_HISTORY_SIZE", "10000");
     private static final Logger log = LoggerFactory.getLogger(FaultRig.class);
+    /**
+     * Whether a poll made while Redis is away may be answered 503 (the client polls again from
+     * the same cursor, so nothing is lost). docs/protocol.md §4 wants it held pending instead;
+     * set this to false once pending subscribes are in.
+     */
+    static final boolean LONG_POLL_MAY_BE_REFUSED = true;
 
     final List<RunningGateway> nodes;
 
@@ -98,7 +104,7 @@ final class FaultRig implements AutoCloseable {
                 int missing = DeliveryCheck.assertEveryAckedOnceInOrderOrGap(c, acked);
                 log.info("{}: {} of {} acknowledged publications covered by a gap; refused {}", c.name(), missing,
                         acked.size(), c.refusals());
-                if (!c.name().startsWith("long-poll")) { // a poll may be refused while Redis is away, and retried
+                if (!(LONG_POLL_MAY_BE_REFUSED && c.name().startsWith("long-poll"))) {
                     assertThat(c.refusals()).as("%s kept its subscription", c.name()).isEmpty();
                 }
             }
