@@ -22,6 +22,7 @@ final class Brokers {
         }
         return new RedisBroker(RedisBrokerConfig.builder(config.broker().redisUrl().orElseThrow())
                 .keyPrefix(config.broker().redisPrefix())
+                .probeInterval(config.broker().redisProbeInterval())
                 .policies(config.historyPolicies())
                 .idempotencyWindow(config.idempotencyWindow())
                 .laneCapacity(config.broker().redisQueue())

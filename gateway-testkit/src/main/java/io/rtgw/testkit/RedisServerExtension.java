@@ -22,7 +22,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       Lettuce clients is slow; tests keep apart through {@link #tenant()} / {@link #keyPrefix()},
  *       which are new for every test method. Do not stop or flush it.</li>
  *   <li>{@link #dedicated()}: a server for one test class, which its tests may stop, crash,
- *       restart (same port, same dir) and flush.</li>
+ *       restart (same port, same dir) and flush; {@link #appendOnly()} /
+ *       {@link #appendFsyncAlways()} make its data survive a stop / a crash, {@link #withArgs}
+ *       passes any other {@code redis-server} option.</li>
  *   <li>{@link #cluster(int)}: a Redis Cluster of that many masters, shared by the run.</li>
  * </ul>
  * Servers are stored in JUnit's store as {@link AutoCloseable}s, so JUnit stops them (by PID)
@@ -37,6 +39,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     private final Scope scope;
     private final boolean appendOnly;
     private final int masters;
+    private final List<String> serverArgs;
     private volatile RedisServer server;
     private volatile RedisCluster cluster;
     private volatile RedisSentinelGroup sentinelGroup;
@@ -44,9 +47,14 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     private volatile String keyPrefix;
 
     private RedisServerExtension(Scope scope, boolean appendOnly, int masters) {
+        this(scope, appendOnly, masters, List.of());
+    }
+
+    private RedisServerExtension(Scope scope, boolean appendOnly, int masters, List<String> serverArgs) {
         this.scope = scope;
         this.appendOnly = appendOnly;
         this.masters = masters;
+        this.serverArgs = List.copyOf(serverArgs);
     }
 
     public static RedisServerExtension shared() {
@@ -74,16 +82,38 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
         if (scope != Scope.DEDICATED) {
             throw new IllegalStateException("appendOnly() is for dedicated servers (a shared one is never stopped)");
         }
-        return new RedisServerExtension(scope, true, masters);
+        return new RedisServerExtension(scope, true, masters, serverArgs);
+    }
+
+    /**
+     * Append-only file with an fsync before every reply ({@code --appendfsync always}): whatever
+     * Redis acknowledged survives {@link RedisServer#crash()} (SIGKILL), so a crash test can
+     * demand that every acknowledged write is still there after {@link RedisServer#restart()}.
+     */
+    public RedisServerExtension appendFsyncAlways() {
+        return appendOnly().withArgs("--appendfsync", "always");
+    }
+
+    /**
+     * Extra {@code redis-server} arguments for a dedicated server, e.g.
+     * {@code "--enable-debug-command", "local"} for tests that run {@code DEBUG SLEEP}.
+     */
+    public RedisServerExtension withArgs(String... args) {
+        if (scope != Scope.DEDICATED) {
+            throw new IllegalStateException("withArgs() is for dedicated servers (a shared one serves every test)");
+        }
+        List<String> all = new java.util.ArrayList<>(serverArgs);
+        all.addAll(List.of(args));
+        return new RedisServerExtension(scope, appendOnly, masters, all);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         switch (scope) {
             case SHARED -> server = context.getRoot().getStore(NAMESPACE)
-                    .computeIfAbsent("shared-server", k -> newServer(false), RedisServer.class);
+                    .computeIfAbsent("shared-server", k -> newServer(false, List.of()), RedisServer.class);
             case DEDICATED -> {
-                RedisServer s = newServer(appendOnly);
+                RedisServer s = newServer(appendOnly, serverArgs);
                 context.getStore(NAMESPACE).put("dedicated-server", s);
                 server = s;
             }
@@ -105,15 +135,15 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
         keyPrefix = "rtgwt" + n + salt;
     }
 
-    private static RedisServer newServer(boolean appendOnly) {
+    private static RedisServer newServer(boolean appendOnly, List<String> args) {
         if (RedisBinaries.serverInstalled()) {
-            return LocalRedisServer.start(appendOnly, List.of());
+            return LocalRedisServer.start(appendOnly, args);
         }
-        if (DockerCheck.available()) {
+        if (DockerCheck.available() && args.isEmpty()) {
             return new ContainerRedisServer(appendOnly);
         }
-        throw new IllegalStateException("neither redis-server nor Docker is available;"
-                + " install the Debian package redis-server (./gateway test does)");
+        throw new IllegalStateException("no redis-server installed" + (args.isEmpty() ? " and Docker is not available" : "")
+                + "; install the Debian package redis-server (./gateway test does)");
     }
 
     public RedisServer server() {

@@ -13,8 +13,9 @@
  * <ul>
  *   <li>{@link io.rtgw.testkit.RedisServerExtension#shared()}: one {@code redis-server} per test
  *       run; {@link io.rtgw.testkit.RedisServerExtension#dedicated()} (optionally
- *       {@code .appendOnly()}): one per class that the tests may stop, crash, restart (same
- *       port and directory), restart empty, or flush;
+ *       {@code .appendOnly()}, {@code .appendFsyncAlways()}, {@code .withArgs(…)}): one per class
+ *       that the tests may stop, crash (SIGKILL), restart (same port and directory), restart
+ *       empty, or flush;
  *       {@link io.rtgw.testkit.RedisServerExtension#cluster(int)}: a Redis Cluster of masters.</li>
  *   <li>{@link io.rtgw.testkit.TcpProxy}: make connections go silent without closing them.</li>
  *   <li>{@link io.rtgw.testkit.RespClient}: a binary-exact RESP client, "another app".</li>

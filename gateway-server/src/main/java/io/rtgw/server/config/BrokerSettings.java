@@ -13,11 +13,17 @@ import java.util.regex.Pattern;
  * @param redisPrefix first part of every Redis key ({@code <prefix>:{tenant:channel}})
  * @param redisQueue  messages from Redis that may wait per delivery lane before a channel is
  *                    resynced from history instead (RedisBrokerConfig#laneCapacity)
+ * @param redisProbeInterval how often the node checks that its pub/sub link still delivers: a
+ *                    link that went silent without closing is rebuilt after about this plus the
+ *                    probe's 3 s timeout
  * @param positionCheck how long a subscribed channel may stay quiet before the node asks the broker
  *                    for its head, so a lost announcement is delivered within it (0 = never)
  */
-public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int redisQueue, Duration positionCheck) {
+public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int redisQueue,
+                             Duration redisProbeInterval, Duration positionCheck) {
     public static final int DEFAULT_REDIS_QUEUE = io.rtgw.pubsub.RedisBrokerConfig.DEFAULT_LANE_CAPACITY;
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(100);
     private static final String URL = "redis://host:6379, rediss://..., redis-sentinel://..., or a Cluster seed list"
             + " like redis://h1:7000,h2:7001";
     /**
@@ -38,7 +44,8 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int 
     @Override
     public String toString() {
         return "BrokerSettings[redisUrl=" + redisUrl.map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("embedded")
-                + ", redisPrefix=" + redisPrefix + ", redisQueue=" + redisQueue + ", positionCheck=" + positionCheck + "]";
+                + ", redisPrefix=" + redisPrefix + ", redisQueue=" + redisQueue + ", redisProbeInterval="
+                + redisProbeInterval + ", positionCheck=" + positionCheck + "]";
     }
 
     static BrokerSettings from(SettingReader r) {
@@ -55,11 +62,12 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int 
                     "1-64 characters of A-Z a-z 0-9 _ . : -, like rtgw");
         }
         int queue = r.integer(Setting.REDIS_QUEUE, DEFAULT_REDIS_QUEUE, 16, 10_000_000, "a whole number from 16 to 10000000, like 10000");
+        Duration probe = r.duration(Setting.REDIS_PROBE_INTERVAL, DEFAULT_PROBE_INTERVAL, MIN_PROBE_INTERVAL);
         Duration positionCheck = r.duration(Setting.POSITION_CHECK, Hub.DEFAULT_POSITION_CHECK, Duration.ZERO);
         if (!positionCheck.isZero() && positionCheck.compareTo(Duration.ofMillis(100)) < 0) {
             throw SettingReader.invalid(r.raw(Setting.POSITION_CHECK), "is too short",
                     "0 (never) or at least 100ms, like 10s");
         }
-        return new BrokerSettings(url, prefix, queue, positionCheck);
+        return new BrokerSettings(url, prefix, queue, probe, positionCheck);
     }
 }

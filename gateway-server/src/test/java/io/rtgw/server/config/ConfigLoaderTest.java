@@ -58,6 +58,7 @@ class ConfigLoaderTest {
         assertThat(c.broker().embedded()).isTrue();
         assertThat(c.broker().redisPrefix()).isEqualTo("rtgw");
         assertThat(c.broker().redisQueue()).isEqualTo(10_000);
+        assertThat(c.broker().redisProbeInterval()).isEqualTo(Duration.ofSeconds(5));
         ConnectionSettings conn = c.connections();
         assertThat(conn.heartbeat()).isEqualTo(Duration.ofSeconds(25));
         assertThat(conn.authTimeout()).isEqualTo(Duration.ofSeconds(5));
