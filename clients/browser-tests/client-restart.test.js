@@ -35,7 +35,7 @@ test('a drained restart: 20 tabs reconnect spread over time and each sees gap (e
     const restartAt = Date.now();
     await gateway.restart();
     await waitFor(async () => (await all()).every((s) => s.messages.some((m) => m.gap)),
-      { timeout: 40000, what: 'gap in every tab after the restart' }).catch(async (e) => {
+      { timeout: 90000, what: 'gap in every tab after the restart' }).catch(async (e) => {
       for (const s of (await all()).slice(0, 4)) console.log(JSON.stringify({ st: s.states.map((x) => [x.state, x.at - restartAt]), r: s.retries.map((x) => [x.code, x.delay, x.at - restartAt]), m: s.messages, sub: s.subscribed.map((x) => [x.channel, x.recovered, x.at - restartAt]) }));
       console.log(gateway.output.slice(-30).join('\n'));
       throw e;
