@@ -46,7 +46,7 @@ test('the --dev demo page shows "Reconnecting…" while the gateway is unreachab
     if (process.env.RTGW_UPDATE_SCREENSHOTS === '1') copyFileSync(shot, path.join(DOCS, 'client-reconnecting.png'));
 
     proxy.refuse.clear();
-    await waitFor(async () => (await banner()).cls === 'connected', { timeout: 20000, what: 'Connected again' });
+    await waitFor(async () => (await banner()).cls === 'connected', { what: 'Connected again' });
     assert.equal(await page.evaluate(() => window.rt.transport), 'websocket', 'refused HTTP is no reason to leave WebSocket');
   } finally {
     await cleanup.run();

@@ -33,7 +33,7 @@ test('upgrades refused: SSE delivers; SSE blocked too: long-poll delivers; the c
     await page.goto(proxy.pageUrl);
     await page.evaluate(setTokenCookie, token()); // EventSource authenticates with the cookie
     await page.evaluate(startClient, { module: CLIENT_PATH, channels: [CHANNEL] });
-    await waitFor(async () => (await seen(page)).states.some((s) => s.state === 'connected'), { timeout: 20000, what: 'connected over SSE' });
+    await waitFor(async () => (await seen(page)).states.some((s) => s.state === 'connected'), { what: 'connected over SSE' });
     let s = await seen(page);
     assert.equal(await page.evaluate(() => window.rt.transport), 'sse');
     assert.deepEqual(s.fallbacks, ['sse']);
@@ -56,7 +56,7 @@ test('upgrades refused: SSE delivers; SSE blocked too: long-poll delivers; the c
     const tab = await context.newPage();
     await tab.goto(proxy.pageUrl);
     await tab.evaluate(startClient, { module: CLIENT_PATH, channels: [CHANNEL] });
-    await waitFor(async () => (await seen(tab)).states.some((x) => x.state === 'connected'), { timeout: 25000, what: 'connected over long-poll' });
+    await waitFor(async () => (await seen(tab)).states.some((x) => x.state === 'connected'), { what: 'connected over long-poll' });
     s = await seen(tab);
     assert.equal(await tab.evaluate(() => window.rt.transport), 'poll');
     assert.deepEqual(s.fallbacks, ['sse', 'poll']);

@@ -38,13 +38,13 @@ test('offline → reconnecting without retries; online → connected at once, ev
     const heldAt = s.messages.length;
     assert.equal(await gateway.metric('rtgw_connections_opened_total{transport="websocket"}'), 1);
 
-    const onlineAt = Date.now();
     await context.setOffline(false);
     await waitFor(async () => (await page.evaluate(() => window.rt.state)) === 'connected', { what: 'connected again' });
     s = await seen(page);
-    const back = s.states.at(-1).at - onlineAt;
     assert.ok(s.net.some((e) => e.type === 'online'), 'the online event');
-    assert.ok(back < 2000, `reconnected on online at once, not on a backoff timer (${back} ms)`);
+    // Every backoff the client schedules is announced as a retry, so none means it reconnected on
+    // the online event itself (a time limit here would fail on a busy machine, not on a bug).
+    assert.deepEqual(s.retries, [], 'reconnected on online at once, not on a backoff timer');
     const published = await publisher.stop();
     await waitFor(async () => (await seen(page)).messages.length >= published[CHANNELS[0]].length, { what: 'all messages' });
 

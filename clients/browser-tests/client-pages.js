@@ -25,7 +25,10 @@ export async function startClient({ module, channels = [], options = {} }) {
   const seen = (window.seen = { states: [], messages: [], errors: [], fallbacks: [], retries: [], subscribed: [], refreshed: [], net: [],
     subRetries: [], ends: [] });
   for (const type of ['online', 'offline']) window.addEventListener(type, () => seen.net.push({ type, at: Date.now() }));
-  const rt = new Realtime({ url: location.origin, token: () => window.freshToken(), ...options });
+  // connectTimeout: the client's 5 s default for a welcome is meant for production; a cold gateway
+  // on a busy test machine can take longer for its very first upgrade, and a timeout there would
+  // show up as a retry or fallback the test did not cause. No test here exercises that timeout.
+  const rt = new Realtime({ url: location.origin, token: () => window.freshToken(), connectTimeout: 30000, ...options });
   window.rt = rt;
   rt.on('state', (s) => seen.states.push({ state: s, at: Date.now(), transport: rt.transport }));
   rt.on('error', (e) => seen.errors.push({ code: e.code, message: e.message }));

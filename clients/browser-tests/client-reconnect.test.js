@@ -12,7 +12,9 @@ const seen = (page) => page.evaluate(() => window.seen);
 test('two cuts while publishing: every message once, in order; connected → reconnecting → connected', async () => {
   const cleanup = new Cleanup();
   try {
-    const gateway = await GatewayProcess.start(cleanup, { RTGW_HEARTBEAT: '2s' });
+    // Default heartbeat: a cut closes both sockets at once, so nothing here waits for a missed ping,
+    // and a short one would only let a busy machine's late pong look like a dead link (4002).
+    const gateway = await GatewayProcess.start(cleanup);
     const proxy = await SeverableProxy.start(cleanup, gateway.publicPort);
     serveClient(proxy);
     const { page } = await launchBrowser(cleanup);

@@ -85,7 +85,7 @@ test('a TCP connection cut under the page: the browser reconnects with Last-Even
     const requestsBefore = proxy.requests.length;
     proxy.cut();
     const roundAtCut = round;
-    await waitFor(async () => ofType(await seen(page), 'rtgw.connected').length === 2, { timeout: 20000, what: 'the browser reconnecting by itself' });
+    await waitFor(async () => ofType(await seen(page), 'rtgw.connected').length === 2, { what: 'the browser reconnecting by itself' });
     // The gateway's retry: (2 s) keeps the browser away long enough for the publisher to go on meanwhile.
     assert.ok(round > roundAtCut, 'messages were published while the page was cut off');
     const roundAtReconnect = round;
@@ -128,7 +128,7 @@ test('a gateway restart (embedded broker, same ports): the page gets rtgw.gap, n
     await waitFor(async () => {
       const gaps = ofType(await seen(page), 'rtgw.gap').map((e) => e.data.channel);
       return CHANNELS.every((c) => gaps.includes(c));
-    }, { timeout: 30000, what: 'rtgw.gap for every channel after the restart' });
+    }, { what: 'rtgw.gap for every channel after the restart' });
 
     const after = await publishRounds(gateway, 3, 'after');
     await waitFor(async () => ofType(await seen(page), 'message').length === 18, { what: 'messages after the restart' });

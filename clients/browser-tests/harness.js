@@ -19,8 +19,12 @@ export const SECRET = 'browser-tests-' + randomBytes(24).toString('hex'); // >= 
 export const API_KEY = 'bt-' + randomBytes(16).toString('hex'); // >= 16 chars
 export const TENANT = 'acme';
 
-/** Polls `predicate` (sync or async) until it returns a truthy value, which is returned. */
-export async function waitFor(predicate, { timeout = 15000, interval = 50, what = 'condition' } = {}) {
+/**
+ * Polls `predicate` (sync or async) until it returns a truthy value, which is returned. The timeout
+ * is only a bound for a test that is failing anyway, so it is generous: on a 2-core machine shared
+ * with other builds, a cold gateway's first connection was seen to take 17 s.
+ */
+export async function waitFor(predicate, { timeout = 60000, interval = 50, what = 'condition' } = {}) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {
@@ -406,6 +410,6 @@ export async function launchBrowser(cleanup) {
   });
   cleanup.add('close browser', () => context.close());
   const page = context.pages()[0] ?? await context.newPage();
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(60000); // an upper bound, like waitFor's
   return { context, page };
 }

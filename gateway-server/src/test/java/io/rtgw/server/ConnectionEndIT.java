@@ -28,14 +28,16 @@ class ConnectionEndIT {
 
     @Test
     void anSseStreamIsWarnedThenClosedAtExpAndResumesWithARenewedCookie() throws Exception {
-        try (RunningGateway node = new RunningGateway(Map.of("RTGW_JWT_SKEW", "0s", "RTGW_EXPIRING_LEAD", "2s"))) {
+        // A 20-second token (whole-second exp: 19-20 s) warned 15 s ahead: the stream must be set up
+        // on a fresh node before the token ends, which a 4-second one left a busy machine little room for.
+        try (RunningGateway node = new RunningGateway(Map.of("RTGW_JWT_SKEW", "0s", "RTGW_EXPIRING_LEAD", "15s"))) {
             String lastEventId;
             try (SseClient s = SseClient.open(node.pub("/sse?channel=room:life"),
-                    Map.of("Cookie", cookie(shortToken(Duration.ofSeconds(4)))))) {
+                    Map.of("Cookie", cookie(shortToken(Duration.ofSeconds(20)))))) {
                 s.connected();
                 node.publish(API_KEY, "{\"tenant\":\"acme\",\"channel\":\"room:life\",\"data\":\"before\"}");
                 s.await("message", e -> e.data().path("data").asText().equals("before"));
-                assertThat(s.await("rtgw.expiring", e -> true).data().path("in").asLong()).isBetween(0L, 4L);
+                assertThat(s.await("rtgw.expiring", e -> true).data().path("in").asLong()).isBetween(0L, 15L);
                 assertThat(s.await("rtgw.close", e -> true).data().path("reason").asText()).isEqualTo("token_expired");
                 s.awaitEnd();
                 assertThat(s.retries).hasSize(2);

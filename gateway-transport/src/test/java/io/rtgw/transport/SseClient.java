@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class SseClient implements AutoCloseable {
     public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+            .connectTimeout(WsClient.PATIENCE).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public record Event(String id, String event, JsonNode data) {
@@ -51,7 +50,7 @@ public final class SseClient implements AutoCloseable {
             head.completeExceptionally(e == null ? new IllegalStateException("no response") : e);
             ended = true;
         });
-        HttpResponse.ResponseInfo info = head.get(10, TimeUnit.SECONDS);
+        HttpResponse.ResponseInfo info = head.get(WsClient.PATIENCE.toSeconds(), TimeUnit.SECONDS);
         this.status = info.statusCode();
         this.headers = info.headers();
     }
@@ -61,7 +60,7 @@ public final class SseClient implements AutoCloseable {
     }
 
     public static HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(WsClient.PATIENCE);
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -141,7 +140,7 @@ public final class SseClient implements AutoCloseable {
     }
 
     public Event await(String name, Predicate<Event> match) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await().atMost(WsClient.PATIENCE)
                 .until(() -> named(name).stream().anyMatch(match));
         return named(name).stream().filter(match).findFirst().orElseThrow();
     }
@@ -157,7 +156,7 @@ public final class SseClient implements AutoCloseable {
     }
 
     public void awaitEnd() {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> ended);
+        org.awaitility.Awaitility.await().atMost(WsClient.PATIENCE).until(() -> ended);
     }
 
     /** Drops the connection; the events recorded so far and the last event id stay consistent. */

@@ -17,6 +17,12 @@ import java.util.stream.Collectors;
 
 /** The JDK's WebSocket client, recording every JSON message and the close code. */
 public final class WsClient implements WebSocket.Listener, AutoCloseable {
+    /**
+     * How long the test clients wait for anything (connect, a message, a close) before failing.
+     * Only an upper bound, so a passing test never waits it out: generous, because on a machine
+     * shared with other builds a cold node's first answer can take seconds.
+     */
+    public static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -45,12 +51,12 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     public static WsClient connect(URI uri, java.util.Map<String, String> headers, boolean reading,
                                    String... subprotocols) throws Exception {
         WsClient client = new WsClient(reading);
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(PATIENCE);
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
         headers.forEach(builder::header);
-        client.socket = builder.buildAsync(uri, client).get(10, TimeUnit.SECONDS);
+        client.socket = builder.buildAsync(uri, client).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         return client;
     }
 
@@ -67,7 +73,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public JsonNode await(String type, Predicate<JsonNode> match) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ofType(type).stream().anyMatch(match));
+        org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> ofType(type).stream().anyMatch(match));
         return ofType(type).stream().filter(match).findFirst().orElseThrow();
     }
 
@@ -86,7 +92,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public void awaitClose() {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> closeCode != -1);
+        org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> closeCode != -1);
     }
 
     @Override
