@@ -101,7 +101,7 @@ public final class ClientSession {
         }
         streamStart = new StreamStart(all);
         if (all.isEmpty()) {
-            connection.send(new Positioned(List.of()));
+            connection.send(new Positioned());
             streamStart = null;
         }
         for (String channel : all) {
@@ -295,8 +295,8 @@ public final class ClientSession {
             return;
         }
         connection.send(message);
-        if (streamStart != null && streamStart.positioned(message)) {
-            connection.send(new Positioned(streamStart.inOrder()));
+        if (streamStart != null && streamStart.positioned(message.channel())) {
+            connection.send(new Positioned());
             streamStart = null;
         }
     }

@@ -78,12 +78,9 @@ public sealed interface ServerMessage permits Publication, ServerMessage.Welcome
     }
 
     /**
-     * Every channel a stream started with (SSE, long-poll) has its position: {@code channels} holds
-     * each one's {@code subscribed}, in the order they were asked for. Sent once, after them.
+     * Every channel a stream (SSE, long-poll) started with has its position: each one's
+     * {@code subscribed} came before it. Sent once; the stream can write its first cursor.
      */
-    record Positioned(List<Subscribed> channels) implements ServerMessage {
-        public Positioned {
-            channels = List.copyOf(channels);
-        }
+    record Positioned() implements ServerMessage {
     }
 }

@@ -1,34 +1,23 @@
 package io.rtgw.core;
 
-import io.rtgw.core.ServerMessage.Subscribed;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The channels a stream (SSE, long-poll) started with, and their {@code subscribed} in the order
- * they were asked for: the stream writes its first cursor only once every one has a position.
+ * The channels a stream (SSE, long-poll) started with that have no position yet: the stream
+ * writes its first cursor only once every one has one.
  */
 final class StreamStart {
-    private final List<String> channels;
-    private final Subscribed[] answers;
-    private int missing;
+    private final Set<String> waiting;
 
     StreamStart(List<String> channels) {
-        this.channels = channels;
-        this.answers = new Subscribed[channels.size()];
-        this.missing = answers.length;
+        this.waiting = new HashSet<>(channels);
     }
 
     /** @return true when this was the last channel without a position */
-    boolean positioned(Subscribed s) {
-        int i = channels.indexOf(s.channel());
-        if (i >= 0 && answers[i] == null) {
-            answers[i] = s;
-            missing--;
-        }
-        return missing == 0;
-    }
-
-    List<Subscribed> inOrder() {
-        return List.of(answers);
+    boolean positioned(String channel) {
+        waiting.remove(channel);
+        return waiting.isEmpty();
     }
 }

@@ -361,7 +361,7 @@ class ClientSessionTest {
      * A broker that cannot be reached for channels other than the personal one until told so:
      * subscribes and reads fail, as while Redis is down; publishing to chat:* always fails.
      */
-    private static final class UnreachableBroker implements Broker {
+    private static final class UnreachableBroker extends ForwardingBroker {
         private final Broker inner;
         volatile boolean reachable;
 
@@ -369,23 +369,18 @@ class ClientSessionTest {
             this.inner = inner;
         }
 
+        @Override
+        protected Broker inner() {
+            return inner;
+        }
+
         private static <T> CompletableFuture<T> down() {
             return CompletableFuture.failedFuture(new java.io.IOException("connection refused"));
         }
 
         @Override
-        public CompletableFuture<Void> start(BrokerListener listener) {
-            return inner.start(listener);
-        }
-
-        @Override
         public CompletableFuture<Void> subscribe(ChannelName channel) {
             return reachable || channel.name().startsWith("user:") ? inner.subscribe(channel) : down();
-        }
-
-        @Override
-        public CompletableFuture<Void> unsubscribe(ChannelName channel) {
-            return inner.unsubscribe(channel);
         }
 
         @Override
@@ -402,15 +397,10 @@ class ClientSessionTest {
         public boolean isUp() {
             return false;
         }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 
     /** Loses chosen live publications on their way to the node, as a flaky link would. */
-    private static final class DroppingBroker implements Broker {
+    private static final class DroppingBroker extends ForwardingBroker {
         private final Broker inner;
         private final Predicate<Publication> drop;
 
@@ -420,42 +410,17 @@ class ClientSessionTest {
         }
 
         @Override
+        protected Broker inner() {
+            return inner;
+        }
+
+        @Override
         public CompletableFuture<Void> start(BrokerListener listener) {
             return inner.start(p -> {
                 if (!drop.test(p)) {
                     listener.onPublication(p);
                 }
             });
-        }
-
-        @Override
-        public CompletableFuture<Void> subscribe(ChannelName channel) {
-            return inner.subscribe(channel);
-        }
-
-        @Override
-        public CompletableFuture<Void> unsubscribe(ChannelName channel) {
-            return inner.unsubscribe(channel);
-        }
-
-        @Override
-        public CompletableFuture<StreamPosition> publish(PublishRequest request) {
-            return inner.publish(request);
-        }
-
-        @Override
-        public CompletableFuture<HistoryResult> history(ChannelName channel, StreamPosition since, int limit) {
-            return inner.history(channel, since, limit);
-        }
-
-        @Override
-        public boolean isUp() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }

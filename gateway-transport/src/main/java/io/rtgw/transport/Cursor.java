@@ -59,6 +59,28 @@ final class Cursor {
         return positions[index];
     }
 
+    /** Whether every channel has a position: the cursor can be given to the client as it is. */
+    boolean complete() {
+        for (StreamPosition p : positions) {
+            if (p == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A cursor for {@code channels} holding what the client's token says of them (unreadable: nothing). */
+    static Cursor resumedFrom(String token, List<String> channels) {
+        Cursor start = new Cursor(channels);
+        Cursor given = token == null ? null : decode(token, channels);
+        for (int i = 0; given != null && i < channels.size(); i++) {
+            if (given.position(i) != null) {
+                start.set(i, given.position(i));
+            }
+        }
+        return start;
+    }
+
     void set(int index, StreamPosition position) {
         if (!position.equals(positions[index])) {
             positions[index] = position;

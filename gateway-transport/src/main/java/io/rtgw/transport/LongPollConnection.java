@@ -95,12 +95,20 @@ final class LongPollConnection implements Connection {
 
     /**
      * Attaches the session and arms the poll's deadline: while the broker is unreachable the
-     * channels cannot be positioned, and the poll waits for them at most its timeout (then 503,
-     * and the client polls again) rather than longer than any proxy would.
+     * channels cannot be positioned, and the poll waits for them at most its timeout rather than
+     * longer than any proxy would. Then, when the client's cursor already placed every channel,
+     * it is answered like a poll that saw nothing new (the client polls again from the same
+     * cursor and loses nothing); otherwise no cursor can be given: 503 {@code unavailable}.
      */
     void attach(ClientSession session) {
         this.session = session;
-        timeout = executor().schedule(() -> end(DisconnectReason.UNAVAILABLE), timeoutNanos, TimeUnit.NANOSECONDS);
+        timeout = executor().schedule(() -> {
+            if (cursor.complete()) {
+                answer();
+            } else {
+                end(DisconnectReason.UNAVAILABLE);
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -128,8 +136,10 @@ final class LongPollConnection implements Connection {
         if (done) {
             return;
         }
-        if (message instanceof Positioned p) {
-            positioned(p);
+        if (message instanceof Subscribed s) {
+            started(s);
+        } else if (message instanceof Positioned) {
+            positioned();
         } else if (message instanceof Publication p) {
             collect(p);
         } else if (message instanceof Gap g) {
@@ -144,13 +154,15 @@ final class LongPollConnection implements Connection {
         // welcome, expiring and command replies have no long-poll meaning.
     }
 
-    private void positioned(Positioned all) {
-        for (Subscribed s : all.channels()) {
-            int i = cursor.indexOf(s.channel());
-            if (i >= 0) {
-                cursor.set(i, s.position());
-            }
+    /** A channel's start, set at once: its replay follows, before the other channels may be positioned. */
+    private void started(Subscribed s) {
+        int i = cursor.indexOf(s.channel());
+        if (i >= 0) {
+            cursor.set(i, s.position());
         }
+    }
+
+    private void positioned() {
         positioned = true;
         timeout.cancel(false);
         if (!items.isEmpty() || !hold) {

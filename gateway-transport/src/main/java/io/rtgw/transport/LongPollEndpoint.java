@@ -72,7 +72,7 @@ final class LongPollEndpoint implements HttpEndpoint {
     private void poll(ChannelHandlerContext ctx, HttpRequest head, StreamRequest wanted, ClientIdentity identity,
                       List<String> channels, boolean hold, int timeoutSeconds) {
         LongPollConnection connection = new LongPollConnection(ctx, head, context.observer(), context.registry(), identity,
-                new Cursor(channels), hold, TimeUnit.SECONDS.toNanos(timeoutSeconds));
+                Cursor.resumedFrom(wanted.cursor(), channels), hold, TimeUnit.SECONDS.toNanos(timeoutSeconds));
         LongPollLeases.Poll slot = context.longPollLeases().open(identity, channels, ctx.channel().eventLoop());
         if (slot == null) {
             connection.close(DisconnectReason.LIMIT_REACHED); // 503 limit_reached: the loop polls again after a backoff

@@ -53,6 +53,7 @@ final class SseConnection extends ChannelConnection {
     private final HttpVersion version;
     private final List<ServerMessage> held = new ArrayList<>();
     private Cursor cursor;
+    private boolean[] recovered;
     private boolean connected;
     private ScheduledFuture<?> heartbeat;
     /** Set when the stream is refused at connect because its cookie token has already expired. */
@@ -97,31 +98,38 @@ final class SseConnection extends ChannelConnection {
     /** The channels of this stream in cursor order; messages are held until the session has positioned them all. */
     void expect(Cursor streamCursor) {
         this.cursor = streamCursor;
+        this.recovered = new boolean[streamCursor.channels().size()];
     }
 
     @Override
     public void send(ServerMessage message) {
         if (connected || cursor == null || !isOpen()) {
             super.send(message);
-        } else if (message instanceof Positioned p) {
-            connect(p);
+        } else if (message instanceof Subscribed s) {
+            started(s);
+        } else if (message instanceof Positioned) {
+            connect();
         } else if (message instanceof ErrorReply e) {
             log.debug("sse {} could not start: {} {}", id(), e.code(), e.message());
             close(DisconnectReason.INTERNAL);
-        } else if (!(message instanceof ServerMessage.Welcome) && !(message instanceof Subscribed)) {
+        } else if (!(message instanceof ServerMessage.Welcome)) {
             held.add(message);
         }
     }
 
-    private void connect(Positioned positioned) {
-        boolean[] recovered = new boolean[cursor.channels().size()];
-        for (Subscribed s : positioned.channels()) {
-            int i = cursor.indexOf(s.channel());
-            if (i >= 0) {
-                recovered[i] = s.recovered();
-                cursor.set(i, s.position());
-            }
+    /**
+     * A channel's start: set at once, since that channel's own messages follow it (a replay may
+     * come before the other channels are positioned).
+     */
+    private void started(Subscribed s) {
+        int i = cursor.indexOf(s.channel());
+        if (i >= 0) {
+            recovered[i] = s.recovered();
+            cursor.set(i, s.position());
         }
+    }
+
+    private void connect() {
         connected = true;
         write(content(SseEvents.connected(id(), cursor, recovered, settings.heartbeat().toSeconds())));
         for (ServerMessage m : held) {

@@ -64,7 +64,7 @@ class SseConnectionTest {
 
         Subscribed personal = new Subscribed("user:alice", new StreamPosition(EPOCH, 9), false, null);
         c.send(personal);
-        c.send(new Positioned(List.of(room, personal)));
+        c.send(new Positioned());
         c.send(publication("room:1", -1, "message", "\"live only\""));
         c.send(new Gap("user:alice"));
         c.send(new Expiring(60));
@@ -136,7 +136,8 @@ class SseConnectionTest {
         SseConnection c = new SseConnection(ch, context(settings.withHeartbeat(Duration.ofSeconds(1))), HttpVersion.HTTP_1_1);
         c.open("https://app.example");
         c.expect(new Cursor(List.of("room:1")));
-        c.send(new Positioned(List.of(new Subscribed("room:1", new StreamPosition(EPOCH, 0), false, null))));
+        c.send(new Subscribed("room:1", new StreamPosition(EPOCH, 0), false, null));
+        c.send(new Positioned());
         c.send(publication("room:1", 1, "message", "1"));
         ch.runPendingTasks();
         ch.advanceTimeBy(1, TimeUnit.SECONDS);
