@@ -43,9 +43,8 @@ public final class Main {
         } catch (ConfigException e) {
             fail(2, "configuration error: " + e.getMessage());
         }
-        // Before the first logger exists: Logback reads its configuration once.
         if (config.observability().logFormat() == LogFormat.JSON) {
-            System.setProperty("logback.configurationFile", "rtgw/logback-json.xml");
+            LogFormats.useJson();
         }
         run(config, configFile);
     }

@@ -96,19 +96,21 @@ final class LongPollConnection implements Connection {
     /**
      * Attaches the session and arms the poll's deadline: while the broker is unreachable the
      * channels cannot be positioned, and the poll waits for them at most its timeout rather than
-     * longer than any proxy would. Then, when the client's cursor already placed every channel,
-     * it is answered like a poll that saw nothing new (the client polls again from the same
-     * cursor and loses nothing); otherwise no cursor can be given: 503 {@code unavailable}.
+     * longer than any proxy would. When the client's cursor already placed every channel, that is
+     * its timeout, and it is answered like a poll that saw nothing new (the client polls again
+     * from the same cursor and loses nothing). Otherwise the poll is waiting for a position to
+     * give, up to the longest hold; if none comes, 503 {@code unavailable}.
      */
     void attach(ClientSession session) {
         this.session = session;
+        boolean resumable = cursor.complete();
         timeout = executor().schedule(() -> {
-            if (cursor.complete()) {
+            if (resumable) {
                 answer();
             } else {
                 end(DisconnectReason.UNAVAILABLE);
             }
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        }, resumable ? timeoutNanos : TransportSettings.LONG_POLL_MAX_HOLD.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
