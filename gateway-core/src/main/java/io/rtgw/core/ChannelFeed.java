@@ -2,9 +2,7 @@ package io.rtgw.core;
 
 import io.rtgw.core.broker.HistoryResult;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -32,10 +30,10 @@ public final class ChannelFeed {
     /** Publications held while a fill reads history; past this the fill simply reads again. */
     static final int HOLD_LIMIT = 10_000;
     private static final long RETRY_MILLIS = 1000;
-    private static final Object HEAD_ONLY = new Object();
 
     final ChannelName channel;
     private final Hub hub;
+    private final SharedHistoryReads reads;
     /** A handful of entries at most (one per event loop); read on every publication. */
     final List<LoopSubscribers> loops = new CopyOnWriteArrayList<>();
 
@@ -54,14 +52,13 @@ public final class ChannelFeed {
     private boolean heldOverflowed;
     /** The head the fill that is being drained read: history claimed everything up to it. */
     private StreamPosition fillHead;
-    private Map<Object, PendingRead> reads;
-    private long clock;
     volatile long lastTrafficNanos = System.nanoTime();
     long nextCheckNanos;
 
     ChannelFeed(ChannelName channel, Hub hub) {
         this.channel = channel;
         this.hub = hub;
+        this.reads = new SharedHistoryReads(channel, hub);
     }
 
     public ChannelName channel() {
@@ -121,12 +118,9 @@ public final class ChannelFeed {
         return subscribed.thenApply(ok -> head);
     }
 
-    /**
-     * A number that orders a caller's moment against the start of history reads: a read can be
-     * shared only with callers whose ticket is not newer than its start (see {@link #read}).
-     */
-    synchronized long ticket() {
-        return ++clock;
+    /** Orders a caller's moment against the start of history reads (see {@link SharedHistoryReads}). */
+    long ticket() {
+        return reads.ticket();
     }
 
     /** Called under this feed's monitor by the hub when the last linger ends. */
@@ -155,49 +149,9 @@ public final class ChannelFeed {
         }
     }
 
-    /**
-     * History after {@code since} (null: only the head), one page. Callers asking for the same
-     * starting point while a read is in flight share it — a reconnect storm of a channel's
-     * subscribers, or many sessions after a blip, cost one read — but only a read that started
-     * after the caller's {@code ticket}: one that started earlier may predate publications the
-     * caller has not seen (those forwarded before it registered).
-     */
+    /** History after {@code since} (null: only the head), one page; see {@link SharedHistoryReads}. */
     public CompletableFuture<HistoryResult> read(StreamPosition since, long ticket) {
-        Object key = since == null ? HEAD_ONLY : since;
-        PendingRead shared;
-        boolean start = false;
-        synchronized (this) {
-            if (reads == null) {
-                reads = new HashMap<>(4);
-            }
-            shared = reads.get(key);
-            if (shared == null || shared.startedAt < ticket) {
-                shared = new PendingRead(clock);
-                reads.put(key, shared);
-                start = true;
-            }
-        }
-        if (start) {
-            PendingRead target = shared;
-            hub.observer().historyRead();
-            hub.broker().history(channel, since, hub.historyPageSize()).whenComplete((result, error) -> {
-                synchronized (this) {
-                    reads.remove(key, target);
-                }
-                if (error != null) {
-                    target.result.completeExceptionally(error);
-                } else {
-                    target.result.complete(result);
-                }
-            });
-        }
-        return shared.result;
-    }
-
-    private record PendingRead(long startedAt, CompletableFuture<HistoryResult> result) {
-        PendingRead(long startedAt) {
-            this(startedAt, new CompletableFuture<>());
-        }
+        return reads.read(since, ticket);
     }
 
     // ---------------------------------------------------------------- live publications
