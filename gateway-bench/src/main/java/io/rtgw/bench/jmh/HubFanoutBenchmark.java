@@ -101,7 +101,8 @@ public class HubFanoutBenchmark {
     @Benchmark
     @OperationsPerInvocation(SUBSCRIBERS)
     public void fanOutOnePublication() {
-        hub.onPublication(new Publication(channel, new StreamPosition("kvkzw23j", ++offset), "message",
+        // the broker's epoch and the next offset: the channel's feed forwards only what follows what it has
+        hub.onPublication(new Publication(channel, new StreamPosition(broker.epoch(), ++offset), "message",
                 "{\"n\":1}", 0));
     }
 
