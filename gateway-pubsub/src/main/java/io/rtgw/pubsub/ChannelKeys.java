@@ -27,6 +27,24 @@ final class ChannelKeys {
     }
 
     /**
+     * The pub/sub channel of the function's envelopes for {@code channel} (docs/protocol.md §6),
+     * apart from {@link #of} where apps {@code PUBLISH} any bytes. Every {@link #of} ends in
+     * {@code '}'} (channel names cannot contain braces), so no channel's key ends in
+     * {@link #ENVELOPE_SUFFIX}; the hash tag is the same, so on Cluster both live in one slot
+     * and one {@code SSUBSCRIBE}-capable master owns both.
+     */
+    String envelopes(ChannelName channel) {
+        return of(channel) + ENVELOPE_SUFFIX;
+    }
+
+    static final String ENVELOPE_SUFFIX = ":e";
+
+    /** Whether a pub/sub channel name from {@link #envelopes} (not an app's {@link #of}). */
+    static boolean isEnvelopeChannel(String redisChannel) {
+        return redisChannel.endsWith(ENVELOPE_SUFFIX);
+    }
+
+    /**
      * The base of the node's own probe channels. Channel keys are {@code prefix:{…}}, so a name
      * starting {@code prefix:probe:} can never be one.
      */

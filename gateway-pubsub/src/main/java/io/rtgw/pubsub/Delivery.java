@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class Delivery implements Lane.Handler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
+    /** Both Redis channels of each subscribed channel (the app's and the envelopes'), to the channel. */
     private final Map<String, ChannelName> subscribed;
     private final DeliveryGuard guard = new DeliveryGuard();
     private final ChannelLanes lanes;
@@ -65,9 +66,12 @@ final class Delivery implements Lane.Handler, AutoCloseable {
         if (l == null || !channel.equals(subscribed.get(key))) {
             return;
         }
-        Publication publication = Envelope.decode(channel, payload, receivedAtMicros);
+        // which Redis channel it came on decides what it is, never its bytes (docs/protocol.md §6)
+        Publication publication = ChannelKeys.isEnvelopeChannel(key)
+                ? Envelope.decodeEnvelope(channel, payload)
+                : Envelope.decodeLive(channel, payload, receivedAtMicros);
         if (publication == null) {
-            log.debug("{}: dropped a malformed gateway envelope", channel);
+            log.debug("{}: dropped a malformed envelope, or a version-1 one published on {}", channel, key);
             return;
         }
         StreamPosition position = publication.position();

@@ -8,30 +8,41 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads what arrives on a channel's pub/sub key. Two kinds share it (docs/protocol.md §6):
+ * Reads what arrives on a channel's two pub/sub channels (docs/protocol.md §6):
  * <ul>
- *   <li>the gateway's envelope, written only by {@code rtgw_publish}:
- *       {@code 0xFF "rtgw1\n" offset "\n" epoch "\n" micros "\n" event "\n" data};</li>
- *   <li>anything else: an app's live-only {@code PUBLISH}, delivered as event {@code message}
- *       with no id.</li>
+ *   <li>{@code <key>:e} carries only the gateway's envelopes, written by {@code rtgw_publish}:
+ *       {@code 0xFF "rtgw2\n" offset "\n" epoch "\n" micros "\n" event "\n" data}
+ *       ({@link #decodeEnvelope});</li>
+ *   <li>{@code <key>} carries apps' live-only {@code PUBLISH}, delivered as event {@code message}
+ *       with no id, whatever its bytes ({@link #decodeLive}).</li>
  * </ul>
- * The marker starts with byte 0xFF, which valid UTF-8 text never contains, so no text an app
- * publishes (JSON, a string, user input passed through) can be read as an envelope. A payload
- * that carries the marker but does not parse as an envelope, or names an {@code rtgw.} event
- * (which the function never writes), is dropped rather than guessed at.
+ * An app's {@code PUBLISH} to {@code <key>} can therefore never produce an id, whatever it
+ * contains. The one exception to "verbatim": a payload starting with the marker of version 1 of
+ * the function library, which published its envelopes on {@code <key>} and still does so during
+ * a rolling upgrade for the old nodes that read them there; it is dropped, being either such a
+ * copy or a forgery (0xFF is never part of UTF-8 text, so no text an app publishes is dropped).
  */
 final class Envelope {
-    static final byte[] MARKER = {(byte) 0xFF, 'r', 't', 'g', 'w', '1', '\n'};
+    static final byte[] MARKER = {(byte) 0xFF, 'r', 't', 'g', 'w', '2', '\n'};
+    static final byte[] LEGACY_MARKER = {(byte) 0xFF, 'r', 't', 'g', 'w', '1', '\n'};
     static final String LIVE_EVENT = "message";
 
     private Envelope() {
     }
 
-    /** @return the publication, or null when a marked payload is malformed (it is dropped) */
-    static Publication decode(ChannelName channel, byte[] payload, long receivedAtMicros) {
-        if (!hasMarker(payload)) {
-            return new Publication(channel, null, LIVE_EVENT, JsonData.compactOrString(utf8Lenient(payload)),
-                    receivedAtMicros);
+    /** An app's payload from {@code <key>}. @return null for a version-1 envelope (dropped) */
+    static Publication decodeLive(ChannelName channel, byte[] payload, long receivedAtMicros) {
+        if (startsWith(payload, LEGACY_MARKER)) {
+            return null;
+        }
+        return new Publication(channel, null, LIVE_EVENT, JsonData.compactOrString(utf8Lenient(payload)),
+                receivedAtMicros);
+    }
+
+    /** A payload from {@code <key>:e}. @return null when it is not a well-formed envelope (dropped) */
+    static Publication decodeEnvelope(ChannelName channel, byte[] payload) {
+        if (!startsWith(payload, MARKER)) {
+            return null;
         }
         String body;
         try {
@@ -62,12 +73,12 @@ final class Envelope {
         return new Publication(channel, position, event, JsonData.compactOrString(parts[4]), micros);
     }
 
-    static boolean hasMarker(byte[] payload) {
-        if (payload.length < MARKER.length) {
+    private static boolean startsWith(byte[] payload, byte[] marker) {
+        if (payload.length < marker.length) {
             return false;
         }
-        for (int i = 0; i < MARKER.length; i++) {
-            if (payload[i] != MARKER[i]) {
+        for (int i = 0; i < marker.length; i++) {
+            if (payload[i] != marker[i]) {
                 return false;
             }
         }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * its data layout changes; {@code FCALL rtgw_version 0} tells which one a server has.
  */
 final class FunctionLibrary {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final String VERSION_FUNCTION = "rtgw_version";
     static final String PUBLISH = "rtgw_publish";
     static final String HISTORY = "rtgw_history";
@@ -37,6 +37,7 @@ final class FunctionLibrary {
         values.put("__META_TTL_MS__", Long.toString(config.positionTtl().toMillis()));
         values.put("__IDEMPOTENCY_TTL_MS__", Long.toString(config.idempotencyWindow().toMillis()));
         values.put("__PUBLISH__", cluster ? "SPUBLISH" : "PUBLISH");
+        values.put("__NUMSUB__", cluster ? "SHARDNUMSUB" : "NUMSUB");
         for (Map.Entry<String, String> e : values.entrySet()) {
             template = template.replace(e.getKey(), e.getValue());
         }

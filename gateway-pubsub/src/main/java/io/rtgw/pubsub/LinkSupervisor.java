@@ -228,7 +228,8 @@ final class LinkSupervisor implements AutoCloseable {
             if (up.compareAndSet(false, true)) {
                 CompletableFuture<Void> waiting = nextUp;
                 nextUp = new CompletableFuture<>();
-                log.info("Redis broker up ({} channels subscribed, {} probe channels)", subscribed.size(), probe.channelCount());
+                log.info("Redis broker up ({} pub/sub channels subscribed, two per channel, and {} probe channels)",
+                        subscribed.size(), probe.channelCount());
                 BrokerListener listen = listener;
                 if (listen != null) {
                     listen.onBrokerUp();

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Publishing and history go through the {@code rtgw} Redis Function library, so appending
  *       to the stream, advancing the position and fanning out are one atomic step per channel,
  *       whether the gateway or an app ({@code FCALL rtgw_publish}) publishes.</li>
- *   <li>The node subscribes once per channel it holds (SUBSCRIBE, or SSUBSCRIBE on Cluster),
+ *   <li>The node subscribes per channel it holds (SUBSCRIBE, or SSUBSCRIBE on Cluster) to its
+ *       two Redis channels, the function's envelopes and apps' live payloads ({@link ChannelKeys}),
  *       never with a pattern, and hands every message to a bounded per-channel lane off the
  *       event loop ({@link Delivery}).</li>
  *   <li>One supervisor thread owns the connection state ({@link LinkSupervisor}): it loads the
@@ -76,45 +77,53 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletableFuture<Void> subscribe(ChannelName channel) {
-        String key = keys.of(channel);
-        subscribed.put(key, channel);
+        // envelopes first: a publication is never missed for want of a subscription, only
+        // (before the envelope subscription is confirmed) backfilled from history
+        List<String> names = List.of(keys.envelopes(channel), keys.of(channel));
+        for (String name : names) {
+            subscribed.put(name, channel);
+        }
         CompletableFuture<Void> whenUp = supervisor.nextUp();
         PubSubLink l = supervisor.liveLink();
         if (l == null) {
             // repair subscribes every wanted channel before reporting up; confirm again after it
-            return whenUp.thenCompose(x -> subscribeOnCurrentLink(key));
+            return whenUp.thenCompose(x -> subscribeOnCurrentLink(names));
         }
-        return l.subscribe(key).exceptionallyCompose(e -> {
+        return subscribeAll(l, names).exceptionallyCompose(e -> {
             // a link that cannot subscribe cannot be trusted to deliver either: rebuild it
-            log.warn("subscribe {} failed ({}); rebuilding the pub/sub link", key, e.toString());
+            log.warn("subscribe {} failed ({}); rebuilding the pub/sub link", names, e.toString());
             CompletableFuture<Void> again = supervisor.nextUp();
             supervisor.rebuild(l);
-            return again.thenCompose(x -> subscribeOnCurrentLink(key));
+            return again.thenCompose(x -> subscribeOnCurrentLink(names));
         });
     }
 
-    private CompletableFuture<Void> subscribeOnCurrentLink(String key) {
+    private CompletableFuture<Void> subscribeOnCurrentLink(List<String> names) {
         PubSubLink l = supervisor.link();
-        if (l == null || !subscribed.containsKey(key)) {
+        if (l == null || !subscribed.keySet().containsAll(names)) {
             return CompletableFuture.completedFuture(null);
         }
-        return l.subscribe(key);
+        return subscribeAll(l, names);
+    }
+
+    private static CompletableFuture<Void> subscribeAll(PubSubLink l, List<String> names) {
+        return CompletableFuture.allOf(names.stream().map(l::subscribe).toArray(CompletableFuture[]::new));
     }
 
     @Override
     public CompletableFuture<Void> unsubscribe(ChannelName channel) {
-        String key = keys.of(channel);
-        subscribed.remove(key);
+        List<String> names = List.of(keys.of(channel), keys.envelopes(channel));
+        subscribed.keySet().removeAll(names);
         delivery.guard().forget(channel);
         PubSubLink l = supervisor.liveLink();
         if (l == null) {
             // the next link is built from the wanted set only, so nothing more to undo
             return CompletableFuture.completedFuture(null);
         }
-        return l.unsubscribe(key).exceptionally(e -> {
-            log.debug("unsubscribe {} failed; the link will be rebuilt without it", key, e);
+        return CompletableFuture.allOf(names.stream().map(name -> l.unsubscribe(name).exceptionally(e -> {
+            log.debug("unsubscribe {} failed; the link will be rebuilt without it", name, e);
             return null;
-        });
+        })).toArray(CompletableFuture[]::new));
     }
 
     // ---------------------------------------------------------------- publish and history

@@ -5,7 +5,10 @@
 -- change, on every master, with the settings below baked in from that node's configuration:
 -- apps that FCALL rtgw_publish pass only event, data and an optional idempotency key.
 -- Keys of one channel share the hash tag {<tenant>:<channel>}, so they live in one slot:
---   <key>     pub/sub channel (live delivery)
+--   <key>     pub/sub channel of apps' live-only PUBLISH: any bytes, delivered verbatim as data
+--   <key>:e   pub/sub channel of this library's envelopes, and nothing else (docs/protocol.md §6):
+--             a plain PUBLISH to <key> can never be taken for one. <key> ends in '}', so no
+--             channel's <key> ends in ':e', and the hash tag keeps both in one Cluster slot.
 --   <key>:m   hash {e = epoch, o = last offset}: the position, which outlives the history
 --   <key>:s   stream of the history, entry id <offset>-0
 --   <key>:i:K idempotency key K -> the id it was first published with
@@ -18,8 +21,13 @@ local NAMESPACES = {__NAMESPACES__}
 local META_TTL_MS = __META_TTL_MS__
 local IDEMPOTENCY_TTL_MS = __IDEMPOTENCY_TTL_MS__
 local PUBLISH = '__PUBLISH__'
--- 0xFF never occurs in UTF-8 text, so no text payload an app publishes can start like this.
-local MARKER = '\255rtgw1\n'
+local NUMSUB = '__NUMSUB__'
+-- The envelope's format; 0xFF never occurs in UTF-8 text.
+local MARKER = '\255rtgw2\n'
+-- Version 1 of this library published its envelopes, so marked, on <key> itself; nodes of that
+-- version still read them there. Nodes of this version subscribe to both <key> and <key>:e and
+-- drop payloads so marked on <key>.
+local LEGACY_MARKER = '\255rtgw1\n'
 local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
 
 local function num(n)
@@ -135,6 +143,10 @@ local function trim_by_age(stream, cutoff)
   redis.call('XTRIM', stream, 'MINID', keep)
 end
 
+local function subscribers(channel)
+  return tonumber(redis.call('PUBSUB', NUMSUB, channel)[2]) or 0
+end
+
 local function publish(keys, args)
   local key = keys[1]
   local channel = key and channel_of(key)
@@ -190,7 +202,12 @@ local function publish(keys, args)
   if idem_key then
     redis.call('SET', idem_key, id, 'PX', IDEMPOTENCY_TTL_MS)
   end
-  redis.call(PUBLISH, key, MARKER .. num(offset) .. '\n' .. epoch .. '\n' .. num(now) .. '\n' .. event .. '\n' .. data)
+  local body = num(offset) .. '\n' .. epoch .. '\n' .. num(now) .. '\n' .. event .. '\n' .. data
+  redis.call(PUBLISH, key .. ':e', MARKER .. body)
+  if subscribers(key) > subscribers(key .. ':e') then
+    -- someone holds <key> without <key>:e: a node of version 1 during a rolling upgrade
+    redis.call(PUBLISH, key, LEGACY_MARKER .. body)
+  end
   return id
 end
 

@@ -148,16 +148,90 @@ class AppPublishingTest {
         });
     }
 
+    private static byte[] marked(byte[] marker, String body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(marker);
+        out.writeBytes(body.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    /**
+     * Issue 13: a plain PUBLISH of version 1's envelope bytes (the gateway's own format until then)
+     * was delivered under the id it named, and the next real publish moved the channel to a new
+     * epoch. Now such bytes on the app channel are dropped, today's envelope bytes there are plain
+     * data, and only the function's publications carry ids.
+     */
     @Test
-    void aMarkedPayloadNamingAReservedEventIsDropped() throws Exception {
+    void envelopeBytesPublishedPlainNeverGetAnIdNorMoveTheEpoch() throws Exception {
+        ChannelName room = subscribed("room:forged");
+        StreamPosition first = StreamPosition.parse(server.cli("FCALL", "rtgw_publish", "1", key(room), "chat", "1"));
+        for (String epoch : List.of(first.epoch(), "fakeepoch")) {
+            for (byte[] marker : List.of(Envelope.LEGACY_MARKER, Envelope.MARKER)) {
+                server.command(utf8("PUBLISH"), utf8(key(room)), marked(marker, "777\n" + epoch + "\n0\nchat\n{}"));
+            }
+        }
+        StreamPosition next = StreamPosition.parse(server.cli("FCALL", "rtgw_publish", "1", key(room), "chat", "2"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.of(room).stream().anyMatch(p -> next.equals(p.position())));
+        assertThat(next).isEqualTo(first.next());
+        assertThat(listener.of(room)).filteredOn(p -> p.position() != null).extracting(Publication::position)
+                .containsExactly(first, next);
+        assertThat(listener.of(room)).filteredOn(p -> p.position() == null).hasSize(2).allSatisfy(p -> {
+            assertThat(p.event()).isEqualTo("message");
+            assertThat(p.data()).startsWith("\"\ufffdrtgw2\\n777\\n");
+        });
+    }
+
+    @Test
+    void malformedOrReservedEnvelopesOnTheEnvelopeChannelAreDropped() throws Exception {
         ChannelName room = subscribed("room:marked");
-        ByteArrayOutputStream forged = new ByteArrayOutputStream();
-        forged.writeBytes(Envelope.MARKER);
-        forged.writeBytes("7\nabc\n0\nrtgw.close\n{}".getBytes(StandardCharsets.UTF_8));
-        server.command(utf8("PUBLISH"), utf8(key(room)), forged.toByteArray());
+        String envelopes = key(room) + ":e";
+        server.command(utf8("PUBLISH"), utf8(envelopes), marked(Envelope.MARKER, "7\nabc\n0\nrtgw.close\n{}"));
+        server.command(utf8("PUBLISH"), utf8(envelopes), marked(Envelope.LEGACY_MARKER, "7\nabc\n0\nchat\n{}"));
+        server.command(utf8("PUBLISH"), utf8(envelopes), utf8("{\"not\":\"an envelope\"}"));
         server.command(utf8("PUBLISH"), utf8(key(room)), utf8("\"after\""));
         await().atMost(Duration.ofSeconds(10)).until(() -> listener.of(room).size() == 1);
         assertThat(listener.of(room).get(0).data()).isEqualTo("\"after\"");
+    }
+
+    /**
+     * A rolling upgrade: a node of version 1 subscribes only to the app channel and reads envelopes
+     * there. The function copies each envelope there in version 1's format while such a subscriber
+     * exists, and stops once none is left; nodes of this version drop the copies.
+     */
+    @Test
+    void version1NodesGetTheirCopyOnlyWhileTheyAreSubscribed() throws Exception {
+        ChannelName room = subscribed("room:upgrade");
+        List<String> seenOnAppChannel = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(server.uri());
+        try (var watcher = client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+             var oldNode = client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+            // a pattern subscription sees the app channel without counting in PUBSUB NUMSUB
+            watcher.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] pattern, byte[] channel, byte[] message) {
+                    seenOnAppChannel.add(new String(message, StandardCharsets.ISO_8859_1));
+                }
+            });
+            watcher.sync().psubscribe(utf8(key(room)));
+            oldNode.sync().subscribe(utf8(key(room)));
+
+            String during = server.cli("FCALL", "rtgw_publish", "1", key(room), "chat", "1");
+            oldNode.sync().unsubscribe(utf8(key(room)));
+            String after = server.cli("FCALL", "rtgw_publish", "1", key(room), "chat", "2");
+            server.cli("PUBLISH", key(room), "\"marker\"");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> seenOnAppChannel.contains("\"marker\""));
+            assertThat(seenOnAppChannel).hasSize(2);
+            StreamPosition old = StreamPosition.parse(during);
+            assertThat(seenOnAppChannel.get(0)).startsWith("\u00ffrtgw1\n" + old.offset() + "\n" + old.epoch() + "\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.of(room).size() == 3);
+            assertThat(listener.of(room)).extracting(p -> p.position() == null ? null : p.position().toString())
+                    .containsExactly(during, after, null);
+            watcher.sync().punsubscribe(utf8(key(room)));
+        } finally {
+            client.shutdown();
+        }
     }
 
     @Test
@@ -166,9 +240,11 @@ class AppPublishingTest {
         ChannelName b = subscribed("room:b");
         broker.subscribe(a).get(10, TimeUnit.SECONDS);
         assertThat(server.cli("PUBSUB", "NUMSUB", key(a), key(b))).isEqualTo(key(a) + "\n1\n" + key(b) + "\n1");
+        assertThat(server.cli("PUBSUB", "NUMSUB", key(a) + ":e")).isEqualTo(key(a) + ":e\n1");
         assertThat(server.cli("PUBSUB", "NUMPAT")).isEqualTo("0");
         broker.unsubscribe(a).get(10, TimeUnit.SECONDS);
         assertThat(server.cli("PUBSUB", "NUMSUB", key(a))).isEqualTo(key(a) + "\n0");
+        assertThat(server.cli("PUBSUB", "NUMSUB", key(a) + ":e")).isEqualTo(key(a) + ":e\n0");
         assertThat(server.cli("PUBSUB", "NUMSUB", key(b))).isEqualTo(key(b) + "\n1");
     }
 }

@@ -124,6 +124,42 @@ class ClusterBrokerTest {
         }
     }
 
+    /** Issue 13 on Cluster: version 1's envelope bytes SPUBLISHed by an app are no publication with an id. */
+    @Test
+    void envelopeBytesSpublishedByAnAppNeverGetAnId() throws Exception {
+        ChannelName room = ChannelName.of(redis.tenant(), "room:forged");
+        broker.subscribe(room).get(10, TimeUnit.SECONDS);
+        String key = broker.redisKey(room);
+        assertThat(cluster.cli("CLUSTER", "KEYSLOT", key + ":e")).isEqualTo(cluster.cli("CLUSTER", "KEYSLOT", key));
+        StreamPosition first = StreamPosition.parse(cluster.cli("FCALL", "rtgw_publish", "1", key, "chat", "1"));
+        for (String epoch : List.of(first.epoch(), "fakeepoch")) {
+            java.io.ByteArrayOutputStream forged = new java.io.ByteArrayOutputStream();
+            forged.writeBytes(Envelope.LEGACY_MARKER);
+            forged.writeBytes(("777\n" + epoch + "\n0\nchat\n{}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            spublishAtOwner(key, forged.toByteArray());
+        }
+        cluster.cli("SPUBLISH", key, "plain");
+        StreamPosition next = StreamPosition.parse(cluster.cli("FCALL", "rtgw_publish", "1", key, "chat", "2"));
+        await().atMost(WAIT).until(() -> listener.of(room).stream().anyMatch(p -> next.equals(p.position())));
+        assertThat(next).isEqualTo(first.next());
+        assertThat(listener.of(room)).extracting(p -> p.position() == null ? p.data() : p.position().toString())
+                .containsExactly(first.toString(), "\"plain\"", next.toString());
+    }
+
+    /** SPUBLISH of binary bytes, sent to the master that owns the channel's slot (the others answer MOVED). */
+    private void spublishAtOwner(String key, byte[] payload) {
+        int delivered = 0;
+        for (io.rtgw.testkit.RedisServer node : cluster.nodes()) {
+            try {
+                node.command(io.rtgw.testkit.RespClient.utf8("SPUBLISH"), io.rtgw.testkit.RespClient.utf8(key), payload);
+                delivered++;
+            } catch (RuntimeException moved) {
+                // not the owner
+            }
+        }
+        assertThat(delivered).isEqualTo(1);
+    }
+
     @Test
     void aChannelWhoseSlotMovesIsSubscribedAgainAtItsNewMaster() throws Exception {
         ChannelName room = ChannelName.of(redis.tenant(), "room:moving");
