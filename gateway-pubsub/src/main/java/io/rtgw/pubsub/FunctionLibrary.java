@@ -15,6 +15,11 @@ import java.util.TreeMap;
  * The Redis Function library {@code rtgw} (publish, history, epoch bump), rendered from the
  * Lua template with this node's settings baked in. Bump {@link #VERSION} whenever the Lua or
  * its data layout changes; {@code FCALL rtgw_version 0} tells which one a server has.
+ *
+ * <p>Version 2 publishes envelopes on {@code <key>:e} instead of the app channel {@code <key>}
+ * (docs/protocol.md §6). For a rolling upgrade from version 1 it also copies each envelope to
+ * {@code <key>} in version 1's format while {@code PUBSUB NUMSUB} shows a subscriber of {@code <key>}
+ * without one of {@code <key>:e} (an old node); nodes of this version drop those copies.
  */
 final class FunctionLibrary {
     static final int VERSION = 2;
