@@ -186,6 +186,9 @@ class ClusterBrokerTest {
         String targetId = target;
         String ownerId = owner;
         List<? extends io.rtgw.testkit.RedisServer> nodes = cluster.nodes();
+        // a fresh config epoch first, so that gossip from a slow node cannot hand the slot back
+        // to its old owner while the move spreads (under load it did, for longer than WAIT)
+        nodes.stream().filter(n -> n.cli("CLUSTER", "MYID").equals(targetId)).forEach(n -> n.cli("CLUSTER", "BUMPEPOCH"));
         nodes.stream().filter(n -> n.cli("CLUSTER", "MYID").equals(targetId)).forEach(n -> n.cli("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", targetId));
         nodes.stream().filter(n -> n.cli("CLUSTER", "MYID").equals(ownerId)).forEach(n -> n.cli("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", targetId));
         nodes.stream().filter(n -> !List.of(ownerId, targetId).contains(n.cli("CLUSTER", "MYID")))
