@@ -208,6 +208,15 @@ final class FuzzInputs {
         return out.toByteArray();
     }
 
+    /**
+     * The abuse limits of the node: none, or tight command and publish rates so that inputs also
+     * reach the rate-limit answers ({@code rate_limited} errors, close 4029).
+     */
+    AbuseLimits limits() {
+        return chance(50) ? AbuseLimits.NONE : new AbuseLimits(0, 0, 0, 1, 3, 1, 0, address -> false,
+                AbuseLimits.DEFAULT_HANDSHAKE_TIMEOUT);
+    }
+
     /** How the WebSocket upgrade authenticates: the good token, bad ones, or none (auth must come first). */
     String bearer() {
         return weighted(8, (Supplier<String>) () -> TOKEN,

@@ -21,11 +21,14 @@ import org.junit.jupiter.api.Test;
  * sends fewer of the same inputs through real sockets.
  *
  * <p>A new seed every run, printed; {@code -Dfuzz.seed=} replays one (a failure names its seed
- * and input number), {@code -Dfuzz.inputs=} changes how many inputs each test sends.
+ * and input number), {@code -Dfuzz.wsInputs=} and {@code -Dfuzz.streamInputs=} change how many
+ * inputs each test sends.
  */
 class FuzzedInputsTest {
     static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
-    private static final int INPUTS = Integer.getInteger("fuzz.inputs", 1200);
+    /** WebSocket inputs cost several times what a query costs (a session, its subscriptions, replies). */
+    private static final int WEBSOCKET_INPUTS = Integer.getInteger("fuzz.wsInputs", 800);
+    private static final int STREAM_INPUTS = Integer.getInteger("fuzz.streamInputs", 1500);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TransportSettings SETTINGS = TransportSettings.defaults("127.0.0.1", 0)
             .withMaxMessageBytes(4096);
@@ -67,11 +70,11 @@ class FuzzedInputsTest {
 
     @Test
     void everyWebSocketFrameGetsADocumentedAnswer() {
-        forEachInput(INPUTS, inputs -> webSocket(inputs.bearer(), inputs.frames()));
+        forEachInput(WEBSOCKET_INPUTS, inputs -> webSocket(inputs.limits(), inputs.bearer(), inputs.frames()));
     }
 
-    private static void webSocket(String bearer, List<byte[]> frames) throws Exception {
-        try (EmbeddedNode node = new EmbeddedNode(SETTINGS, AbuseLimits.NONE)) {
+    private static void webSocket(AbuseLimits limits, String bearer, List<byte[]> frames) throws Exception {
+        try (EmbeddedNode node = new EmbeddedNode(SETTINGS, limits)) {
             node.receive(upgrade(bearer).getBytes(StandardCharsets.US_ASCII));
             byte[] answer = node.written();
             String head = new String(answer, 0, Math.min(answer.length, 40), StandardCharsets.US_ASCII);
@@ -181,7 +184,7 @@ class FuzzedInputsTest {
 
     @Test
     void everySseAndPollRequestGetsADocumentedStatus() {
-        forEachInput(INPUTS, inputs -> stream(inputs.query(), inputs.streamHeaders()));
+        forEachInput(STREAM_INPUTS, inputs -> stream(inputs.query(), inputs.streamHeaders()));
     }
 
     private static void stream(String query, List<String> headers) throws Exception {
