@@ -5,6 +5,7 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -65,16 +66,25 @@ public final class PublicServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("handshake-timeout", new HandshakeTimeoutHandler(context.limits().handshakeTimeout()))
-                                .addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192))
-                                .addLast("cors", new CorsHeaders(context.origins()))
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
-                                .addLast("router", new HttpRouter(routes, context));
+                        initPipeline(ch.pipeline(), routes, context);
                     }
                 });
         serverChannel = bootstrap.bind(context.settings().bind(), context.settings().port()).sync().channel();
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Every connection's handlers; the fuzz tests run the same pipeline on EmbeddedChannels. */
+    static void initPipeline(ChannelPipeline pipeline, Map<String, HttpEndpoint> routes, TransportContext context) {
+        pipeline.addLast("handshake-timeout", new HandshakeTimeoutHandler(context.limits().handshakeTimeout()))
+                .addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192))
+                .addLast("cors", new CorsHeaders(context.origins()))
+                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
+                .addLast("router", new HttpRouter(routes, context));
+    }
+
+    /** The endpoints of the standard paths, as {@link #start()} routes them unless replaced. */
+    Map<String, HttpEndpoint> routes() {
+        return Map.copyOf(endpoints);
     }
 
     public InetSocketAddress address() {

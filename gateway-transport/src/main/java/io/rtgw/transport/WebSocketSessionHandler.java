@@ -2,6 +2,7 @@ package io.rtgw.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -269,8 +270,9 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         } else if (cause instanceof TooLongFrameException) {
             context.observer().parseError(Transport.WEBSOCKET);
             connection.close(DisconnectReason.TOO_LARGE);
-        } else if (cause instanceof IOException) {
-            ctx.close(); // the peer went away
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            // The peer went away, possibly in the middle of a fragmented message: not a failure here.
+            ctx.close();
         } else {
             log.warn("websocket {} failed", connection.id(), cause);
             context.observer().sendFailure(Transport.WEBSOCKET);

@@ -34,9 +34,14 @@ final class TestAuthenticator implements Authenticator {
         if (parts.length < 3) {
             return CompletableFuture.failedFuture(new AuthenticationException(AuthFailure.INVALID, "bad token"));
         }
-        List<ChannelPattern> grants = parts[2].isEmpty() ? List.of()
-                : Arrays.stream(parts[2].split(",")).map(ChannelPattern::parse).toList();
-        long exp = parts.length > 3 ? Long.parseLong(parts[3]) : 0;
-        return CompletableFuture.completedFuture(new ClientIdentity(parts[0], parts[1], exp, grants, grants));
+        try {
+            List<ChannelPattern> grants = parts[2].isEmpty() ? List.of()
+                    : Arrays.stream(parts[2].split(",")).map(ChannelPattern::parse).toList();
+            long exp = parts.length > 3 ? Long.parseLong(parts[3]) : 0;
+            return CompletableFuture.completedFuture(new ClientIdentity(parts[0], parts[1], exp, grants, grants));
+        } catch (IllegalArgumentException malformed) {
+            // A real verifier refuses a token with a malformed grant or claim; it does not throw.
+            return CompletableFuture.failedFuture(new AuthenticationException(AuthFailure.INVALID, "bad token"));
+        }
     }
 }
