@@ -70,6 +70,7 @@ public final class PublicServer implements AutoCloseable {
                                 .addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192))
                                 .addLast("cors", new CorsHeaders(context.origins()))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
+                                .addLast("order", new ResponseOrder())
                                 .addLast("router", new HttpRouter(routes, context));
                     }
                 });
