@@ -272,7 +272,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         } else if (cause instanceof IOException) {
             ctx.close(); // the peer went away
         } else {
-            log.warn("websocket {} failed", connection.id(), cause);
+            NetworkLog.failed(log, "websocket " + connection.id() + " failed", cause);
             context.observer().sendFailure(Transport.WEBSOCKET);
             connection.close(DisconnectReason.INTERNAL);
         }
