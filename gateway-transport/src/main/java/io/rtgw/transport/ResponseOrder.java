@@ -20,19 +20,19 @@ import java.util.ArrayDeque;
  *
  * <p>A request waits here while the one before it has no complete answer yet, and goes on once
  * that answer's last part is written. Requests answered at once pass straight through. At most
- * {@value #MAX_WAITING} wait (each is at most a header block and a small body); past that, and
- * behind an answer that never ends by itself (an SSE stream), nothing more is answered: the
- * held answer goes out with {@code Connection: close}, or the stream's end closes the connection.
- * A WebSocket upgrade ends HTTP on the connection, and this handler with it.
+ * {@value #MAX_WAITING} wait (each is at most a header block and a small body); past that,
+ * nothing more is answered: the held answer goes out with {@code Connection: close}. An answer
+ * that never ends by itself (an SSE stream) and a WebSocket upgrade end HTTP answers on the
+ * connection, and this handler leaves: requests behind a stream are discarded unanswered by
+ * the stream's handler, and the stream's end closes the connection.
  */
 final class ResponseOrder extends ChannelDuplexHandler {
     static final int MAX_WAITING = 4;
 
-    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+    /** Made on the first request that has to wait: most connections never pipeline. */
+    private ArrayDeque<FullHttpRequest> waiting;
     /** A request was handed on and its answer is not complete yet. */
     private boolean answering;
-    /** The answer in progress streams (SSE) and never completes while the connection lives. */
-    private boolean streaming;
     /** Requests were refused a place: the held answer is the last on this connection. */
     private boolean closeAfterAnswer;
 
@@ -42,12 +42,15 @@ final class ResponseOrder extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        if (!answering && waiting.isEmpty()) {
+        if (!answering && (waiting == null || waiting.isEmpty())) {
             dispatch(ctx, request);
-        } else if (streaming || closeAfterAnswer || waiting.size() >= MAX_WAITING) {
+        } else if (closeAfterAnswer || waiting != null && waiting.size() >= MAX_WAITING) {
             closeAfterAnswer = true;
             ReferenceCountUtil.release(request); // never answered, so never answered out of order
         } else {
+            if (waiting == null) {
+                waiting = new ArrayDeque<>(MAX_WAITING);
+            }
             waiting.add(request);
         }
     }
@@ -60,9 +63,12 @@ final class ResponseOrder extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof HttpResponse response) {
-            if (response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            if (response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()
+                    || !(msg instanceof LastHttpContent)) {
+                // WebSocket, or an SSE stream: HTTP answers are over on this connection. What
+                // arrives later is the stream handler's to discard, and its end closes the connection.
                 ctx.write(msg, promise);
-                upgraded(ctx);
+                leave(ctx);
                 return;
             }
             if (closeAfterAnswer) {
@@ -71,7 +77,6 @@ final class ResponseOrder extends ChannelDuplexHandler {
             if (!HttpUtil.isKeepAlive(response)) {
                 closeAfterAnswer = true; // whatever waits would be answered on a closing connection
             }
-            streaming = !(msg instanceof LastHttpContent);
         }
         boolean complete = msg instanceof LastHttpContent && answering;
         ChannelPromise written = complete ? promise.unvoid() : promise;
@@ -83,13 +88,12 @@ final class ResponseOrder extends ChannelDuplexHandler {
 
     private void answered(ChannelHandlerContext ctx, ChannelPromise written) {
         answering = false;
-        streaming = false;
         if (closeAfterAnswer) {
             releaseWaiting();
             written.addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (!waiting.isEmpty()) {
+        if (waiting != null && !waiting.isEmpty()) {
             // After the current handler has finished with the request it answered.
             ctx.executor().execute(() -> next(ctx));
         }
@@ -99,19 +103,22 @@ final class ResponseOrder extends ChannelDuplexHandler {
         if (answering || ctx.isRemoved() || !ctx.channel().isActive()) {
             return;
         }
-        FullHttpRequest request = waiting.poll();
+        FullHttpRequest request = waiting == null ? null : waiting.poll();
         if (request != null) {
             dispatch(ctx, request);
         }
     }
 
-    private void upgraded(ChannelHandlerContext ctx) {
+    private void leave(ChannelHandlerContext ctx) {
         answering = false;
         releaseWaiting();
         ctx.pipeline().remove(this);
     }
 
     private void releaseWaiting() {
+        if (waiting == null) {
+            return;
+        }
         FullHttpRequest request;
         while ((request = waiting.poll()) != null) {
             ReferenceCountUtil.release(request);
