@@ -56,6 +56,7 @@ class JsonLogsProcessIT {
                 HttpResponse<String> r = HttpClient.newHttpClient().send(
                         HttpRequest.newBuilder(URI.create(find(curl, "(http://\\S+/api/publish)")))
                                 .header("Authorization", "Bearer " + find(curl, "Bearer ([^']+)'"))
+                                .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(find(curl, "-d '([^']+)'"))).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(200);

@@ -107,6 +107,41 @@ class PublishApiIT {
     }
 
     @Test
+    void aBodyWithMoreAfterItsJsonValueIsRefusedAndNothingIsPublished() throws Exception {
+        String first = "{\"tenant\":\"acme\",\"channel\":\"room:trail1\",\"data\":1}";
+        String second = "{\"tenant\":\"acme\",\"channel\":\"room:trail2\",\"data\":2}";
+        for (String body : new String[] {first + second, first + " " + second, first + "[]", first + " x", first + "}"}) {
+            HttpResponse<String> r = node.publish(API_KEY, body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(json(r).path("error").asText()).as(body).isEqualTo("invalid_json");
+        }
+        assertThat(node.publish(API_KEY, first + " \r\n").statusCode()).as("trailing white space is fine").isEqualTo(200);
+        // room:trail1 got exactly the one publish that was accepted: its next id is the second
+        assertThat(json(node.publish(API_KEY, first)).path("id").asText()).startsWith("2.");
+    }
+
+    @Test
+    void aBodyThatIsNotDeclaredJsonIsRefusedWith415() throws Exception {
+        String body = "{\"tenant\":\"acme\",\"channel\":\"room:ct\",\"data\":1}";
+        for (String type : new String[] {null, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/jsonx"}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(node.admin("/api/publish"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).header("Authorization", "Bearer " + API_KEY);
+            if (type != null) {
+                b.header("Content-Type", type);
+            }
+            HttpResponse<String> r = node.send(b.build());
+            assertThat(r.statusCode()).as(String.valueOf(type)).isEqualTo(415);
+            assertThat(json(r).path("message").asText()).contains("application/json");
+        }
+        HttpResponse<String> ok = node.send(HttpRequest.newBuilder(node.admin("/api/publish"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Authorization", "Bearer " + API_KEY)
+                .header("Content-Type", "Application/JSON; charset=utf-8").build());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(json(ok).path("id").asText()).startsWith("1.");
+    }
+
+    @Test
     void keysAreCheckedAndTenantKeysStayInTheirTenant() throws Exception {
         String acme = "{\"tenant\":\"acme\",\"channel\":\"room:k\",\"data\":1}";
         assertThat(node.publish(null, acme).statusCode()).isEqualTo(401);

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rtgw.core.DisconnectReason;
 import io.rtgw.core.auth.AuthFailure;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -129,9 +128,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof IOException)) {
-            log.warn("request failed", cause);
-        }
+        NetworkLog.failed(log, "request failed", cause);
         ctx.close();
     }
 }

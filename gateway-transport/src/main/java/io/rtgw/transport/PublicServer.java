@@ -23,6 +23,13 @@ public final class PublicServer implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 16 * 1024;
     static final int MAX_REQUEST_BODY = 16 * 1024;
     /**
+     * Method, path and version (a few bytes; 1 KiB of slack) plus the longest valid stream query,
+     * so the documented 64 channels of maximum length are accepted (docs/protocol.md §4) and
+     * anything longer still gets 431 from the codec. About 49 KiB: the decoder's line buffer grows
+     * to what a request sends, so the limit costs nothing until a request uses it.
+     */
+    static final int MAX_INITIAL_LINE = 1024 + StreamRequest.MAX_QUERY_LENGTH;
+    /**
      * One receive-size policy for all connections. Netty's default is a new allocator object in
      * every channel's config; it holds only the policy (each channel keeps its own size state in
      * its handle), so one shared instance is the same behaviour without an object per socket.
@@ -76,9 +83,10 @@ public final class PublicServer implements AutoCloseable {
     /** Every connection's handlers; the fuzz tests run the same pipeline on EmbeddedChannels. */
     static void initPipeline(ChannelPipeline pipeline, Map<String, HttpEndpoint> routes, TransportContext context) {
         pipeline.addLast("handshake-timeout", new HandshakeTimeoutHandler(context.limits().handshakeTimeout()))
-                .addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192))
+                .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
                 .addLast("cors", new CorsHeaders(context.origins()))
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
+                .addLast("order", new ResponseOrder())
                 .addLast("router", new HttpRouter(routes, context));
     }
 

@@ -16,6 +16,19 @@ import java.util.Set;
  */
 record StreamRequest(List<String> channels, String cursor) {
     static final String LAST_EVENT_ID = "Last-Event-ID";
+    /** docs/protocol.md §4: a cursor stays under 2 KiB (it is URL-safe, never escaped). */
+    static final int MAX_CURSOR_LENGTH = 2048;
+    /** A JWT is URL-safe base64 and over 8 KiB is refused anyway (docs/protocol.md §3). */
+    static final int MAX_QUERY_TOKEN_LENGTH = 8 * 1024;
+    /**
+     * The longest query string a valid stream request can have: every allowed channel at the
+     * maximum name length with every character percent-escaped (names may hold {@code + | : @ =},
+     * which clients escape), the longest cursor, a query-string token and the timeout.
+     */
+    static final int MAX_QUERY_LENGTH = Cursor.MAX_CHANNELS * ("channel=".length() + 3 * ChannelName.MAX_NAME_LENGTH + 1)
+            + "cursor=".length() + MAX_CURSOR_LENGTH + 1
+            + "token=".length() + MAX_QUERY_TOKEN_LENGTH + 1
+            + "timeout=55".length();
 
     /**
      * @param lastEventId whether the {@code Last-Event-ID} header counts (SSE: a browser's automatic

@@ -274,7 +274,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             // The peer went away, possibly in the middle of a fragmented message: not a failure here.
             ctx.close();
         } else {
-            log.warn("websocket {} failed", connection.id(), cause);
+            NetworkLog.failed(log, "websocket " + connection.id() + " failed", cause);
             context.observer().sendFailure(Transport.WEBSOCKET);
             connection.close(DisconnectReason.INTERNAL);
         }

@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.rtgw.transport.HttpResponses;
-import java.io.IOException;
+import io.rtgw.transport.NetworkLog;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         route.handle(req).whenComplete((response, error) -> ctx.executor().execute(() -> {
             AdminResponse out = response;
             if (error != null) {
-                log.warn("admin {} failed", req.path(), error);
+                NetworkLog.failed(log, "admin " + req.path() + " failed", error);
                 out = AdminResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error");
             }
             answer(ctx, version, keepAlive, out);
@@ -60,9 +60,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof IOException)) {
-            log.warn("admin request failed", cause);
-        }
+        NetworkLog.failed(log, "admin request failed", cause);
         ctx.close();
     }
 }

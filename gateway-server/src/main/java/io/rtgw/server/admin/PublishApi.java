@@ -1,5 +1,6 @@
 package io.rtgw.server.admin;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -52,11 +53,22 @@ public final class PublishApi implements AdminRoute {
             return done(AdminResponse.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
                     "send 'Authorization: Bearer <api key>'"));
         }
+        if (!request.declaresJson()) {
+            return done(AdminResponse.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "bad_request",
+                    "send the body as 'Content-Type: application/json'"));
+        }
         JsonNode root;
-        try {
-            root = WireJson.MAPPER.readTree(request.body());
+        try (JsonParser parser = WireJson.MAPPER.createParser(request.body())) {
+            root = WireJson.MAPPER.readTree(parser);
+            if (root != null && parser.nextToken() != null) {
+                // A second value would otherwise be dropped without a word: the caller believes it published.
+                return done(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "invalid_json",
+                        "the body must be one JSON value; there is more after it (send several as an array)"));
+            }
         } catch (JsonProcessingException e) {
             return done(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "invalid_json", "the body is not valid JSON"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a String source does not fail to read
         }
         if (root == null || root.isMissingNode()) {
             return done(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the body is empty"));
