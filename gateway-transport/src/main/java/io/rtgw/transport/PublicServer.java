@@ -53,6 +53,7 @@ public final class PublicServer implements AutoCloseable {
 
     public InetSocketAddress start() throws InterruptedException {
         Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
+        SocketAdmission admission = new SocketAdmission(context);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptors(), loops.workers())
                 .channel(loops.serverChannel())
@@ -65,9 +66,14 @@ public final class PublicServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!admission.admit(ch)) {
+                            return;
+                        }
                         ch.pipeline()
-                                .addLast("handshake-timeout", new HandshakeTimeoutHandler(context.limits().handshakeTimeout()))
                                 .addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192))
+                                // behind the codec: it times whole requests and answers
+                                .addLast("request-timeout", new HandshakeTimeoutHandler(
+                                        context.limits().handshakeTimeout(), context.limits().idleTimeout()))
                                 .addLast("cors", new CorsHeaders(context.origins()))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
                                 .addLast("router", new HttpRouter(routes, context));
