@@ -3,6 +3,7 @@ package io.rtgw.transport;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -31,8 +32,13 @@ final class HandshakeTimeoutHandler extends ChannelDuplexHandler {
     private final long idleNanos;
     private ScheduledFuture<?> timer;
     private boolean timingRequest;
-    /** Requests that arrived complete and whose answers have not ended yet. */
+    /** Requests whose head arrived and whose answers have not ended yet. */
     private int unanswered;
+    /**
+     * A request's head arrived but not its end. The body is still timed: an answer can end before
+     * it (a keep-alive 413 for an oversized body), and then the rest must not hold the socket.
+     */
+    private boolean bodyPending;
     private boolean requestCompletedInThisRead;
 
     HandshakeTimeoutHandler(Duration requestTimeout, Duration idleTimeout) {
@@ -56,19 +62,27 @@ final class HandshakeTimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof LastHttpContent) {
+        if (msg instanceof HttpRequest) {
             unanswered++;
+            bodyPending = true;
+        }
+        if (msg instanceof LastHttpContent) {
+            bodyPending = false;
             requestCompletedInThisRead = true;
-            cancel();
+            if (unanswered > 0) {
+                cancel(); // the server's turn
+            } else {
+                arm(ctx, idleNanos, false); // answered before its body ended
+            }
         }
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        // Bytes arrived that did not make a request: the next request has begun, and from its
-        // first byte it has the request timeout to arrive complete.
-        if (!requestCompletedInThisRead && unanswered == 0 && !timingRequest) {
+        // Bytes arrived that did not end a request: the next request has begun (or its body is
+        // under way), and from its first byte it has the request timeout to arrive complete.
+        if (!requestCompletedInThisRead && (unanswered == 0 || bodyPending) && !timingRequest) {
             arm(ctx, requestNanos, true);
         }
         requestCompletedInThisRead = false;
@@ -84,7 +98,7 @@ final class HandshakeTimeoutHandler extends ChannelDuplexHandler {
             }
             return;
         }
-        if (msg instanceof LastHttpContent && unanswered > 0 && --unanswered == 0) {
+        if (msg instanceof LastHttpContent && unanswered > 0 && --unanswered == 0 && !bodyPending) {
             arm(ctx, idleNanos, false);
         }
         ctx.write(msg, promise);

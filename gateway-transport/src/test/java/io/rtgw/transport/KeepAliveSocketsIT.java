@@ -121,11 +121,31 @@ class KeepAliveSocketsIT {
                 closed = in.read() == -1;
             } catch (SocketTimeoutException stillOpen) {
                 // the server is still waiting for the rest of the request
-            } catch (IOException reset) {
+            } catch (java.net.SocketException reset) {
                 closed = true;
             }
         }
         assertThat(closed).as("closed before the slow request was complete").isTrue();
+    }
+
+    @Test
+    void aConnectionAnswered413BeforeItsBodyEndedStillGoesIdle() throws Exception {
+        start(limits(0, 0, LONG, Duration.ofSeconds(1)));
+        Socket s = open();
+        // past the 16 KiB body limit: the aggregator answers 413 at once, keeps the connection and
+        // skips the body; once it has ended, the connection is idle like after any answer
+        s.getOutputStream().write("GET /rtgw.js HTTP/1.1\r\nHost: gateway\r\nContent-Length: 20000\r\n\r\n"
+                .getBytes(US_ASCII));
+        s.getOutputStream().write(new byte[20_000]);
+        s.getOutputStream().flush();
+        assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 413");
+        int rest;
+        try {
+            rest = s.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+            rest = -1;
+        }
+        assertThat(rest).as("closed by the idle timeout").isEqualTo(-1);
     }
 
     @Test
