@@ -146,7 +146,8 @@ public final class Gateway implements AutoCloseable {
         var proxies = config.network().trustedProxies();
         return new AbuseLimits(l.maxConnections(), l.maxConnectionsPerTenant(), l.maxConnectionsPerUser(),
                 l.commandRate(), l.commandBurst(), l.clientPublishRate(), l.connectRatePerIp(),
-                address -> proxies.stream().anyMatch(range -> range.contains(address)), l.handshakeTimeout());
+                address -> proxies.stream().anyMatch(range -> range.contains(address)), l.handshakeTimeout(),
+                l.idleTimeout(), l.maxSockets());
     }
 
     public InetSocketAddress publicAddress() {

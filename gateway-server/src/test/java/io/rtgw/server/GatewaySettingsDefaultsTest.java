@@ -20,6 +20,8 @@ class GatewaySettingsDefaultsTest {
         TransportSettings built = Gateway.transportSettings(DEFAULTS);
         assertThat(built).isEqualTo(TransportSettings.defaults(built.bind(), built.port()));
         assertThat(Gateway.abuseLimits(DEFAULTS).handshakeTimeout()).isEqualTo(AbuseLimits.DEFAULT_HANDSHAKE_TIMEOUT);
+        assertThat(Gateway.abuseLimits(DEFAULTS).idleTimeout()).isEqualTo(AbuseLimits.DEFAULT_IDLE_TIMEOUT);
+        assertThat(Gateway.abuseLimits(DEFAULTS).maxSockets()).isZero();
     }
 
     @Test

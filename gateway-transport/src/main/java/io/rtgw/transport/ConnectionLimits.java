@@ -7,11 +7,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts authenticated connections per node, tenant and user, and refuses one past a limit.
- * Counted per node: a fleet's totals are the limits times the nodes.
+ * Counted per node: a fleet's totals are the limits times the nodes. Accepted sockets are counted
+ * on their own against the same node limit (docs/protocol.md §4: every socket counts, a session
+ * or not); a socket that carries a session holds both counts, each bounded by the limit.
  */
 public final class ConnectionLimits {
     private final AbuseLimits limits;
     private final AtomicInteger total = new AtomicInteger();
+    private final AtomicInteger sockets = new AtomicInteger();
     private final Map<String, AtomicInteger> byTenant = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> byUser = new ConcurrentHashMap<>();
 
@@ -34,6 +37,29 @@ public final class ConnectionLimits {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Counts an accepted socket in. It stays counted until {@link #closeSocket()} even when this
+     * says no: a refused socket still holds a file until it is closed.
+     *
+     * @return the number of open sockets, this one included
+     */
+    public int openSocket() {
+        return sockets.incrementAndGet();
+    }
+
+    public void closeSocket() {
+        sockets.decrementAndGet();
+    }
+
+    /** Whether {@code openSockets} sockets are within the node limit. */
+    public boolean socketsWithinLimit(int openSockets) {
+        return limits.maxConnections() <= 0 || openSockets <= limits.maxConnections();
+    }
+
+    public int openSockets() {
+        return sockets.get();
     }
 
     public void release(ClientIdentity identity) {

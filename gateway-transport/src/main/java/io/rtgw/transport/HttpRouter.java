@@ -35,9 +35,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (ctx.pipeline().get(HandshakeTimeoutHandler.class) != null) {
-            ctx.pipeline().remove(HandshakeTimeoutHandler.class);
-        }
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             boolean headersTooBig = cause instanceof TooLongFrameException;
@@ -57,6 +54,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.error(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found", "no such path: " + query.path());
             return;
         }
+        DisconnectReason socketRefused = ctx.channel().attr(SocketAdmission.REFUSAL).get();
+        if (socketRefused != null) {
+            // the socket itself was over max_connections or its address's connect rate
+            endpoint.refuse(ctx, request, socketRefused);
+            return;
+        }
         if (HttpMethod.OPTIONS.equals(request.method()) && endpoint.crossOrigin()) {
             preflight(ctx, request);
             return;
@@ -73,7 +76,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (endpoint.opensSession()) {
             InetAddress client = ClientAddress.of(ctx.channel().remoteAddress(), request, context.limits().trustedProxy());
-            if (client != null && !context.connectRate().tryAcquire(client, ctx.executor().ticker().nanoTime())) {
+            // the accept of a directly connected socket took its address's token for its first session
+            boolean paidAtAccept = ctx.channel().attr(SocketAdmission.RATE_PAID).getAndSet(null) != null;
+            if (client != null && !paidAtAccept && !context.connectRate().tryAcquire(client, ctx.executor().ticker().nanoTime())) {
                 endpoint.refuse(ctx, request, DisconnectReason.RATE_LIMITED);
                 return;
             }

@@ -61,6 +61,7 @@ public final class PublicServer implements AutoCloseable {
 
     public InetSocketAddress start() throws InterruptedException {
         Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
+        SocketAdmission admission = new SocketAdmission(context);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptors(), loops.workers())
                 .channel(loops.serverChannel())
@@ -73,6 +74,9 @@ public final class PublicServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!admission.admit(ch)) {
+                            return;
+                        }
                         initPipeline(ch.pipeline(), routes, context);
                     }
                 });
@@ -82,8 +86,10 @@ public final class PublicServer implements AutoCloseable {
 
     /** Every connection's handlers; the fuzz tests run the same pipeline on EmbeddedChannels. */
     static void initPipeline(ChannelPipeline pipeline, Map<String, HttpEndpoint> routes, TransportContext context) {
-        pipeline.addLast("handshake-timeout", new HandshakeTimeoutHandler(context.limits().handshakeTimeout()))
-                .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
+        pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
+                // behind the codec: it times whole requests and answers
+                .addLast("request-timeout", new HandshakeTimeoutHandler(
+                        context.limits().handshakeTimeout(), context.limits().idleTimeout()))
                 .addLast("cors", new CorsHeaders(context.origins()))
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
                 .addLast("order", new ResponseOrder())
