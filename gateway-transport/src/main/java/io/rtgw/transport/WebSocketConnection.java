@@ -70,14 +70,17 @@ final class WebSocketConnection extends ChannelConnection {
         unlessClosedBefore(CLOSE_REPLY_WAIT_MILLIS, TimeUnit.MILLISECONDS, channel::close);
     }
 
-    /** The peer started the closing handshake: answer it and end. */
+    /**
+     * The peer started the closing handshake: answer it and end. The answer is always 1000: echoing
+     * the peer's code (RFC 6455 only says "should") would send codes no client of ours expects,
+     * even invalid ones such as 34073 (found by the fuzzer).
+     */
     void closedByPeer(CloseWebSocketFrame frame) {
         if (closeReason() != null) {
             channel.close(); // our close was answered
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(frame.statusCode() > 0 ? frame.statusCode() : 1000, ""))
-                .addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A ping frame of the JSON protocol; browsers cannot see protocol pings, scripts see this. */
