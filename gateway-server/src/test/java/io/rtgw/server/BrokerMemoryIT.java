@@ -34,8 +34,9 @@ class BrokerMemoryIT {
     }
 
     private void start(String maxChannels) throws Exception {
+        // no personal channel: its node subscription would linger (RTGW_SUBSCRIPTION_LINGER) past the test
         node = new RunningGateway(Map.of("RTGW_BROKER_MAX_CHANNELS", maxChannels, "RTGW_HISTORY_TTL", "1s",
-                "RTGW_BROKER_IDLE_CHANNEL", "0s"));
+                "RTGW_BROKER_IDLE_CHANNEL", "0s", "RTGW_PERSONAL_CHANNEL", "false"));
     }
 
     private double metric(String name) throws Exception {
