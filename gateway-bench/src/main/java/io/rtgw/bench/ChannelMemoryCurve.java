@@ -37,7 +37,7 @@ public final class ChannelMemoryCurve {
         long baseline = heapUsedAfterGc();
         InMemoryBroker broker = new InMemoryBroker(HistoryPolicies.uniform(new HistoryPolicy(100, ttl)),
                 Broker.DEFAULT_IDEMPOTENCY_WINDOW, Clock.systemUTC(),
-                new EmbeddedLimits(channels, EmbeddedLimits.DEFAULT_MAX_RETAINED_BYTES * 4, idle));
+                new EmbeddedLimits(channels, 1L << 30, idle));
         broker.start(new BrokerListener() {
             @Override
             public void onPublication(Publication publication) {

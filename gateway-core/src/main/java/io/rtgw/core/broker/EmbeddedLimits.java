@@ -15,8 +15,8 @@ import java.util.Objects;
  *                         dropped (a resume from a dropped channel's id is a gap)
  */
 public record EmbeddedLimits(int maxChannels, long maxRetainedBytes, Duration idleChannel) {
-    public static final int DEFAULT_MAX_CHANNELS = 1_000_000;
-    public static final long DEFAULT_MAX_RETAINED_BYTES = 256L * 1024 * 1024;
+    public static final int DEFAULT_MAX_CHANNELS = 250_000;
+    public static final long DEFAULT_MAX_RETAINED_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_IDLE_CHANNEL = Duration.ofMinutes(1);
     public static final EmbeddedLimits DEFAULT =
             new EmbeddedLimits(DEFAULT_MAX_CHANNELS, DEFAULT_MAX_RETAINED_BYTES, DEFAULT_IDLE_CHANNEL);
