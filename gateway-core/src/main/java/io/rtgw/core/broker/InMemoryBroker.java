@@ -269,7 +269,11 @@ public final class InMemoryBroker implements Broker {
     /** Under the channel's lock. */
     private void drop(ChannelLog l) {
         // The era moves on before the channel leaves the map, so its next life cannot reuse its epoch.
-        era.accumulateAndGet(l.era + 1, Math::max);
+        // A life without a single publish has no id to confuse: its next life may share its epoch,
+        // so a client of a channel that stayed quiet resumes without a gap.
+        if (l.lastOffset > 0) {
+            era.accumulateAndGet(l.era + 1, Math::max);
+        }
         l.dropped = true;
         channels.remove(l.name, l);
         channelCount.decrementAndGet();

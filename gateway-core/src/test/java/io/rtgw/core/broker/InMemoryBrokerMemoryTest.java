@@ -131,6 +131,20 @@ class InMemoryBrokerMemoryTest {
     }
 
     @Test
+    void aChannelThatNeverHadAMessageResumesWithoutAGapAfterItsDrop() throws Exception {
+        start(idleZero());
+        ChannelName room = ChannelName.of("acme", "room:silent");
+        broker.subscribe(room).get(10, TimeUnit.SECONDS);
+        StreamPosition head = history(room, null).head();
+        broker.unsubscribe(room).get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> broker.channelCount() == 0);
+        StreamPosition first = publish(room, "\"first\"");
+        HistoryResult resumed = history(room, head);
+        assertThat(resumed.recovered()).isTrue();
+        assertThat(resumed.publications()).extracting(Publication::position).containsExactly(first);
+    }
+
+    @Test
     void theChannelCapRefusesNewChannelsOnly() throws Exception {
         start(new EmbeddedLimits(3, EmbeddedLimits.DEFAULT_MAX_RETAINED_BYTES, Duration.ofMinutes(1)));
         for (int i = 0; i < 3; i++) {
