@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * Entry point of the bench jar: {@code idle|fanout|broadcast|storm} run a scenario against rtgw
  * (and the peer with {@code --peer nchan}); {@code jmh} runs the JMH benchmarks; {@code worker} is
- * how the coordinator starts a load-generator process.
+ * how the coordinator starts a load-generator process; {@code channels} measures the embedded
+ * broker's heap for many quiet channels ({@link ChannelMemoryCurve}).
  */
 public final class Bench {
     private Bench() {
@@ -19,6 +20,7 @@ public final class Bench {
         switch (cmd) {
             case "worker" -> Worker.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "channels" -> ChannelMemoryCurve.main(rest);
             case "idle", "fanout", "broadcast", "storm" -> System.exit(Runner.run(cmd, Options.parse(rest)));
             default -> {
                 System.out.println(Runner.USAGE);

@@ -11,6 +11,7 @@ import io.rtgw.core.ServerMessage.Unsubscribed;
 import io.rtgw.core.ServerMessage.Welcome;
 import io.rtgw.core.auth.AuthFailure;
 import io.rtgw.core.auth.AuthenticationException;
+import io.rtgw.core.broker.BrokerLimitException;
 import io.rtgw.core.broker.PublishRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -183,7 +184,10 @@ public final class ClientSession {
         }
         ctx.broker().publish(new PublishRequest(name, event, data, null)).whenComplete((id, error) ->
                 executor().execute(() -> {
-                    if (error != null) {
+                    if (unwrap(error) instanceof BrokerLimitException limit) {
+                        // counted by the broker (rtgw_broker_refusals_total), not logged: a flood of them is the attack
+                        reply(ref, channel, ErrorCode.LIMIT_REACHED, limit.getMessage());
+                    } else if (error != null) {
                         log.warn("client publish to {} failed: {}", name, unwrap(error).toString());
                         reply(ref, channel, ErrorCode.UNAVAILABLE, "publish failed, try again");
                     } else {

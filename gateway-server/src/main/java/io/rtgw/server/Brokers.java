@@ -1,6 +1,7 @@
 package io.rtgw.server;
 
 import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.rtgw.core.broker.Broker;
@@ -18,7 +19,8 @@ final class Brokers {
     /** @param redis the process's Lettuce resources; null with the embedded broker */
     static Broker create(GatewayConfig config, ClientResources redis) {
         if (config.broker().embedded()) {
-            return new InMemoryBroker(config.historyPolicies(), config.idempotencyWindow(), Clock.systemUTC());
+            return new InMemoryBroker(config.historyPolicies(), config.idempotencyWindow(), Clock.systemUTC(),
+                    config.broker().embeddedLimits());
         }
         return new RedisBroker(RedisBrokerConfig.builder(config.broker().redisUrl().orElseThrow())
                 .keyPrefix(config.broker().redisPrefix())
@@ -36,12 +38,31 @@ final class Brokers {
      * alerts find the series on every node.
      */
     static void registerMetrics(MeterRegistry registry, Broker broker) {
+        registerEmbeddedMetrics(registry, broker);
         if (broker instanceof RedisBroker redis) {
             Gauge.builder("rtgw.broker.queue.depth", redis, RedisBroker::queueDepth)
                     .description("Messages from Redis waiting to be handed to the node").register(registry);
         } else {
             Gauge.builder("rtgw.broker.queue.depth", () -> 0)
                     .description("Messages from Redis waiting to be handed to the node").register(registry);
+        }
+    }
+
+    /**
+     * What the embedded broker holds and what it refused for lack of room (docs/operations.md):
+     * {@code rtgw_broker_channels}, {@code rtgw_broker_retained_bytes} and
+     * {@code rtgw_broker_refusals_total}. Absent with Redis, whose memory is Redis's own.
+     */
+    private static void registerEmbeddedMetrics(MeterRegistry registry, Broker broker) {
+        if (broker instanceof InMemoryBroker embedded) {
+            Gauge.builder("rtgw.broker.channels", embedded, InMemoryBroker::channelCount)
+                    .description("Channels the embedded broker holds").register(registry);
+            Gauge.builder("rtgw.broker.retained", embedded, InMemoryBroker::retainedBytes).baseUnit("bytes")
+                    .description("Estimated bytes of history and idempotency keys the embedded broker holds")
+                    .register(registry);
+            FunctionCounter.builder("rtgw.broker.refusals", embedded, InMemoryBroker::refusals)
+                    .description("Publishes the embedded broker refused because it held its maximum of channels or bytes")
+                    .register(registry);
         }
     }
 }

@@ -94,6 +94,22 @@ class DeploymentFilesTest {
                 .containsPattern("(?m)^FROM eclipse-temurin:17-jre");
     }
 
+    /**
+     * Issue 13: a JVM that hit OutOfMemoryError kept its process up but never answered again;
+     * exiting lets the supervisor (Docker, systemd, Kubernetes) restart it.
+     */
+    @Test
+    void theImageAndTheLauncherExitOnOutOfMemory() throws Exception {
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile")).replace("\\\n", "");
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*?])\\s*$").matcher(dockerfile);
+        assertThat(entry.find()).isTrue();
+        assertThat(entry.group(1)).contains("\"-XX:+ExitOnOutOfMemoryError\"");
+        String launcher = Files.readString(Path.of("..", "gateway"));
+        Matcher run = Pattern.compile("(?ms)^  run\\).*?^\\s*exec java ([^\\n]*)$").matcher(launcher);
+        assertThat(run.find()).as("'./gateway run' starts java with exec").isTrue();
+        assertThat(run.group(1)).contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
     private static Set<String> found(String regex, String text) {
         Set<String> out = new TreeSet<>();
         Matcher m = Pattern.compile(regex).matcher(text);

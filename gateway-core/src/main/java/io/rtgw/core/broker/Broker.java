@@ -18,7 +18,11 @@ import java.util.concurrent.CompletableFuture;
  *       history read started after it misses nothing published in between.</li>
  *   <li>Every channel has a position before its first message ({@code offset 0} of the current
  *       epoch), and the position outlives the history: a quiet channel whose messages aged out
- *       still reports its last offset.</li>
+ *       still reports its last offset — while the broker holds the channel. A broker may drop a
+ *       channel that nobody subscribes to and that holds no history and no idempotency key (the
+ *       embedded one does after {@link EmbeddedLimits#idleChannel()}); a channel used again after
+ *       that starts in an epoch it never had before (unless its earlier life had no message), so an
+ *       id of its earlier life is a gap, never a position in the new one (docs/protocol.md §5). A subscribed channel is never dropped.</li>
  *   <li>{@link #history} never silently skips: if anything after {@code since} is gone, or
  *       {@code since} belongs to another epoch, the result says {@code recovered = false}.</li>
  * </ul>

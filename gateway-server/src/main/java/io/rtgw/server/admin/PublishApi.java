@@ -10,9 +10,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtgw.auth.ApiKeyScope;
 import io.rtgw.auth.LiveApiKeys;
+import io.rtgw.core.ErrorCode;
 import io.rtgw.core.GatewayObserver;
 import io.rtgw.core.StreamPosition;
 import io.rtgw.core.broker.Broker;
+import io.rtgw.core.broker.BrokerLimitException;
 import io.rtgw.core.broker.PublishRequest;
 import io.rtgw.transport.WireJson;
 import java.util.ArrayList;
@@ -25,11 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /api/publish} (docs/protocol.md §6): one publish, one to several channels, or an array of
  * them. Everything is validated before anything is published; a broker failure answers 503 so
- * the app retries — with an idempotency key that retry publishes nothing twice.
+ * the app retries — with an idempotency key that retry publishes nothing twice. An embedded
+ * broker that holds its maximum of channels or bytes answers 429 {@code limit_reached}.
  */
 public final class PublishApi implements AdminRoute {
     private static final Logger log = LoggerFactory.getLogger(PublishApi.class);
     static final int MAX_BATCH = 1000;
+    private static final String LIMIT_REACHED = ErrorCode.LIMIT_REACHED.code();
 
     private final Broker broker;
     private final LiveApiKeys keys;
@@ -103,15 +107,20 @@ public final class PublishApi implements AdminRoute {
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((ok, error) -> {
             boolean failed = false;
+            boolean refused = false;
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
             for (CompletableFuture<JsonNode> r : results) {
-                JsonNode node = r.isCompletedExceptionally() ? failure() : r.join();
-                failed |= node.has("error");
+                JsonNode node = r.handle((n, e) -> e == null ? n : failure(e)).join();
+                boolean limit = LIMIT_REACHED.equals(node.path("error").asText(null));
+                refused |= limit;
+                failed |= node.has("error") && !limit;
                 array.add(node);
             }
             JsonNode out = batch ? array : array.get(0);
-            return AdminResponse.json(failed ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
-                    out.toString());
+            // a broker failure is worth a retry (503); a full broker only once channels expire (429)
+            HttpResponseStatus status = failed ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                    : refused ? HttpResponseStatus.TOO_MANY_REQUESTS : HttpResponseStatus.OK;
+            return AdminResponse.json(status, out.toString());
         });
     }
 
@@ -122,7 +131,8 @@ public final class PublishApi implements AdminRoute {
             ids.add(broker.publish(r).whenComplete((id, error) -> {
                 if (error == null) {
                     observer.published("api");
-                } else {
+                } else if (!(cause(error) instanceof BrokerLimitException)) {
+                    // refusals are counted (rtgw_broker_refusals_total), not logged: a flood of them is the attack
                     log.warn("publish to {} failed: {}", r.channel(), error.toString());
                 }
             }));
@@ -141,11 +151,23 @@ public final class PublishApi implements AdminRoute {
         });
     }
 
-    private static JsonNode failure() {
+    private static JsonNode failure(Throwable error) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
+        if (cause(error) instanceof BrokerLimitException limit) {
+            node.put("error", LIMIT_REACHED);
+            node.put("message", limit.getMessage() + "; publishing to channels it holds still works");
+            return node;
+        }
         node.put("error", "internal");
         node.put("message", "the broker did not accept the publication; retry with the same idempotencyKey");
         return node;
+    }
+
+    private static Throwable cause(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static CompletableFuture<AdminResponse> done(AdminResponse response) {

@@ -1,6 +1,7 @@
 package io.rtgw.server.config;
 
 import io.rtgw.core.Hub;
+import io.rtgw.core.broker.EmbeddedLimits;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -18,9 +19,11 @@ import java.util.regex.Pattern;
  *                    probe's 3 s timeout
  * @param positionCheck how long a subscribed channel may stay quiet before the node asks the broker
  *                    for its head, so a lost announcement is delivered within it (0 = never)
+ * @param embeddedLimits what the embedded broker may hold (channels, retained bytes, idle time of a
+ *                    channel), so that publishing alone cannot run the node out of memory
  */
 public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int redisQueue,
-                             Duration redisProbeInterval, Duration positionCheck) {
+                             Duration redisProbeInterval, Duration positionCheck, EmbeddedLimits embeddedLimits) {
     public static final int DEFAULT_REDIS_QUEUE = io.rtgw.pubsub.RedisBrokerConfig.DEFAULT_LANE_CAPACITY;
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
     private static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(100);
@@ -45,7 +48,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int 
     public String toString() {
         return "BrokerSettings[redisUrl=" + redisUrl.map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("embedded")
                 + ", redisPrefix=" + redisPrefix + ", redisQueue=" + redisQueue + ", redisProbeInterval="
-                + redisProbeInterval + ", positionCheck=" + positionCheck + "]";
+                + redisProbeInterval + ", positionCheck=" + positionCheck + ", embeddedLimits=" + embeddedLimits + "]";
     }
 
     static BrokerSettings from(SettingReader r) {
@@ -68,6 +71,10 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int 
             throw SettingReader.invalid(r.raw(Setting.POSITION_CHECK), "is too short",
                     "0 (never) or at least 100ms, like 10s");
         }
-        return new BrokerSettings(url, prefix, queue, probe, positionCheck);
+        int maxChannels = r.integer(Setting.BROKER_MAX_CHANNELS, EmbeddedLimits.DEFAULT_MAX_CHANNELS, 1, 100_000_000,
+                "a whole number from 1 to 100000000, like 1000000");
+        long maxBytes = r.size(Setting.BROKER_MAX_BYTES, EmbeddedLimits.DEFAULT_MAX_RETAINED_BYTES, 64L << 10, 1L << 40);
+        Duration idle = r.duration(Setting.BROKER_IDLE_CHANNEL, EmbeddedLimits.DEFAULT_IDLE_CHANNEL, Duration.ZERO);
+        return new BrokerSettings(url, prefix, queue, probe, positionCheck, new EmbeddedLimits(maxChannels, maxBytes, idle));
     }
 }
