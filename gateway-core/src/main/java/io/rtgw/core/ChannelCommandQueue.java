@@ -10,10 +10,17 @@ import java.util.function.Function;
  * §4): while a subscribe of the channel waits for its answer, later subscribes and unsubscribes of
  * it wait behind it, so a quick subscribe/unsubscribe/subscribe is answered
  * {@code subscribed, unsubscribed, subscribed} and never "already subscribed" ahead of the first
- * answer. Other channels are not held up. Bounded by the connection's command rate; the map is
- * made at first use because most sessions never churn.
+ * answer. Other channels are not held up. The map is made at first use because most sessions
+ * never churn.
  */
 final class ChannelCommandQueue {
+    /**
+     * Commands kept per channel. A subscribe can wait long (the broker is down) and the command
+     * rate may be unlimited: past this, commands run at once and are answered out of order rather
+     * than grow memory.
+     */
+    static final int MAX_WAITING_PER_CHANNEL = 64;
+
     private final Function<String, SessionSubscription> unanswered;
     private Map<String, ArrayDeque<Runnable>> waiting;
 
@@ -35,6 +42,9 @@ final class ChannelCommandQueue {
             }
             waiting.put(channel, queue);
             pending.whenSubscribed(() -> resume(channel));
+        }
+        if (queue.size() >= MAX_WAITING_PER_CHANNEL) {
+            return false;
         }
         queue.add(command);
         return true;

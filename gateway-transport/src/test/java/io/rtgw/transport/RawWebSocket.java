@@ -67,13 +67,19 @@ final class RawWebSocket implements AutoCloseable {
 
     /**
      * Reads the server's frames (unmasked) and skips them until its close frame: its status code,
-     * or -1 when the connection ends without one. Bounded by the socket timeout.
+     * or -1 when the connection ends without one. Bounded by {@code patience} in all, even when
+     * the server keeps sending (heartbeats).
      */
     int awaitCloseCode(java.time.Duration patience) throws IOException {
-        socket.setSoTimeout((int) patience.toMillis());
+        long deadline = System.nanoTime() + patience.toNanos();
         var in = new java.io.DataInputStream(socket.getInputStream());
         try {
             while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new java.net.SocketTimeoutException("no close frame within " + patience);
+                }
+                socket.setSoTimeout((int) Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
                 int opcode = in.readUnsignedByte() & 0x0f;
                 long length = in.readUnsignedByte() & 0x7f;
                 if (length == 126) {
