@@ -73,3 +73,31 @@ test('the same page on another origin is refused: WebSocket fails, EventSource e
     await cleanup.run();
   }
 });
+
+// Issue 13: with no allow-list at all, the cookie is accepted from the gateway's own origin only
+// (the same-origin pages of the other tests keep working); a page elsewhere gets 4403 after the upgrade.
+test('without an allow-list a page on another origin cannot ride on the cookie: WebSocket 4403, EventSource refused', async () => {
+  const cleanup = new Cleanup();
+  try {
+    const other = await startPageServer(cleanup, BLANK_PAGE);
+    const gateway = await GatewayProcess.start(cleanup);
+    const { page } = await launchBrowser(cleanup);
+    await page.goto(other.origin + '/evil');
+    await page.evaluate(setTokenCookie, mintToken({ sub: 'carol', channels: ['room:*'] }));
+
+    await page.evaluate(openWebSocket, { url: `ws://127.0.0.1:${gateway.publicPort}/ws`, protocols: ['rtgw.v1'], channels: ['room:5'] });
+    await waitFor(async () => (await seen(page)).some((m) => m.type === 'close'), { what: 'WebSocket closed' });
+    let events = await seen(page);
+    assert.ok(!events.some((m) => m.type === 'welcome'), 'never welcomed');
+    assert.equal(events.find((m) => m.type === 'close').code, 4403);
+
+    await page.evaluate(openEventSource, { url: `${gateway.publicOrigin}/sse?channel=room:5`, withCredentials: true });
+    await waitFor(async () => (await seen(page)).some((e) => e.type === 'error'), { what: 'EventSource error' });
+    events = await seen(page);
+    assert.equal(await page.evaluate(() => window.es.readyState), 2, 'EventSource.CLOSED: refused for good, no retry');
+    assert.ok(!events.some((e) => e.type === 'rtgw.connected' || e.type === 'message'));
+    await waitFor(async () => (await gateway.metric(ORIGIN_FAILURES)) === 2, { what: 'two origin refusals counted' });
+  } finally {
+    await cleanup.run();
+  }
+});

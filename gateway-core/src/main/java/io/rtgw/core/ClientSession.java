@@ -46,6 +46,8 @@ public final class ClientSession {
      * thousands of idle sessions is memory for nothing; more subscriptions grow it as usual.
      */
     private final Map<String, SessionSubscription> subscriptions = new LinkedHashMap<>(2);
+    /** Subscribes and unsubscribes that wait for an earlier subscribe of their channel to be answered. */
+    private final ChannelCommandQueue waiting = new ChannelCommandQueue(this::unanswered);
     private final TokenTimers tokenTimers;
     private ClientIdentity identity;
     private ScheduledFuture<?> lifetimeTimer;
@@ -125,7 +127,7 @@ public final class ClientSession {
      * starts — late, when the broker is unreachable now — or {@code error}; either carries {@code ref}.
      */
     public void subscribe(String channel, String since, String ref) {
-        if (closed) {
+        if (closed || waiting.defer(channel, () -> subscribe(channel, since, ref))) {
             return;
         }
         String problem = ChannelName.nameProblem(channel);
@@ -150,6 +152,9 @@ public final class ClientSession {
      * with {@code ref}; after the subscribe's own answer when that has not gone out yet.
      */
     public void unsubscribe(String channel, String ref) {
+        if (closed || waiting.defer(channel, () -> unsubscribe(channel, ref))) {
+            return;
+        }
         SessionSubscription sub = subscriptions.get(channel);
         if (sub == null || sub.ending) {
             reply(ref, channel, ErrorCode.BAD_REQUEST, "not subscribed to " + channel);
@@ -163,6 +168,7 @@ public final class ClientSession {
         if (subscriptions.remove(sub.name(), sub)) {
             sub.leave();
             connection.send(new Unsubscribed(sub.name(), reason, ref));
+            waiting.resume(sub.name()); // a revoked subscription never answers: run what waited for it
         }
     }
 
@@ -254,6 +260,12 @@ public final class ClientSession {
             }
         }
         revoked.forEach(sub -> end(sub, UnsubscribeReason.REVOKED, null));
+    }
+
+    /** The channel's subscription whose {@code subscribed} has not gone out yet, or null. */
+    private SessionSubscription unanswered(String channel) {
+        SessionSubscription sub = subscriptions.get(channel);
+        return sub == null || sub.answered() ? null : sub;
     }
 
     private void reply(String ref, String channel, ErrorCode code, String message) {

@@ -95,6 +95,11 @@ final class SessionSubscription implements SessionHandle {
      * Runs {@code reply} once {@code subscribed} has been sent, at once if it has: every subscribe
      * is answered before what the client sent after it (an unsubscribe, a publish's ack).
      */
+    /** Whether {@code subscribed} has gone out (the subscription has its position). */
+    boolean answered() {
+        return last != null;
+    }
+
     void whenSubscribed(Runnable reply) {
         if (last != null) {
             reply.run();

@@ -20,6 +20,12 @@ import java.util.Map;
 final class DevMode {
     static final String TENANT = "demo";
     static final String USER = "demo-user";
+    /**
+     * What the demo page, README and docs/getting-started.md use: {@code room:*} to subscribe and
+     * publish (the personal channel needs no grant). Not {@code *}: the token is printed and
+     * embedded in a page, and a copy should not open every channel of the tenant.
+     */
+    static final List<String> DEMO_GRANTS = List.of("room:*");
 
     private final GatewayConfig config;
     /** One token per run: the page and the console show the same one. */
@@ -28,7 +34,7 @@ final class DevMode {
     DevMode(GatewayConfig config) {
         this.config = config;
         this.token = config.jwt().secret()
-                .map(secret -> DevTokens.hs256(secret, USER, TENANT, List.of("*"), List.of("*"), Duration.ofHours(24)))
+                .map(secret -> DevTokens.hs256(secret, USER, TENANT, DEMO_GRANTS, DEMO_GRANTS, Duration.ofHours(24)))
                 .orElse(null);
     }
 
@@ -49,7 +55,7 @@ final class DevMode {
         out.println("  admin      http://" + admin + "/metrics  /healthz  /readyz  POST /api/publish");
         config.generatedSecrets().forEach((name, value) -> out.println("  " + name + "=" + value));
         if (token != null) {
-            out.println("  demo token (tenant demo, user demo-user, 24 h):");
+            out.println("  demo token (tenant demo, user demo-user, room:* to subscribe and publish, 24 h):");
             out.println("    " + token);
         }
         out.println("  publish:");

@@ -94,6 +94,15 @@ class MainProcessIT {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(c.await("message", n -> true).path("data").path("text").asText()).isEqualTo("hello");
+                // the demo token grants what the demo page needs (room:*), not every channel of the tenant
+                c.send("{\"type\":\"publish\",\"channel\":\"room:2\",\"data\":1,\"ref\":\"room\"}");
+                c.await("ack", n -> n.path("ref").asText().equals("room"));
+                c.send("{\"type\":\"subscribe\",\"channel\":\"billing:1\",\"ref\":\"s\"}");
+                c.send("{\"type\":\"publish\",\"channel\":\"billing:1\",\"data\":1,\"ref\":\"p\"}");
+                assertThat(c.await("error", n -> n.path("ref").asText().equals("s")).path("code").asText())
+                        .isEqualTo("forbidden");
+                assertThat(c.await("error", n -> n.path("ref").asText().equals("p")).path("code").asText())
+                        .isEqualTo("forbidden");
             }
             String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     find(all, "demo page\\s+(http://\\S+)"))).build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -9,7 +9,7 @@ import java.util.function.Predicate;
  * Limits that keep one client, user, tenant or address from hurting the others. For counts and
  * rates 0 means unlimited. Connection counts are per node.
  *
- * @param commandRate      client commands per second per connection (flooding closes 4029)
+ * @param commandRate      client commands and protocol pings per second per connection (flooding closes 4029)
  * @param commandBurst     commands allowed at once (a reconnect resubscribes everything at once)
  * @param publishRate      client publishes per second per connection (excess gets {@code rate_limited} errors)
  * @param connectRatePerIp new connections per second per client address

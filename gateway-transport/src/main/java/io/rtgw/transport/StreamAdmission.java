@@ -64,6 +64,14 @@ final class StreamAdmission {
             HttpResponses.error(ctx, head, HttpResponseStatus.UNAUTHORIZED, "unauthorized", "no token");
             return;
         }
+        if (token.kind() == TokenSource.Kind.COOKIE && !context.origins()
+                .acceptsCookieToken(request, ctx.channel().remoteAddress(), context.limits().trustedProxy())) {
+            // a foreign page riding on the victim's cookie: not to be retried, so not a retry stream
+            context.observer().authFailure(AuthFailure.ORIGIN);
+            HttpResponses.error(ctx, head, HttpResponseStatus.FORBIDDEN, "forbidden",
+                    "the cookie token is accepted from the gateway's own origin only");
+            return;
+        }
         context.authenticator().authenticate(token.token()).whenComplete((identity, error) ->
                 ctx.executor().execute(() -> {
                     if (!ctx.channel().isActive()) {

@@ -4,17 +4,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.auth.AuthFailure;
 import java.util.function.Consumer;
 
 /**
  * {@code GET /ws}: completes the upgrade, then authenticates. A bad token is answered after the
  * upgrade with a close code (4401, or 4001 when expired), because browsers cannot read the status
- * of a refused handshake.
+ * of a refused handshake. A cookie token from a foreign page is refused the same way (4403).
  */
 final class WebSocketEndpoint implements HttpEndpoint {
     private final TransportContext context;
@@ -26,6 +28,7 @@ final class WebSocketEndpoint implements HttpEndpoint {
                 .maxFramePayloadLength(context.settings().maxMessageBytes())
                 .closeOnProtocolViolation(false)
                 .allowExtensions(false)
+                .withUTF8Validator(true)
                 .build();
     }
 
@@ -37,6 +40,12 @@ final class WebSocketEndpoint implements HttpEndpoint {
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
         TokenSource.Found token = context.tokens().find(request, query, true);
+        if (token != null && token.kind() == TokenSource.Kind.COOKIE && !context.origins()
+                .acceptsCookieToken(request, ctx.channel().remoteAddress(), context.limits().trustedProxy())) {
+            context.observer().authFailure(AuthFailure.ORIGIN);
+            upgrade(ctx, request, query, session -> session.refused(DisconnectReason.FORBIDDEN));
+            return;
+        }
         upgrade(ctx, request, query, session -> session.upgraded(token));
     }
 
@@ -59,6 +68,12 @@ final class WebSocketEndpoint implements HttpEndpoint {
         // Installed before the handshake so that no frame can arrive ahead of its handler.
         ctx.pipeline().addAfter(ctx.name(), "ws-aggregator",
                 new WebSocketFrameAggregator(context.settings().maxMessageBytes()));
+        if (decoderConfig.withUTF8Validator()) {
+            // Only Netty's protocol handler installs it by itself; without it invalid UTF-8 would be
+            // decoded to U+FFFD and fanned out, where RFC 6455 (docs/protocol.md §4) wants 1007.
+            // Ahead of the aggregator, so a fragmented text is checked across its fragments.
+            ctx.pipeline().addBefore("ws-aggregator", "ws-utf8", new Utf8FrameValidator(false));
+        }
         ctx.pipeline().addAfter("ws-aggregator", "ws-session", session);
         ctx.pipeline().remove(ctx.handler());
         handshaker.handshake(ctx.channel(), request).addListener(f -> {

@@ -140,7 +140,12 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             context.observer().messageReceived(Transport.WEBSOCKET);
             onText(text.text());
         } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            // a ping costs a write like any command, so it counts against the same rate
+            if (!commandAllowed()) {
+                connection.close(DisconnectReason.RATE_LIMITED);
+            } else {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            }
         } else if (frame instanceof PongWebSocketFrame) {
             // liveness only
         } else if (frame instanceof CloseWebSocketFrame close) {
@@ -264,9 +269,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         }
         if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             context.observer().parseError(Transport.WEBSOCKET);
-            boolean tooBig = corrupted.closeStatus() != null
-                    && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-            connection.close(tooBig ? DisconnectReason.TOO_LARGE : DisconnectReason.BAD_REQUEST);
+            connection.close(closeFor(corrupted.closeStatus()));
         } else if (cause instanceof TooLongFrameException) {
             context.observer().parseError(Transport.WEBSOCKET);
             connection.close(DisconnectReason.TOO_LARGE);
@@ -278,6 +281,18 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
             context.observer().sendFailure(Transport.WEBSOCKET);
             connection.close(DisconnectReason.INTERNAL);
         }
+    }
+
+    /** A frame the decoder or the UTF-8 validator refused: its RFC 6455 status where we have one. */
+    private static DisconnectReason closeFor(WebSocketCloseStatus status) {
+        int code = status == null ? 0 : status.code();
+        if (code == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+            return DisconnectReason.TOO_LARGE;
+        }
+        if (code == WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code()) {
+            return DisconnectReason.INVALID_JSON; // 1007: text that is not UTF-8 is no JSON either
+        }
+        return DisconnectReason.BAD_REQUEST;
     }
 
     @Override

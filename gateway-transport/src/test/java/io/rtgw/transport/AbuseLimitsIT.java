@@ -67,6 +67,22 @@ class AbuseLimitsIT {
     }
 
     @Test
+    void aFloodOfProtocolPingsCountsAsCommandsAndIsClosed4029() throws Exception {
+        node = new TestNode(s -> s, limits(0, 0, 0, 20, 0, 0));
+        try (RawWebSocket raw = new RawWebSocket(node.server.address(), token("flood", "acme"))) {
+            try {
+                for (int i = 0; i < 500; i++) {
+                    raw.sendFrame(0x9, new byte[] {(byte) i});
+                }
+            } catch (java.io.IOException closedMeanwhile) {
+                // the server may close before the last ping is written
+            }
+            assertThat(raw.awaitCloseCode(WsClient.PATIENCE)).isEqualTo(4029);
+        }
+        await().until(() -> node.observer.closes.contains(DisconnectReason.RATE_LIMITED));
+    }
+
+    @Test
     void publishesOverTheRateGetErrorsAndTheConnectionStays() throws Exception {
         node = new TestNode(s -> s, limits(0, 0, 0, 0, 2, 0));
         WsClient c = connect(token("alice", "acme", "chat:*"));

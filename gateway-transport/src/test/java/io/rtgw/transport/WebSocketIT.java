@@ -9,6 +9,7 @@ import io.rtgw.core.DisconnectReason;
 import io.rtgw.core.StreamPosition;
 import io.rtgw.core.auth.AuthFailure;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -224,6 +225,71 @@ class WebSocketIT {
         c.awaitClose();
         assertThat(c.closeCode).isEqualTo(1007);
         await().until(() -> node.observer.closes.contains(DisconnectReason.INVALID_JSON));
+    }
+
+    @Test
+    void aTextFrameThatIsNotUtf8ClosesWith1007AndIsNotFannedOut() throws Exception {
+        node = new TestNode();
+        WsClient bystander = connect(token("bob", "acme", "room:*"));
+        bystander.send("{\"type\":\"subscribe\",\"channel\":\"room:1\"}");
+        bystander.subscribed("room:1");
+        byte[] head = "{\"type\":\"publish\",\"channel\":\"room:1\",\"data\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] invalid = {(byte) 0xc3, 0x28, (byte) 0xff}; // a broken two-byte sequence and a byte UTF-8 never uses
+        byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = new byte[head.length + invalid.length + tail.length];
+        System.arraycopy(head, 0, payload, 0, head.length);
+        System.arraycopy(invalid, 0, payload, head.length, invalid.length);
+        System.arraycopy(tail, 0, payload, head.length + invalid.length, tail.length);
+        try (RawWebSocket raw = new RawWebSocket(node.server.address(), token("mallory", "acme", "room:*"))) {
+            raw.sendFrame(0x1, payload);
+            assertThat(raw.awaitCloseCode(WsClient.PATIENCE)).isEqualTo(1007);
+        }
+        await().until(() -> node.observer.closes.contains(DisconnectReason.INVALID_JSON));
+        assertThat(node.observer.parseErrors.get()).isPositive();
+        // the next publication is the first the bystander sees: nothing with U+FFFD went out
+        node.publish("acme", "room:1", "\"after\"");
+        await().until(() -> bystander.dataOf("room:1").contains("\"after\""));
+        assertThat(bystander.dataOf("room:1")).containsExactly("\"after\"");
+    }
+
+    @Test
+    void everySubscribeOfAQuickChurnIsAnsweredInOrderAndAPublishAfterItReachesTheSender() throws Exception {
+        int pairs = 75;
+        node = new TestNode(s -> s, new AbuseLimits(0, 0, 0, 1000, 2 * pairs + 10, 0, 0, a -> false,
+                AbuseLimits.DEFAULT_HANDSHAKE_TIMEOUT));
+        WsClient c = connect(token("alice", "acme", "room:*"));
+        c.subscribed("user:alice");
+        for (int i = 0; i < pairs; i++) {
+            c.send("{\"type\":\"subscribe\",\"channel\":\"room:" + i % 5 + "\",\"ref\":\"s" + i + "\"}");
+            c.send("{\"type\":\"unsubscribe\",\"channel\":\"room:" + i % 5 + "\",\"ref\":\"u" + i + "\"}");
+        }
+        c.send("{\"type\":\"subscribe\",\"channel\":\"room:last\",\"ref\":\"last\"}");
+        c.send("{\"type\":\"publish\",\"channel\":\"room:last\",\"data\":\"mine\",\"ref\":\"p\"}");
+        await().until(() -> c.dataOf("room:last").contains("\"mine\"") && !c.ofType("ack").isEmpty()
+                && answersTo(c, "s").size() == pairs && answersTo(c, "u").size() == pairs);
+        // answers to different channels may interleave (each waits for its own read); per channel
+        // they come in the order sent, and with subscribe/unsubscribe alternating none is refused
+        for (int k = 0; k < 5; k++) {
+            List<String> expected = new ArrayList<>();
+            for (int i = k; i < pairs; i += 5) {
+                expected.add("subscribed s" + i);
+                expected.add("unsubscribed u" + i);
+            }
+            String channel = "room:" + k;
+            assertThat(c.received.stream().filter(n -> n.path("channel").asText().equals(channel))
+                    .map(n -> n.path("type").asText() + " " + n.path("ref").asText()).toList())
+                    .as("answers on %s", channel).isEqualTo(expected);
+        }
+        List<String> order = c.received.stream()
+                .filter(n -> n.path("ref").asText().equals("last") || n.path("ref").asText().equals("p"))
+                .map(n -> n.path("type").asText()).toList();
+        assertThat(order).containsExactly("subscribed", "ack");
+        assertThat(c.closeCode).isEqualTo(-1);
+    }
+
+    /** The replies (of any type) whose ref starts with {@code prefix}. */
+    private static List<String> answersTo(WsClient c, String prefix) {
+        return c.received.stream().map(n -> n.path("ref").asText()).filter(r -> r.startsWith(prefix)).toList();
     }
 
     @Test
