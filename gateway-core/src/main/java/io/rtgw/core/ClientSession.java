@@ -149,19 +149,18 @@ public final class ClientSession {
 
     /**
      * The client's unsubscribe: answered {@code unsubscribed {reason: client}} or {@code error},
-     * with {@code ref}; after the subscribe's own answer when that has not gone out yet.
+     * with {@code ref}; it waits behind an unanswered subscribe of the channel (ChannelCommandQueue).
      */
     public void unsubscribe(String channel, String ref) {
         if (closed || waiting.defer(channel, () -> unsubscribe(channel, ref))) {
             return;
         }
         SessionSubscription sub = subscriptions.get(channel);
-        if (sub == null || sub.ending) {
+        if (sub == null) {
             reply(ref, channel, ErrorCode.BAD_REQUEST, "not subscribed to " + channel);
             return;
         }
-        sub.ending = true;
-        sub.whenSubscribed(() -> end(sub, UnsubscribeReason.CLIENT, ref));
+        end(sub, UnsubscribeReason.CLIENT, ref);
     }
 
     private void end(SessionSubscription sub, UnsubscribeReason reason, String ref) {

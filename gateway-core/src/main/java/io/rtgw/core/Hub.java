@@ -32,7 +32,6 @@ public final class Hub implements BrokerListener {
     public static final Duration DEFAULT_POSITION_CHECK = Duration.ofSeconds(10);
     /** Bounds what the position check costs the broker, whatever the number of quiet channels. */
     static final int MAX_CHECKS_PER_SECOND = 1000;
-    private static final int DEFAULT_PAGE_SIZE = 1000;
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
     private final Broker broker;
@@ -45,7 +44,7 @@ public final class Hub implements BrokerListener {
     private volatile boolean brokerDown;
 
     public Hub(Broker broker, ScheduledExecutorService timer, Duration linger, GatewayObserver observer) {
-        this(broker, timer, linger, observer, DEFAULT_POSITION_CHECK, DEFAULT_PAGE_SIZE);
+        this(broker, timer, linger, observer, DEFAULT_POSITION_CHECK, SessionSettings.DEFAULTS.historyPageSize());
     }
 
     /**

@@ -67,8 +67,6 @@ final class SessionSubscription implements SessionHandle {
     private int failures;
     /** Replies that must follow {@code subscribed} (commands take effect in order, §4.2). */
     private List<Runnable> afterSubscribed;
-    /** An unsubscribe is waiting for this subscription's answer. */
-    boolean ending;
 
     SessionSubscription(ClientSession session, ChannelName channel, String since, String ref, int maxHeld) {
         this.session = session;
