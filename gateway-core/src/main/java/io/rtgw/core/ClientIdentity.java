@@ -11,9 +11,12 @@ import java.util.Objects;
  * @param expiresAt    Unix seconds of {@code exp}, or 0 when the token has none
  * @param subscribable patterns of the {@code channels} claim
  * @param publishable  patterns of the {@code publish} claim
+ * @param issuedAt     Unix seconds of {@code iat}, or 0 when the token has none (revocations, docs/protocol.md §7)
+ * @param tokenId      the token's {@code jti}, or null
  */
 public record ClientIdentity(String user, String tenant, long expiresAt,
-                             List<ChannelPattern> subscribable, List<ChannelPattern> publishable) {
+                             List<ChannelPattern> subscribable, List<ChannelPattern> publishable,
+                             long issuedAt, String tokenId) {
 
     public static final String PERSONAL_NAMESPACE = "user:";
 
@@ -22,6 +25,12 @@ public record ClientIdentity(String user, String tenant, long expiresAt,
         ChannelName.requireValidTenant(tenant);
         subscribable = List.copyOf(subscribable);
         publishable = List.copyOf(publishable);
+    }
+
+    /** An identity whose token carries neither {@code iat} nor {@code jti}. */
+    public ClientIdentity(String user, String tenant, long expiresAt,
+                          List<ChannelPattern> subscribable, List<ChannelPattern> publishable) {
+        this(user, tenant, expiresAt, subscribable, publishable, 0, null);
     }
 
     /** {@code user:<sub>}, or null when the user id is not a valid channel suffix. */

@@ -113,6 +113,7 @@ public final class ClientSession {
     }
 
     private void begin() {
+        ctx.directory().add(this);
         connection.send(new Welcome(connection.id(), identity, automaticChannels()));
         tokenTimers.arm(identity);
         if (!settings.maxLifetime().isZero()) {
@@ -240,6 +241,7 @@ public final class ClientSession {
             return;
         }
         closed = true;
+        ctx.directory().remove(this, identity); // a refresh keeps the user and tenant it was added with
         tokenTimers.stop();
         if (lifetimeTimer != null) {
             lifetimeTimer.cancel(false);

@@ -6,12 +6,19 @@ import java.util.Objects;
 
 /** The node-wide collaborators every session shares. */
 public record SessionContext(Hub hub, Broker broker, Authenticator authenticator, GatewayObserver observer,
-                             SessionSettings settings) {
+                             SessionSettings settings, SessionDirectory directory) {
     public SessionContext {
         Objects.requireNonNull(hub, "hub");
         Objects.requireNonNull(broker, "broker");
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(directory, "directory");
+    }
+
+    /** A context whose sessions are listed in a directory of their own (tests, tools). */
+    public SessionContext(Hub hub, Broker broker, Authenticator authenticator, GatewayObserver observer,
+                          SessionSettings settings) {
+        this(hub, broker, authenticator, observer, settings, new SessionDirectory());
     }
 }

@@ -1,0 +1,56 @@
+package io.rtgw.core.control;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The SPI that makes the server API act on every node sharing a broker (docs/protocol.md §7).
+ * Implementations: in memory for the embedded broker (one node), Redis for a fleet. Every method
+ * is asynchronous and must not block its caller (an event loop, as a rule).
+ *
+ * <p>Rules every implementation keeps:
+ * <ul>
+ *   <li>{@link #broadcast} reaches every live node, the caller's own included, and counts only
+ *       the answers that arrived within its timeout.</li>
+ *   <li>Revocations outlive a node's restart; each expires by itself at
+ *       {@link Revocation#keptUntil}. {@link #start} completes only once the node listens for
+ *       commands, so a revocation stored after that is never missed, and one stored before it is
+ *       returned by {@link #revocations()}.</li>
+ *   <li>A node that stops reporting drops out of {@link #nodes()} and {@link #tenantLoad} within 3
+ *       report intervals.</li>
+ * </ul>
+ */
+public interface ControlPlane extends AutoCloseable {
+
+    /** Starts listening for commands as {@code nodeId}. */
+    CompletableFuture<Void> start(String nodeId, ControlListener listener);
+
+    /** Every live node applies {@code command}; completes with the sum of their answers within {@code timeout}. */
+    CompletableFuture<Integer> broadcast(ControlCommand command, Duration timeout);
+
+    /** Stores a revocation (a newer one of the same {@link Revocation#key()} replaces an older). Does not broadcast it. */
+    CompletableFuture<Void> storeRevocation(Revocation revocation);
+
+    /** Removes the revocation of that key; completes with whether one was active. Does not broadcast it. */
+    CompletableFuture<Boolean> removeRevocation(Revocation revocation);
+
+    /** Every active revocation of every tenant. */
+    CompletableFuture<List<Revocation>> revocations();
+
+    /**
+     * This node's periodic report: itself, and the tenants whose load changed since its last
+     * report (an empty load removes the node's share of that tenant).
+     */
+    CompletableFuture<Void> report(NodeReport node, Map<String, TenantLoad> changedTenants);
+
+    /** Every node that reported within the last 3 intervals. */
+    CompletableFuture<List<NodeReport>> nodes();
+
+    /** The tenant's load on every live node. */
+    CompletableFuture<List<TenantLoad>> tenantLoad(String tenant);
+
+    @Override
+    void close();
+}
