@@ -32,12 +32,13 @@ final class IdentityClaims {
     ClientIdentity toIdentity(JWTClaimsSet claims) throws AuthenticationException {
         Instant now = settings.clock().instant();
         long expiresAt = checkTimes(claims, now, settings.skew());
+        long issuedAt = checkAge(claims, now);
         checkIssuerAndAudience(claims);
         String user = subject(claims);
         String tenant = tenant(claims);
         List<ChannelPattern> subscribable = patterns(claims, CHANNELS_CLAIM);
         List<ChannelPattern> publishable = patterns(claims, PUBLISH_CLAIM);
-        return new ClientIdentity(user, tenant, expiresAt, subscribable, publishable);
+        return new ClientIdentity(user, tenant, expiresAt, subscribable, publishable, issuedAt, tokenId(claims));
     }
 
     /**
@@ -64,6 +65,35 @@ final class IdentityClaims {
             throw new AuthenticationException(INVALID, "token issued in the future (iat)");
         }
         return exp == null ? 0 : exp.toInstant().getEpochSecond();
+    }
+
+    /**
+     * A token issued longer ago than the maximum token age is refused outright: that bound is what
+     * lets a user revocation expire (docs/protocol.md §7).
+     *
+     * @return iat in Unix seconds, 0 when the token has none
+     */
+    private long checkAge(JWTClaimsSet claims, Instant now) throws AuthenticationException {
+        Date iat = dateClaim(claims, "iat");
+        if (iat == null) {
+            return 0;
+        }
+        Duration maxAge = settings.maxTokenAge();
+        if (!maxAge.isZero() && !now.isBefore(iat.toInstant().plus(maxAge).plus(settings.skew()))) {
+            throw new AuthenticationException(EXPIRED, "token older than the maximum token age (iat)");
+        }
+        return iat.toInstant().getEpochSecond();
+    }
+
+    private static String tokenId(JWTClaimsSet claims) throws AuthenticationException {
+        Object jti = claims.getClaim("jti");
+        if (jti == null) {
+            return null;
+        }
+        if (!(jti instanceof String s) || s.isEmpty() || s.length() > 256) {
+            throw new AuthenticationException(INVALID, "claim 'jti' must be a string of 1-256 characters");
+        }
+        return s;
     }
 
     private static Date dateClaim(JWTClaimsSet claims, String name) throws AuthenticationException {

@@ -55,7 +55,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
 
     public JwtAuthenticator(JwtVerifierSettings settings) {
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
-        this.verifiedHmacTokens = new VerifiedTokens(settings.clock(), settings.skew());
+        this.verifiedHmacTokens = new VerifiedTokens(settings.clock(), settings.skew(), settings.maxTokenAge());
         this.hmacSecret = settings.hmacSecret().orElse(null);
         this.staticKeys = settings.publicKeys();
         this.claims = new IdentityClaims(settings);

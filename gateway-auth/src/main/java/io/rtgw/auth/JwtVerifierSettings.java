@@ -23,6 +23,8 @@ public final class JwtVerifierSettings {
     public static final Duration DEFAULT_UNKNOWN_KID_REFRESH = Duration.ofSeconds(30);
     public static final Duration DEFAULT_JWKS_FETCH_TIMEOUT = Duration.ofSeconds(5);
     public static final String DEFAULT_TENANT_CLAIM = "tenant";
+    /** Tokens issued longer ago than this are refused, so user revocations can expire (docs/protocol.md §7). */
+    public static final Duration DEFAULT_MAX_TOKEN_AGE = Duration.ofHours(24);
 
     private final byte[] hmacSecret;
     private final List<VerificationKey> publicKeys;
@@ -34,6 +36,7 @@ public final class JwtVerifierSettings {
     private final String singleTenant;
     private final boolean expRequired;
     private final Duration skew;
+    private final Duration maxTokenAge;
     private final String requiredIssuer;
     private final String requiredAudience;
     private final int maxTokenBytes;
@@ -50,6 +53,7 @@ public final class JwtVerifierSettings {
         this.singleTenant = b.singleTenant;
         this.expRequired = b.expRequired;
         this.skew = b.skew;
+        this.maxTokenAge = b.maxTokenAge;
         this.requiredIssuer = b.requiredIssuer;
         this.requiredAudience = b.requiredAudience;
         this.maxTokenBytes = b.maxTokenBytes;
@@ -110,6 +114,11 @@ public final class JwtVerifierSettings {
         return skew;
     }
 
+    /** Tokens whose {@code iat} is older than this (plus skew) are refused; zero: no limit. */
+    public Duration maxTokenAge() {
+        return maxTokenAge;
+    }
+
     public Optional<String> requiredIssuer() {
         return Optional.ofNullable(requiredIssuer);
     }
@@ -147,6 +156,7 @@ public final class JwtVerifierSettings {
         private boolean expRequired = true;
         /** The session ends at exp + skew too, so both read the one default. */
         private Duration skew = io.rtgw.core.SessionSettings.DEFAULT_SKEW;
+        private Duration maxTokenAge = DEFAULT_MAX_TOKEN_AGE;
         private String requiredIssuer;
         private String requiredAudience;
         private int maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES;
@@ -253,6 +263,12 @@ public final class JwtVerifierSettings {
 
         public Builder skew(Duration skew) {
             this.skew = requireNonNegative(skew, "RTGW_JWT_SKEW");
+            return this;
+        }
+
+        /** Zero turns the age limit off (user revocations are then kept until lifted). */
+        public Builder maxTokenAge(Duration age) {
+            this.maxTokenAge = requireNonNegative(age, "RTGW_MAX_TOKEN_AGE");
             return this;
         }
 

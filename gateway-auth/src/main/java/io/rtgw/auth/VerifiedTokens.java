@@ -21,8 +21,15 @@ final class VerifiedTokens {
     private final ConcurrentHashMap<String, ClientIdentity> byToken = new ConcurrentHashMap<>();
     private final Clock clock;
     private final long skewMillis;
+    private final long maxAgeMillis;
 
     VerifiedTokens(Clock clock, Duration skew) {
+        this(clock, skew, Duration.ZERO);
+    }
+
+    /** Past the maximum token age a cached verdict is dropped too, and the token verified again (and refused). */
+    VerifiedTokens(Clock clock, Duration skew, Duration maxTokenAge) {
+        this.maxAgeMillis = maxTokenAge.toMillis();
         this.clock = clock;
         this.skewMillis = skew.toMillis();
     }
@@ -33,7 +40,10 @@ final class VerifiedTokens {
         if (identity == null) {
             return null;
         }
-        if (identity.expires() && clock.millis() >= identity.expiresAt() * 1000 + skewMillis) {
+        long now = clock.millis();
+        boolean tooOld = maxAgeMillis > 0 && identity.issuedAt() > 0
+                && now >= identity.issuedAt() * 1000 + maxAgeMillis + skewMillis;
+        if (tooOld || identity.expires() && now >= identity.expiresAt() * 1000 + skewMillis) {
             byToken.remove(token);
             return null;
         }

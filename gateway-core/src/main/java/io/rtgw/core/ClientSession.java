@@ -164,6 +164,28 @@ public final class ClientSession {
         end(sub, UnsubscribeReason.CLIENT, ref);
     }
 
+    /**
+     * The server API ended the user's subscription of {@code channel} (docs/protocol.md §7): the
+     * client gets {@code unsubscribed {reason: server}}; a new subscribe is judged afresh.
+     *
+     * @return whether the connection was subscribed
+     */
+    public boolean unsubscribeByServer(String channel) {
+        SessionSubscription sub = closed ? null : subscriptions.get(channel);
+        if (sub == null) {
+            return false;
+        }
+        end(sub, UnsubscribeReason.SERVER, null);
+        return true;
+    }
+
+    /** The server API ended the connection (disconnect, revoke); the transport tells the client why. */
+    public void disconnect(DisconnectReason reason) {
+        if (!closed) {
+            connection.close(reason);
+        }
+    }
+
     private void end(SessionSubscription sub, UnsubscribeReason reason, String ref) {
         if (subscriptions.remove(sub.name(), sub)) {
             sub.leave();

@@ -19,10 +19,16 @@ public enum DisconnectReason {
     LIFETIME(4003, "lifetime", true),
     SLOW_CONSUMER(4008, "slow_consumer", true),
     LIMIT_REACHED(4009, "limit_reached", true),
+    /** The app ended the connection through the server API and wants the client back (docs/protocol.md §7). */
+    DISCONNECTED_RECONNECT(4010, "disconnected", true),
     RATE_LIMITED(4029, "rate_limited", true),
     BAD_REQUEST(4400, "bad_request", false),
     UNAUTHORIZED(4401, "unauthorized", false),
-    FORBIDDEN(4403, "forbidden", false);
+    FORBIDDEN(4403, "forbidden", false),
+    /** The app ended the connection through the server API; the client waits for a new token. */
+    DISCONNECTED(4410, "disconnected", false),
+    /** The app revoked the connection's token (docs/protocol.md §7). */
+    REVOKED(4410, "revoked", false);
 
     private final int closeCode;
     private final String reason;

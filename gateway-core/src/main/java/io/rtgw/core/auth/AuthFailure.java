@@ -2,9 +2,12 @@ package io.rtgw.core.auth;
 
 /** Why a token or request was refused; {@link #label()} is the metric label of docs/protocol.md §8. */
 public enum AuthFailure {
-    MISSING, INVALID, EXPIRED, OVERSIZED, FORBIDDEN, ORIGIN, TIMEOUT;
+    MISSING, INVALID, EXPIRED, OVERSIZED, FORBIDDEN, ORIGIN, TIMEOUT,
+    /** The app revoked the token (docs/protocol.md §7); the client is told {@code revoked}. */
+    REVOKED;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        // the metric's label values are a fixed list (§8): a revoked token is an invalid one there
+        return this == REVOKED ? "invalid" : name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -38,7 +38,7 @@ public final class LocalControlPlane implements ControlPlane {
     @Override
     public CompletableFuture<Integer> broadcast(ControlCommand command, Duration timeout) {
         ControlListener l = listener;
-        return CompletableFuture.completedFuture(l == null ? 0 : l.apply(command));
+        return l == null ? CompletableFuture.completedFuture(0) : l.apply(command);
     }
 
     @Override

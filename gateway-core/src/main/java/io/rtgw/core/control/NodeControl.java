@@ -1,0 +1,122 @@
+package io.rtgw.core.control;
+
+import io.rtgw.core.ClientSession;
+import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.SessionDirectory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the server API's commands to this node's connections (docs/protocol.md §7). Each
+ * connection is acted on by its own thread; the directory finds a user's connections without a
+ * scan, so a burst of commands costs each event loop only the connections they name.
+ */
+public final class NodeControl implements ControlListener {
+    private static final Logger log = LoggerFactory.getLogger(NodeControl.class);
+    private final SessionDirectory directory;
+    private final RevocationSet revocations;
+    private volatile ControlPlane plane;
+
+    public NodeControl(SessionDirectory directory, RevocationSet revocations) {
+        this.directory = directory;
+        this.revocations = revocations;
+    }
+
+    /**
+     * Joins the control plane, then reads the active revocations: in that order, so a revocation
+     * stored meanwhile arrives as a command if the read misses it. The node admits no one before
+     * this completes.
+     */
+    public CompletableFuture<Void> start(String nodeId, ControlPlane controlPlane) {
+        this.plane = controlPlane;
+        return controlPlane.start(nodeId, this)
+                .thenCompose(ok -> controlPlane.revocations())
+                .thenAccept(revocations::replaceAll);
+    }
+
+    @Override
+    public CompletableFuture<Integer> apply(ControlCommand command) {
+        if (command instanceof ControlCommand.Disconnect d) {
+            DisconnectReason reason = d.reconnect() ? DisconnectReason.DISCONNECTED_RECONNECT : DisconnectReason.DISCONNECTED;
+            return onEach(directory.sessionsOf(d.tenant(), d.user()),
+                    s -> (d.client() == null || d.client().equals(s.connection().id())) && closed(s, reason));
+        }
+        if (command instanceof ControlCommand.Unsubscribe u) {
+            return onEach(directory.sessionsOf(u.tenant(), u.user()), s -> s.unsubscribeByServer(u.channel()));
+        }
+        if (command instanceof ControlCommand.Revoke r) {
+            Revocation revocation = r.revocation();
+            revocations.add(revocation);
+            List<ClientSession> named = revocation.byUser()
+                    ? directory.sessionsOf(revocation.tenant(), revocation.user())
+                    : directory.sessionsOf(revocation.tenant());
+            return onEach(named, s -> revocation.covers(s.identity()) && closed(s, DisconnectReason.REVOKED));
+        }
+        if (command instanceof ControlCommand.Lift l) {
+            revocations.remove(l.revocation());
+            return CompletableFuture.completedFuture(0);
+        }
+        throw new IllegalArgumentException("unknown command " + command);
+    }
+
+    /** Commands may have been missed: re-read the set and close what it now covers. */
+    @Override
+    public void onRejoined() {
+        ControlPlane p = plane;
+        if (p == null) {
+            return;
+        }
+        p.revocations().whenComplete((active, error) -> {
+            if (error != null) {
+                log.warn("re-reading revocations failed: {}", error.toString());
+                return;
+            }
+            revocations.replaceAll(active);
+            List<ClientSession> all = new ArrayList<>();
+            for (String tenant : directory.connectionsByTenant().keySet()) {
+                all.addAll(directory.sessionsOf(tenant));
+            }
+            onEach(all, s -> revocations.revoked(s.identity()) && closed(s, DisconnectReason.REVOKED));
+        });
+    }
+
+    private static boolean closed(ClientSession session, DisconnectReason reason) {
+        session.disconnect(reason);
+        return true;
+    }
+
+    /** Runs {@code action} on each session's own thread; completes with how many it applied to. */
+    private static CompletableFuture<Integer> onEach(List<ClientSession> sessions, Predicate<ClientSession> action) {
+        if (sessions.isEmpty()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        List<CompletableFuture<Boolean>> done = new ArrayList<>(sessions.size());
+        for (ClientSession s : sessions) {
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            try {
+                s.executor().execute(() -> {
+                    try {
+                        f.complete(action.test(s));
+                    } catch (RuntimeException e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                f.complete(false); // its event loop is gone, and the connection with it
+            }
+            done.add(f);
+        }
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).thenApply(ok -> {
+            int n = 0;
+            for (CompletableFuture<Boolean> f : done) {
+                n += f.join() ? 1 : 0;
+            }
+            return n;
+        });
+    }
+}

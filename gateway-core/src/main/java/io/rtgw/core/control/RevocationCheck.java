@@ -1,0 +1,52 @@
+package io.rtgw.core.control;
+
+import io.rtgw.core.ClientIdentity;
+import io.rtgw.core.auth.AuthFailure;
+import io.rtgw.core.auth.AuthenticationException;
+import io.rtgw.core.auth.Authenticator;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Refuses revoked tokens wherever a token is verified: at connect and at refresh
+ * (docs/protocol.md §7). Counted as {@code invalid} in {@code rtgw_auth_failures_total}; the
+ * client sees the reason {@code revoked}.
+ */
+public final class RevocationCheck implements Authenticator {
+    public static final String REVOKED_MESSAGE = "token revoked";
+    private final Authenticator tokens;
+    private final RevocationSet revocations;
+
+    public RevocationCheck(Authenticator tokens, RevocationSet revocations) {
+        this.tokens = tokens;
+        this.revocations = revocations;
+    }
+
+    @Override
+    public CompletableFuture<ClientIdentity> authenticate(String token) {
+        CompletableFuture<ClientIdentity> verified = tokens.authenticate(token);
+        if (verified.isDone() && !verified.isCompletedExceptionally()) {
+            // the usual case, a verdict at once: no second future
+            return revocations.revoked(verified.join()) ? refused() : verified;
+        }
+        // the refusal is passed on unwrapped, as Authenticator promises
+        CompletableFuture<ClientIdentity> out = new CompletableFuture<>();
+        verified.whenComplete((identity, error) -> {
+            if (error != null) {
+                out.completeExceptionally(error);
+            } else if (revocations.revoked(identity)) {
+                out.completeExceptionally(revokedError());
+            } else {
+                out.complete(identity);
+            }
+        });
+        return out;
+    }
+
+    private static CompletableFuture<ClientIdentity> refused() {
+        return CompletableFuture.failedFuture(revokedError());
+    }
+
+    private static AuthenticationException revokedError() {
+        return new AuthenticationException(AuthFailure.REVOKED, REVOKED_MESSAGE);
+    }
+}
