@@ -6,6 +6,7 @@ import io.rtgw.auth.LiveApiKeys;
 import io.rtgw.core.GatewayObserver;
 import io.rtgw.core.Hub;
 import io.rtgw.core.SessionContext;
+import io.rtgw.core.SessionDirectory;
 import io.rtgw.core.SessionSettings;
 import io.rtgw.core.broker.Broker;
 import io.lettuce.core.resource.ClientResources;
@@ -50,6 +51,8 @@ public final class Gateway implements AutoCloseable {
     private final PublicServer publicServer;
     private final AdminServer adminServer;
     private final TransportContext transport;
+    private final SessionDirectory directory = new SessionDirectory();
+    private final ControlWiring control;
     private volatile boolean stopped;
 
     private Gateway(GatewayConfig config, Map<String, StaticEndpoint> pages) {
@@ -67,7 +70,9 @@ public final class Gateway implements AutoCloseable {
                 config.broker().positionCheck(), sessionSettings.historyPageSize());
         this.authenticator = Authentication.tokens(config);
         this.apiKeys = Authentication.apiKeys(config);
-        SessionContext sessions = new SessionContext(hub, broker, authenticator, observer, sessionSettings);
+        this.control = ControlWiring.create(config, directory);
+        SessionContext sessions = new SessionContext(hub, broker, control.guard(authenticator), observer, sessionSettings,
+                directory);
         this.transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
         this.publicServer = new PublicServer(transport, loops);
         ClientFiles.routes().forEach(publicServer::route);
@@ -87,6 +92,7 @@ public final class Gateway implements AutoCloseable {
         try {
             gateway.awaitBroker();
             gateway.awaitKeys();
+            gateway.awaitControl();
             gateway.adminServer.start();
             gateway.publicServer.start();
         } catch (Exception e) {
@@ -114,6 +120,22 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         metrics.observer().brokerState(broker.isUp());
+    }
+
+    /**
+     * Waits briefly for the control plane and the revocation set; tokens are refused as
+     * temporarily unavailable until the set is loaded, so nobody revoked is ever admitted.
+     */
+    private void awaitControl() {
+        try {
+            control.start().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("revocations not loaded yet; connections are refused as unavailable until they are");
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("control plane failed to start: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** With a JWKS URL, wait briefly for the first key set; a provider that is down is retried in the background. */
@@ -170,6 +192,20 @@ public final class Gateway implements AutoCloseable {
         return broker;
     }
 
+    /** This node's authenticated sessions by tenant and user. */
+    public SessionDirectory directory() {
+        return directory;
+    }
+
+    /** Applies server-API commands to this node's sessions (tests drive it directly). */
+    public io.rtgw.core.control.NodeControl nodeControl() {
+        return control.control();
+    }
+
+    public String nodeId() {
+        return control.nodeId();
+    }
+
     /** The Lettuce threads every Redis user of this node shares; null with the embedded broker. */
     ClientResources redisResources() {
         return redisResources;
@@ -217,6 +253,7 @@ public final class Gateway implements AutoCloseable {
         publicServer.close();
         adminServer.close();
         loops.shutdown(Duration.ofMillis(200));
+        control.close();
         broker.close();
         if (redisResources != null) {
             // after every Redis user has closed: they share these threads
