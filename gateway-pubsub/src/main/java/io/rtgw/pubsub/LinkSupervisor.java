@@ -1,6 +1,5 @@
 package io.rtgw.pubsub;
 
-import io.rtgw.core.ChannelName;
 import io.rtgw.core.broker.BrokerListener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,16 +25,20 @@ import org.slf4j.LoggerFactory;
  * failure, from Lettuce's events, the link or the periodic probe, ends in a request to that one
  * thread, so repairs never run concurrently and "up" is only ever said by the code that checked.
  * Kept apart from {@link RedisBroker}'s commands and from {@link Delivery}'s per-message path,
- * which only read {@link #isUp()} and {@link #liveLink()}.
+ * which only read {@link #isUp()} and {@link #liveLink()}. The control plane's link
+ * ({@link ControlBus}) is supervised the same way, with its own instance and no function.
  */
 final class LinkSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LinkSupervisor.class);
 
     private final RedisBrokerConfig config;
+    private final String role;
     private final RedisTopology topology;
+    /** null: nothing to load (the control plane's link). */
     private final String functionCode;
     private final String probeBase;
-    private final Map<String, ChannelName> subscribed;
+    /** The wanted pub/sub channels (the keys); the values are the owner's business. */
+    private final Map<String, ?> subscribed;
     /** Every pub/sub message that is not a probe: (Redis channel, payload), on Lettuce's loop. */
     private final BiConsumer<String, byte[]> messages;
     private final ScheduledExecutorService supervisor = daemonScheduler("rtgw-redis-supervisor");
@@ -52,9 +55,14 @@ final class LinkSupervisor implements AutoCloseable {
     private volatile boolean closed;
     private int failedRepairs;
 
-    LinkSupervisor(RedisBrokerConfig config, Function<RedisTopology.Events, RedisTopology> topology,
-                   String functionCode, String probeBase, Map<String, ChannelName> subscribed,
+    /**
+     * @param role         what the link serves, for log lines ("broker", "control plane")
+     * @param functionCode the function library to keep loaded, or null for none
+     */
+    LinkSupervisor(String role, RedisBrokerConfig config, Function<RedisTopology.Events, RedisTopology> topology,
+                   String functionCode, String probeBase, Map<String, ?> subscribed,
                    BiConsumer<String, byte[]> messages) {
+        this.role = role;
         this.config = config;
         this.functionCode = functionCode;
         this.probeBase = probeBase;
@@ -118,7 +126,7 @@ final class LinkSupervisor implements AutoCloseable {
             }
             // Cluster moved the channel's slot (resharding, failover): the subscription is gone
             // and must be made again at the new owner, with a backfill for what passed meanwhile
-            log.warn("Redis ended the subscription of {}; rebuilding the pub/sub link", channel);
+            log.warn("Redis ended the subscription of {}; rebuilding the {} pub/sub link", channel, role);
             rebuild(link);
         }
 
@@ -127,7 +135,7 @@ final class LinkSupervisor implements AutoCloseable {
             if (closed) {
                 return;
             }
-            log.warn("Redis pub/sub link lost");
+            log.warn("Redis {} pub/sub link lost", role);
             markDown();
             requestRepair();
         }
@@ -184,12 +192,12 @@ final class LinkSupervisor implements AutoCloseable {
             if (commandsSuspect) {
                 commandsSuspect = false;
                 functionLoaded = false;
-                log.warn("Redis command connection stopped answering; opening a new one");
+                log.warn("Redis {} command connection stopped answering; opening a new one", role);
                 topology.resetCommands();
             }
             topology.connectCommands(timeout);
             if (!topology.commandsOpen()) {
-                log.info("Redis command connection not open yet; retrying");
+                log.info("Redis {} command connection not open yet; retrying", role);
                 markDown();
                 retryLater(); // Lettuce's connected event may call us sooner
                 return;
@@ -197,7 +205,9 @@ final class LinkSupervisor implements AutoCloseable {
             if (!functionLoaded) {
                 functionLoaded = true;
                 try {
-                    topology.loadFunction(functionCode, timeout);
+                    if (functionCode != null) {
+                        topology.loadFunction(functionCode, timeout);
+                    }
                 } catch (Exception e) {
                     functionLoaded = false;
                     throw e;
@@ -220,7 +230,7 @@ final class LinkSupervisor implements AutoCloseable {
                 link = l;
             }
             if (!functionLoaded || !topology.commandsOpen() || !l.isOpen()) {
-                log.info("Redis changed while the broker was being repaired; repairing again");
+                log.info("Redis changed while the {} was being repaired; repairing again", role);
                 retryLater();
                 return;
             }
@@ -228,8 +238,8 @@ final class LinkSupervisor implements AutoCloseable {
             if (up.compareAndSet(false, true)) {
                 CompletableFuture<Void> waiting = nextUp;
                 nextUp = new CompletableFuture<>();
-                log.info("Redis broker up ({} pub/sub channels subscribed, two per channel, and {} probe channels)",
-                        subscribed.size(), probe.channelCount());
+                log.info("Redis {} up ({} pub/sub channels subscribed and {} probe channels)",
+                        role, subscribed.size(), probe.channelCount());
                 BrokerListener listen = listener;
                 if (listen != null) {
                     listen.onBrokerUp();
@@ -237,7 +247,7 @@ final class LinkSupervisor implements AutoCloseable {
                 waiting.complete(null);
             }
         } catch (Exception e) {
-            log.warn("Redis broker not ready yet: {}", describe(e));
+            log.warn("Redis {} not ready yet: {}", role, describe(e));
             log.debug("repair failed", e);
             markDown();
             retryLater();
@@ -308,7 +318,7 @@ final class LinkSupervisor implements AutoCloseable {
         }
         LinkProbe.Verdict verdict = probe.check(System.nanoTime(), topology::publish);
         if (verdict != LinkProbe.Verdict.HEALTHY) {
-            log.warn("Redis pub/sub probe not received within {}{}; rebuilding the link", config.probeTimeout(),
+            log.warn("Redis {} pub/sub probe not received within {}{}; rebuilding the link", role, config.probeTimeout(),
                     verdict == LinkProbe.Verdict.COMMANDS_SILENT ? " and its PUBLISH not answered" : "");
             commandsSuspect = verdict == LinkProbe.Verdict.COMMANDS_SILENT;
             rebuild(link);

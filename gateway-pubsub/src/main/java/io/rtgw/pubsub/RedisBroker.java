@@ -60,7 +60,7 @@ public final class RedisBroker implements Broker {
         this.delivery = new Delivery(subscribed, ChannelLanes.defaultCount(),
                 config.laneCapacity(), this::bumpEpoch);
         String nodeId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-        this.supervisor = new LinkSupervisor(config, events -> endpoint.cluster()
+        this.supervisor = new LinkSupervisor("broker", config, events -> endpoint.cluster()
                 ? new ClusterTopology(endpoint.uris(), resources, config.commandTimeout(), config.topologyRefresh(), events)
                 : new StandaloneTopology(endpoint.uris().get(0), resources, config.commandTimeout(), events),
                 functionCode, keys.probeBase(nodeId), subscribed, delivery::onMessage);
