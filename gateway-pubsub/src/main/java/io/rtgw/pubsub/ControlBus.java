@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +68,9 @@ final class ControlBus implements AutoCloseable {
                 null, keys.probeBase(linkId), subscribed, this::onMessage);
         this.inbox = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(INBOX_CAPACITY),
                 r -> daemon(r, "rtgw-control-inbox"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rtgw-control-timer"));
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "rtgw-control-timer"));
+        deadlines.setRemoveOnCancelPolicy(true); // answered broadcasts leave nothing queued behind
+        this.timer = deadlines;
     }
 
     /** The connection commands and reads go through; connected once {@link #start} completed. */
