@@ -14,6 +14,14 @@
  * // the listener implements onChannelResync: a full lane re-reads that channel's history
  * }</pre>
  *
+ * <p>The server API's control plane on the same Redis (docs/protocol.md §7):
+ * <pre>{@code
+ * ControlPlane plane = new RedisControlPlane(brokerConfig, reportInterval, maxTokenAge, skew, clock);
+ * nodeControl.start(nodeId, plane);   // subscribes, then reads the revocations
+ * }</pre>
+ * It opens its own connections on the same Lettuce resources; its keys are listed in
+ * {@code docs/scaling.md} ("Control plane keys in Redis").
+ *
  * <p>Redis layout, the function library and the envelope format are described in
  * {@code docs/publishing.md}; the operating model (subscriptions per node, Cluster, failure
  * outcomes) in {@code docs/scaling.md}.
