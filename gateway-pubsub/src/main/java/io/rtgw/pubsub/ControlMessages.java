@@ -113,7 +113,7 @@ final class ControlMessages {
 
     private static long number(JsonNode json, String field) {
         JsonNode value = json.get(field);
-        if (value == null || !value.canConvertToLong()) {
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
             throw new IllegalArgumentException("field '" + field + "' missing or not an integer");
         }
         return value.asLong();
