@@ -729,6 +729,7 @@ export class Core extends Emitter {
     if (typeof f !== 'function') { this._down(gen, { code: 1006, transportFailure: true }); return; }
     let code = 1006;
     let transportFailure = false;
+    let reason; // the gateway's own word for a refusal (e.g. revoked), which becomes closeReason
     const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     const timer = this._timer(() => ctrl && ctrl.abort(), this.o.connectTimeout);
     try {
@@ -736,6 +737,7 @@ export class Core extends Emitter {
         { credentials: this.o.withCredentials ? 'include' : 'same-origin', headers: this._auth(this.lastToken),
           signal: ctrl && ctrl.signal });
       const body = await res.json().catch(() => ({}));
+      if (typeof body.error === 'string') reason = body.error;
       if (res.ok) transportFailure = true;
       else if (res.status >= 502 && res.status <= 504) code = 1006; // a proxy with no upstream
       else if (typeof body.error !== 'string') code = 1011; // not the gateway's answer (a proxy's page)
@@ -746,7 +748,7 @@ export class Core extends Emitter {
     } catch { /* no answer: the server is unreachable */ } finally {
       this._clearTimer(timer);
     }
-    this._down(gen, { code, transportFailure });
+    this._down(gen, { code, transportFailure, reason });
   }
 
   _auth(tok) { return tok ? { Authorization: 'Bearer ' + tok } : {}; }

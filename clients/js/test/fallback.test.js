@@ -197,6 +197,7 @@ test('SSE: a refused stream is probed with a poll; 401 unauthorized stops', asyn
   f.polls[0].reply(401, { error: 'unauthorized' });
   await flush();
   assert.equal(rt.state, 'closed');
+  assert.deepEqual(rt.closeReason, { code: 4401, reason: 'unauthorized' }, 'the gateway\'s word, read from the probe');
   await tick(60000);
   assert.equal(f.streams.length, 1);
 });
