@@ -31,7 +31,7 @@ export interface Gap {
 }
 
 export class RealtimeError extends Error {
-  /** e.g. unauthorized, forbidden, disconnected, revoked (with closeCode), token_expired, token_unchanged, token_failed, too_large, invalid_json, disconnected, not_supported, timeout, bad_request, limit_reached */
+  /** e.g. unauthorized, forbidden, revoked, token_expired, token_unchanged, token_failed, too_large, invalid_json, disconnected (with closeCode 4410: the server API; without: a publish not connected or cut off), not_supported, timeout, bad_request, limit_reached */
   code: string;
   /** The channel a subscribe, unsubscribe or publish error is about (the server names it). */
   channel?: string;
