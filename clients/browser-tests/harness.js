@@ -185,7 +185,7 @@ export class GatewayProcess {
 
   /**
    * A call of the server API (docs/protocol.md §7) on the admin listener with the suite's API key
-   * (it reaches every tenant); resolves with the parsed answer, rejects on any status but 200 with
+   * (it reaches every tenant); resolves with the parsed answer, rejects on any status but 2xx with
    * the status and body in the message (so a missing endpoint shows as `404 …`).
    */
   async api(method, path, body) {
@@ -195,8 +195,8 @@ export class GatewayProcess {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
+    if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : {};
   }
 
   /** POST /api/disconnect: ends the user's connections (4410, or 4010 with reconnect: true) → {disconnected: n}. */
