@@ -30,18 +30,20 @@ export async function startClient({ module, channels = [], options = {} }) {
   // show up as a retry or fallback the test did not cause. No test here exercises that timeout.
   const rt = new Realtime({ url: location.origin, token: () => window.freshToken(), connectTimeout: 30000, ...options });
   window.rt = rt;
-  rt.on('state', (s) => seen.states.push({ state: s, at: Date.now(), transport: rt.transport }));
-  rt.on('error', (e) => seen.errors.push({ code: e.code, message: e.message }));
+  rt.on('state', (s) => seen.states.push({ state: s, at: Date.now(), transport: rt.transport, closeReason: rt.closeReason }));
+  rt.on('error', (e) => seen.errors.push({ code: e.code, message: e.message, closeCode: e.closeCode }));
   rt.on('fallback', (k) => seen.fallbacks.push(k));
   rt.on('retry', (r) => seen.retries.push({ ...r, at: Date.now() }));
   rt.on('refreshed', (r) => seen.refreshed.push(r));
-  for (const channel of channels) {
+  const subscribe = (channel) => {
     const sub = rt.subscribe(channel, (m) => seen.messages.push({ channel: m.channel, id: m.id, event: m.event, data: m.data }));
     sub.on('gap', (g) => seen.messages.push({ channel: g.channel, gap: true, reason: g.reason }));
     sub.on('subscribed', (s) => seen.subscribed.push({ ...s, at: Date.now() }));
     sub.on('retry', (r) => seen.subRetries.push({ channel: r.channel, delay: r.delay, attempt: r.attempt, code: r.error.code, at: Date.now() }));
     sub.on('end', (e) => seen.ends.push({ channel: e.channel, reason: e.reason, code: e.error?.code }));
-  }
+  };
+  for (const channel of channels) subscribe(channel);
+  window.subscribeChannel = subscribe; // a later subscription (e.g. again after the server ended one), recorded alike
   return { shared: rt.shared };
 }
 

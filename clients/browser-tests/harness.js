@@ -183,6 +183,38 @@ export class GatewayProcess {
     return JSON.parse(text).id;
   }
 
+  /**
+   * A call of the server API (docs/protocol.md §7) on the admin listener with the suite's API key
+   * (it reaches every tenant); resolves with the parsed answer, rejects on any status but 2xx with
+   * the status and body in the message (so a missing endpoint shows as `404 …`).
+   */
+  async api(method, path, body) {
+    const res = await fetch(`${this.adminOrigin}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : {};
+  }
+
+  /** POST /api/disconnect: ends the user's connections (4410, or 4010 with reconnect: true) → {disconnected: n}. */
+  disconnect(user, { reconnect, client, tenant = TENANT } = {}) {
+    return this.api('POST', '/api/disconnect', { tenant, user, ...(client ? { client } : {}),
+      ...(reconnect === undefined ? {} : { reconnect }) });
+  }
+
+  /** POST /api/unsubscribe: ends the user's subscriptions to the channel (`unsubscribed {reason: server}`). */
+  unsubscribe(user, channel, { tenant = TENANT } = {}) {
+    return this.api('POST', '/api/unsubscribe', { tenant, user, channel });
+  }
+
+  /** POST /api/revoke {tenant, user}: refuses the user's tokens issued before now and closes them (4410 revoked). */
+  revoke(user, { tenant = TENANT } = {}) {
+    return this.api('POST', '/api/revoke', { tenant, user });
+  }
+
   /** The value of one Prometheus sample line (e.g. `rtgw_auth_failures_total{reason="origin"}`), 0 when absent. */
   async metric(sample) {
     const text = await (await fetch(`${this.adminOrigin}/metrics`)).text();

@@ -1,6 +1,19 @@
 // Type declarations of rtgw.js, the Realtime Gateway client. See docs/client.md.
 
-export type State = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+/**
+ * `closed`: the server ended the connection for good (a 44xx close: refused, or disconnected or
+ * revoked through the server API); `closeReason` says why, and the client waits for `connect()`
+ * with a different token. `disconnected`: the app called `close()` (or has not connected yet).
+ */
+export type State = 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'disconnected';
+
+/** Why the server closed the connection for good (docs/protocol.md §4.2, §7). */
+export interface CloseReason {
+  /** The WebSocket close code, or the one an SSE `rtgw.close` / poll answer means: 4400, 4401, 4403, 4410. */
+  code: number;
+  /** `disconnected` and `revoked` (the server API, 4410), `unauthorized`, `forbidden`, `bad_request`. */
+  reason: string;
+}
 export type TransportKind = 'websocket' | 'sse' | 'poll';
 
 /** One delivered message. `id` is null only for live-only publications (no replay id). */
@@ -18,7 +31,7 @@ export interface Gap {
 }
 
 export class RealtimeError extends Error {
-  /** e.g. unauthorized, forbidden, token_expired, token_unchanged, token_failed, too_large, invalid_json, disconnected, not_supported, timeout, bad_request, limit_reached */
+  /** e.g. unauthorized, forbidden, revoked, token_expired, token_unchanged, token_failed, too_large, invalid_json, disconnected (with closeCode 4410: the server API; without: a publish not connected or cut off), not_supported, timeout, bad_request, limit_reached */
   code: string;
   /** The channel a subscribe, unsubscribe or publish error is about (the server names it). */
   channel?: string;
@@ -88,8 +101,9 @@ export interface SubscribeOptions {
 
 /**
  * Why the server ended a subscription: `error` (a subscribe refused for good, e.g. forbidden or
- * limit_reached; `error` says which), `server` (the server API ended it), `revoked` (the token no
- * longer grants the channel). The client does not subscribe it again; a new subscribe() may.
+ * limit_reached; `error` says which), `server` (the server API's unsubscribe ended it, on every
+ * transport), `revoked` (the token no longer grants the channel). The client does not subscribe it
+ * again; a new subscribe() may (the server judges it again).
  */
 export interface SubscriptionEnd {
   channel: string;
@@ -129,6 +143,8 @@ export class Realtime {
   readonly state: State;
   /** The transport in use (or being tried). */
   readonly transport: TransportKind | null;
+  /** Set when the server closed for good (state 'closed'); null again once connect() starts over. */
+  readonly closeReason: CloseReason | null;
   /** Whether this tab shares a connection with other tabs. */
   readonly shared: boolean;
   /** The 'state' handler is also called at once with the current state. Returns a function that removes the handler. */
@@ -143,7 +159,11 @@ export class Realtime {
   subscribe<T = unknown>(channel: string, onMessage?: (m: Message<T>) => void, options?: SubscribeOptions): Subscription<T>;
   /** Resolves with the id. WebSocket only: rejects with code 'not_supported' on SSE/poll, 'disconnected' while not connected. */
   publish(channel: string, event: string | null | undefined, data: unknown): Promise<string>;
-  /** Starts again after close(), or after a 44xx refusal once token() returns a different token. */
+  /**
+   * Starts again after close(), or after state 'closed' (44xx: refused, disconnected, revoked) —
+   * then only if token() now returns a token different from the one closed; otherwise an `error`
+   * with code `token_unchanged` and the state stays 'closed'. Without a token option it always tries.
+   */
   connect(): Promise<void>;
   reconnect(): Promise<void>;
   /** Calls token() now; on WebSocket sends it as `refresh` (the connection stays). */
@@ -159,6 +179,7 @@ export class Core {
   constructor(options?: RealtimeOptions);
   readonly state: State;
   readonly transport: TransportKind | null;
+  readonly closeReason: CloseReason | null;
 }
 
 /** Serves tabs over MessagePort-like links with one Core (what the SharedWorker runs). */

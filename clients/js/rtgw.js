@@ -13,8 +13,33 @@ const serverCode = (c) => c === 1000 || c === 1003 || c === 1007 || c === 1009 |
 const REASON_CODES = {
   shutdown: 1012, token_expired: 4001, no_pong: 4002, lifetime: 4003, slow_consumer: 4008,
   limit_reached: 4009, rate_limited: 4029, internal: 1011, unauthorized: 4401, forbidden: 4403, bad_request: 4400,
+  disconnected: 4410, revoked: 4410,
 };
 const CODE_NAMES = { 1007: 'invalid_json', 1009: 'too_large' };
+/** The reason of a 44xx close that came without one (a proxy in between, an old server). */
+const REFUSAL_NAMES = { 4400: 'bad_request', 4401: 'unauthorized', 4403: 'forbidden', 4410: 'disconnected' };
+const stops = (code) => code >= 4400 && code < 4500;
+
+/**
+ * SSE's rtgw.close and a poll's {closed} as the WebSocket close code that means the same. An
+ * explicit `reconnect` wins (docs/protocol.md §7: the server API's disconnect sets it either way).
+ */
+function closeCode(reason, reconnect) {
+  const code = REASON_CODES[reason] || 1011;
+  if (reconnect === false && !stops(code)) return 4410;
+  if (reconnect === true && stops(code)) return 4010;
+  return code;
+}
+
+/**
+ * The per-channel positions of a stream cursor ('' where the server holds none), in the stream's
+ * channel order; null for a cursor of a format this client does not know. Cursors are opaque to
+ * apps, but this client ships with the gateway: a long-poll answer tells of a server unsubscribe
+ * only by clearing that channel's position (docs/protocol.md §7), and this is how it sees it.
+ */
+function cursorSlots(cursor) {
+  return typeof cursor === 'string' && /^1[0-9a-z]{6}_/.test(cursor) ? cursor.slice(7).split('_').slice(1) : null;
+}
 
 /** Full jitter: a uniform delay in [0, min(cap, base * 2^attempt)). */
 export function backoffDelay(attempt, base = 500, cap = 30000, random = Math.random) {
@@ -127,6 +152,7 @@ export class Core extends Emitter {
     this.timers = new Set();
     this.everConnected = false;
     this.stopped = null;        // {token} after a 44xx refusal: no reconnect until the token changes
+    this.closeReason = null;    // {code, reason} of that 44xx; cleared when connect() starts again
     this.lastToken = undefined;
     this.expiredToken = undefined;
     this.offline = false;
@@ -158,6 +184,7 @@ export class Core extends Emitter {
         return;
       }
       this.stopped = null;
+      this.closeReason = null;
       this.attempt = 0;
     } else if (!this.closed) {
       return;
@@ -339,11 +366,15 @@ export class Core extends Emitter {
     const code = info.code;
     const tokenUsed = this.lastToken;
     this._drop(code);
-    if (code >= 4400 && code < 4500) {
+    if (stops(code)) {
+      // Refused, disconnected or revoked by the app (docs/protocol.md §4.2, §7): retrying with the
+      // same token would only be refused again, so nothing happens until token() gives another.
+      const reason = info.reason || REFUSAL_NAMES[code] || 'refused';
       this.stopped = { token: tokenUsed };
-      this._setState('disconnected');
-      this.emit('error', new RealtimeError(info.reason || 'refused', 'the server refused the connection (' + code
-        + '); reconnect() once token() gives a different token', { closeCode: code }));
+      this.closeReason = { code, reason };
+      this._setState('closed');
+      this.emit('error', new RealtimeError(reason, 'the server closed the connection for good (' + code + ' '
+        + reason + '); connect() once token() gives a different token', { closeCode: code }));
       return;
     }
     if (info.transportFailure) {
@@ -549,9 +580,13 @@ export class Core extends Emitter {
     }
   }
 
-  /** The server ended a channel (a permanent refusal, the server API, a revoked grant): it is not resubscribed. */
+  /**
+   * The server ended a channel (a permanent refusal, the server API, a revoked grant): it is not
+   * resubscribed. On SSE and long-poll it stays in the stream, muted, as after unsubscribe().
+   */
   _ended(channel, reason, error) {
     if (!this.channels.delete(channel)) return;
+    if (this.transport !== 'websocket') this.muted.add(channel);
     this.emit('ended', error ? { channel, reason, error } : { channel, reason });
   }
 
@@ -653,9 +688,17 @@ export class Core extends Emitter {
       });
       es.addEventListener('rtgw.close', (e) => {
         if (gen !== this.gen) return;
-        let reason = 'shutdown';
-        try { reason = JSON.parse(e.data).reason || reason; } catch { /* ignore */ }
-        this._down(gen, { code: REASON_CODES[reason] || 1011, reason });
+        let d = {};
+        try { d = JSON.parse(e.data) || d; } catch { /* ignore */ }
+        const reason = d.reason || 'shutdown';
+        // _down closes the EventSource, so the browser's own reconnect never happens: the client
+        // decides, and with reconnect: false it stops.
+        this._down(gen, { code: closeCode(reason, d.reconnect), reason });
+      });
+      es.addEventListener('rtgw.unsubscribed', (e) => {
+        if (gen !== this.gen) return;
+        this._alive(gen);
+        try { const d = JSON.parse(e.data); this._ended(d.channel, d.reason || 'server'); } catch { /* ignore */ }
       });
       es.onerror = () => {
         if (gen !== this.gen) return;
@@ -686,6 +729,7 @@ export class Core extends Emitter {
     if (typeof f !== 'function') { this._down(gen, { code: 1006, transportFailure: true }); return; }
     let code = 1006;
     let transportFailure = false;
+    let reason; // the gateway's own word for a refusal (e.g. revoked), which becomes closeReason
     const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     const timer = this._timer(() => ctrl && ctrl.abort(), this.o.connectTimeout);
     try {
@@ -693,6 +737,7 @@ export class Core extends Emitter {
         { credentials: this.o.withCredentials ? 'include' : 'same-origin', headers: this._auth(this.lastToken),
           signal: ctrl && ctrl.signal });
       const body = await res.json().catch(() => ({}));
+      if (typeof body.error === 'string') reason = body.error;
       if (res.ok) transportFailure = true;
       else if (res.status >= 502 && res.status <= 504) code = 1006; // a proxy with no upstream
       else if (typeof body.error !== 'string') code = 1011; // not the gateway's answer (a proxy's page)
@@ -703,7 +748,7 @@ export class Core extends Emitter {
     } catch { /* no answer: the server is unreachable */ } finally {
       this._clearTimer(timer);
     }
-    this._down(gen, { code, transportFailure });
+    this._down(gen, { code, transportFailure, reason });
   }
 
   _auth(tok) { return tok ? { Authorization: 'Bearer ' + tok } : {}; }
@@ -724,7 +769,8 @@ export class Core extends Emitter {
     const loop = async () => {
       while (gen === this.gen && this.t === t) {
         const list = this._streamChannels();
-        const hadCursor = !!this.cursor;
+        const sent = this.cursor;
+        const hadCursor = !!sent;
         const url = this.base.http + '/poll?' + this._streamQuery(list, true).join('&') + '&timeout=' + this.o.pollTimeout;
         ctrl = typeof AbortController === 'function' ? new AbortController() : null;
         const watchdog = this._timer(() => ctrl && ctrl.abort(), (this.o.pollTimeout + 10) * 1000);
@@ -745,6 +791,10 @@ export class Core extends Emitter {
         }
         if (gen !== this.gen) return;
         if (t.changing) { t.changing = false; continue; } // the list changed while it waited: ask again
+        if (typeof body.closed === 'string') { // the server API ended this client (docs/protocol.md §7)
+          this._down(gen, { code: closeCode(body.closed, body.reconnect), reason: body.closed });
+          return;
+        }
         if (res.status === 401 && body.error === 'token_expired' && !renewed && this.o.token) {
           renewed = true; // one silent renewal: a poll has no 'expiring' notice
           try { const next = await this._fetchToken(); if (next !== t.token) { t.token = next; continue; } } catch { /* fall through */ }
@@ -767,12 +817,17 @@ export class Core extends Emitter {
         if (!connected) { connected = true; this._up(gen, 0); }
         for (const item of body.messages || []) {
           if (item.type === 'gap') this._gap(item.channel);
+          else if (item.type === 'unsubscribed') this._ended(item.channel, item.reason || 'server');
           else {
             if (!list.includes(item.channel) && item.channel.startsWith('user:')) this.personal = item.channel;
             this._deliver(item);
           }
           if (gen !== this.gen) return;
         }
+        // A server unsubscribe shows as a channel whose position the answer no longer holds.
+        const before = cursorSlots(sent);
+        const after = before && cursorSlots(body.cursor);
+        if (after) list.forEach((c, i) => { if (before[i] && !after[i]) this._ended(c, 'server'); });
       }
     };
     t.close = () => { if (ctrl) ctrl.abort(); };
@@ -788,7 +843,7 @@ export class Core extends Emitter {
 // The tab <-> shared connection protocol. A "link" is anything with postMessage and a message
 // handler: a SharedWorker's MessagePort, or a per-tab view of a BroadcastChannel.
 //   tab -> hub: hello{opts} sub{ch,since} unsub{ch} pub{n,ch,ev,data} connect close token{n,token|error} bye
-//   hub -> tab: state{state,transport} msg{m} gap{ch,reason} subd{ch,recovered} err{code,message,channel}
+//   hub -> tab: state{state,transport,closed} msg{m} gap{ch,reason} subd{ch,recovered} err{code,message,channel}
 //               end{ch,reason,code?,message?} subretry{ch,delay,attempt,code,message}
 //               ack{n,id} nack{n,code,message} token?{n} leader
 // ---------------------------------------------------------------------------------------------
@@ -850,7 +905,7 @@ export class Hub {
     const hasToken = !!opts.hasToken;
     this.core = new Core({ ...this.extra, ...opts, token: hasToken ? () => this._token() : null });
     const all = (msg) => { for (const l of this.links.keys()) this._post(l, msg); };
-    this.core.on('state', (state) => all({ t: 'state', state, transport: this.core.transport }));
+    this.core.on('state', (state) => all({ t: 'state', state, transport: this.core.transport, closed: this.core.closeReason }));
     this.core.on('message', (m) => {
       let any = false;
       for (const [l, info] of this.links) if (info.channels.has(m.channel)) { any = true; this._post(l, { t: 'msg', m }); }
@@ -879,7 +934,7 @@ export class Hub {
     switch (d.t) {
       case 'hello':
         if (!this.core) this._start(d.opts || {});
-        this._post(link, { t: 'state', state: this.core.state, transport: this.core.transport });
+        this._post(link, { t: 'state', state: this.core.state, transport: this.core.transport, closed: this.core.closeReason });
         break;
       case 'sub':
         info.channels.add(d.ch);
@@ -919,6 +974,7 @@ class RemoteCore extends Emitter {
     this.options = options;
     this.state = 'connecting';
     this.transport = null;
+    this.closeReason = null;
     this.channels = new Map(); // channel -> {since, seen}: kept here too, so a new leader resumes exactly
     this.pending = new Map();
     this.n = 0;
@@ -972,6 +1028,7 @@ class RemoteCore extends Emitter {
     switch (d.t) {
       case 'state':
         this.transport = d.transport;
+        this.closeReason = d.closed || null;
         if (d.state !== this.state) { this.state = d.state; this.emit('state', d.state); }
         break;
       case 'msg': {
@@ -1128,6 +1185,8 @@ export class Realtime {
 
   get state() { return this._core.state; }
   get transport() { return this._core.transport; }
+  /** Why the server closed for good ({code, reason}, state 'closed'); null otherwise. */
+  get closeReason() { return this._core.closeReason; }
 
   /**
    * state | message | gap | error | fallback | retry | refreshed. Returns a function that removes

@@ -196,7 +196,8 @@ test('SSE: a refused stream is probed with a poll; 401 unauthorized stops', asyn
   assert.match(f.polls[0].url, /\/poll\?/);
   f.polls[0].reply(401, { error: 'unauthorized' });
   await flush();
-  assert.equal(rt.state, 'disconnected');
+  assert.equal(rt.state, 'closed');
+  assert.deepEqual(rt.closeReason, { code: 4401, reason: 'unauthorized' }, 'the gateway\'s word, read from the probe');
   await tick(60000);
   assert.equal(f.streams.length, 1);
 });
@@ -273,7 +274,7 @@ test('poll: 401 token_expired renews the token once without dropping; 403 stops'
   assert.deepEqual(states, ['connecting', 'connected']);
   f.polls[3].reply(403, { error: 'forbidden' });
   await flush();
-  assert.equal(rt.state, 'disconnected');
+  assert.equal(rt.state, 'closed');
 });
 
 test('a proxy\'s own 403 page (not the gateway\'s {error}) is retried, never taken as a refusal', async () => {

@@ -10,5 +10,5 @@ test('rtgw.d.ts declares every export of rtgw.js', () => {
     if (name === 'default') continue;
     assert.match(dts, new RegExp('export (declare )?(class|function|const) ' + name + '\\b'), name);
   }
-  assert.match(dts, /'connecting' \| 'connected' \| 'reconnecting' \| 'disconnected'/);
+  assert.match(dts, /'connecting' \| 'connected' \| 'reconnecting' \| 'closed' \| 'disconnected'/);
 });

@@ -68,7 +68,7 @@ test('4401 stops; connect() with the same token stays stopped; a new token recon
   await flush();
   f.sockets[0].open();
   f.sockets[0].drop(4401, 'unauthorized');
-  assert.equal(rt.state, 'disconnected');
+  assert.equal(rt.state, 'closed');
   await tick(120000);
   assert.equal(f.sockets.length, 1, 'no reconnect on 44xx');
   await rt.connect();
@@ -90,7 +90,7 @@ test('4403 and 4400 stop too; refreshToken() with a new token resumes', async ()
   await flush();
   f.sockets[0].welcome();
   f.sockets[0].drop(4403, 'forbidden');
-  assert.equal(rt.state, 'disconnected');
+  assert.equal(rt.state, 'closed');
   token = 't2';
   await rt.refreshToken();
   await flush();
