@@ -16,6 +16,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SessionDirectory {
     private final Map<String, Map<String, Set<ClientSession>>> byTenant = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
+    private volatile BetweenRequests betweenRequests = (tenant, user, reason) -> 0;
+
+    /**
+     * Clients the node serves one request at a time (long-poll): between two requests they have
+     * no session here, yet the node keeps their place. A disconnect must reach them too.
+     */
+    public interface BetweenRequests {
+        /**
+         * Marks the user's clients that hold no request now, so that their next request is
+         * answered {@code reason} at once instead of being admitted again.
+         *
+         * @return how many were marked
+         */
+        int disconnect(String tenant, String user, DisconnectReason reason);
+    }
+
+    /** Set once by the transport that has such clients. */
+    public void betweenRequests(BetweenRequests clients) {
+        this.betweenRequests = java.util.Objects.requireNonNull(clients, "clients");
+    }
+
+    /** @see BetweenRequests#disconnect */
+    public int disconnectBetweenRequests(String tenant, String user, DisconnectReason reason) {
+        return betweenRequests.disconnect(tenant, user, reason);
+    }
 
     void add(ClientSession session) {
         ClientIdentity id = session.identity();

@@ -78,6 +78,10 @@ final class LongPollEndpoint implements HttpEndpoint {
             connection.close(DisconnectReason.LIMIT_REACHED); // 503 limit_reached: the loop polls again after a backoff
             return;
         }
+        if (slot.closedBy() != null) {
+            connection.close(slot.closedBy()); // disconnected between polls: told now, once
+            return;
+        }
         connection.holding(slot);
         ClientSession session = new ClientSession(connection, identity, context.sessions());
         connection.attach(session);

@@ -43,8 +43,12 @@ public final class NodeControl implements ControlListener {
     public CompletableFuture<Integer> apply(ControlCommand command) {
         if (command instanceof ControlCommand.Disconnect d) {
             DisconnectReason reason = d.reconnect() ? DisconnectReason.DISCONNECTED_RECONNECT : DisconnectReason.DISCONNECTED;
+            // long-poll clients between two polls have no session; their next poll is told (a
+            // client id names one poll only, so a disconnect of one client reaches held polls only)
+            int between = d.client() == null ? directory.disconnectBetweenRequests(d.tenant(), d.user(), reason) : 0;
             return onEach(directory.sessionsOf(d.tenant(), d.user()),
-                    s -> (d.client() == null || d.client().equals(s.connection().id())) && closed(s, reason));
+                    s -> (d.client() == null || d.client().equals(s.connection().id())) && closed(s, reason))
+                    .thenApply(n -> n + between);
         }
         if (command instanceof ControlCommand.Unsubscribe u) {
             return onEach(directory.sessionsOf(u.tenant(), u.user()), s -> s.unsubscribeByServer(u.channel()));
