@@ -106,7 +106,7 @@ class SseConnectionTest {
         assertThat(closing).hasSize(1);
         long retry = Long.parseLong(value(closing.get(0).get(0), "retry"));
         assertThat(retry).isBetween(1000L, 5000L);
-        assertThat(closing.get(0).subList(1, 3)).containsExactly("event: rtgw.close", "data: {\"reason\":\"shutdown\"}");
+        assertThat(closing.get(0).subList(1, 3)).containsExactly("event: rtgw.close", "data: {\"reason\":\"shutdown\",\"reconnect\":true}");
         assertThat(ch.isOpen()).isFalse(); // HTTP/1.0: the close ends the body
         assertFalse(ch.finishAndReleaseAll());
     }
@@ -189,7 +189,7 @@ class SseConnectionTest {
         ch.runPendingTasks();
         List<List<String>> events = events(drain(ch));
         assertThat(events).hasSize(2);
-        assertThat(events.get(1)).contains("event: rtgw.close", "data: {\"reason\":\"internal\"}");
+        assertThat(events.get(1)).contains("event: rtgw.close", "data: {\"reason\":\"internal\",\"reconnect\":true}");
         assertThat(ch.isOpen()).isFalse();
         assertThat(ch.runScheduledPendingTasks()).as("no forced close left waiting for a closed channel").isEqualTo(-1);
         assertFalse(ch.finishAndReleaseAll());
