@@ -59,6 +59,10 @@ public final class NodeControl implements ControlListener {
             List<ClientSession> named = revocation.byUser()
                     ? directory.sessionsOf(revocation.tenant(), revocation.user())
                     : directory.sessionsOf(revocation.tenant());
+            // A token revocation names no user: only the sessions it covers get a task, or a burst
+            // of them would queue one task per session of the tenant per revocation on the loops.
+            // Checked again on the session's thread, where its identity is current.
+            named.removeIf(s -> !revocation.covers(s.identity()));
             return onEach(named, s -> revocation.covers(s.identity()) && closed(s, DisconnectReason.REVOKED));
         }
         if (command instanceof ControlCommand.Lift l) {
@@ -85,6 +89,7 @@ public final class NodeControl implements ControlListener {
             for (String tenant : directory.connectionsByTenant().keySet()) {
                 all.addAll(directory.sessionsOf(tenant));
             }
+            all.removeIf(s -> !revocations.revoked(s.identity())); // as above: tasks only for the covered
             onEach(all, s -> revocations.revoked(s.identity()) && closed(s, DisconnectReason.REVOKED));
         });
     }
