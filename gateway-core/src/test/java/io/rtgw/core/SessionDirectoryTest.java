@@ -99,7 +99,19 @@ class SessionDirectoryTest {
     void aDisconnectReachesClientsBetweenRequestsThroughTheTransportsHook() {
         assertThat(directory.disconnectBetweenRequests("acme", "alice", DisconnectReason.DISCONNECTED))
                 .as("no such transport: none").isZero();
-        directory.betweenRequests((tenant, user, reason) -> tenant.equals("acme") && reason == DisconnectReason.REVOKED ? 2 : 0);
+        assertThat(directory.unsubscribeBetweenRequests("acme", "alice", "room:1")).isZero();
+        directory.betweenRequests(new SessionDirectory.BetweenRequests() {
+            @Override
+            public int disconnect(String tenant, String user, DisconnectReason reason) {
+                return tenant.equals("acme") && reason == DisconnectReason.REVOKED ? 2 : 0;
+            }
+
+            @Override
+            public int unsubscribe(String tenant, String user, String channel) {
+                return channel.equals("room:1") ? 1 : 0;
+            }
+        });
         assertThat(directory.disconnectBetweenRequests("acme", "alice", DisconnectReason.REVOKED)).isEqualTo(2);
+        assertThat(directory.unsubscribeBetweenRequests("acme", "alice", "room:1")).isEqualTo(1);
     }
 }

@@ -194,6 +194,29 @@ class AppControlIT {
     }
 
     @Test
+    void aLongPollClientBetweenTwoPollsLearnsOfAServerUnsubscribeAtItsNextPoll() throws Exception {
+        String token = RunningGateway.token("kim", "acme", "room:*");
+        String cursor = poll(token, "channel=room:k1&channel=room:k2").path("cursor").asText();
+
+        assertThat(apply(new ControlCommand.Unsubscribe("acme", "kim", "room:k1"))).isEqualTo(1);
+        node.publish(API_KEY, "{\"tenant\":\"acme\",\"channel\":\"room:k1\",\"data\":\"ended\"}");
+
+        JsonNode told = poll(token, "channel=room:k1&channel=room:k2&timeout=55&cursor=" + cursor);
+        assertThat(items(told)).as("answered at once, without the ended channel's messages").singleElement()
+                .satisfies(i -> {
+                    assertThat(i.path("type").asText()).isEqualTo("unsubscribed");
+                    assertThat(i.path("channel").asText()).isEqualTo("room:k1");
+                    assertThat(i.path("reason").asText()).isEqualTo("server");
+                });
+        assertThat(told.path("cursor").asText()).isNotEqualTo(cursor);
+        // a client that keeps naming the channel subscribes it again, from now (judged by its grants)
+        node.publish(API_KEY, "{\"tenant\":\"acme\",\"channel\":\"room:k2\",\"data\":\"kept\"}");
+        JsonNode next = poll(token, "channel=room:k1&channel=room:k2&timeout=55&cursor=" + told.path("cursor").asText());
+        assertThat(items(next)).extracting(i -> i.path("channel").asText() + " " + i.path("data").asText())
+                .containsExactly("room:k2 kept");
+    }
+
+    @Test
     void aRevocationClosesLiveConnectionsAndRefusesTheTokenAtConnectAndAtRefresh() throws Exception {
         String token = RunningGateway.token("hugo", "acme", "room:*");
         String other = RunningGateway.token("ida", "acme", "room:*");

@@ -184,6 +184,14 @@ final class LongPollConnection implements Connection {
         }
     }
 
+    /**
+     * The app ended {@code channel} while the client was between polls: this poll does not
+     * subscribe it, tells the client, and answers as soon as the other channels are placed.
+     */
+    void endedByServer(String channel) {
+        unsubscribed(new Unsubscribed(channel, ServerMessage.UnsubscribeReason.SERVER, null));
+    }
+
     private void positioned() {
         positioned = true;
         timeout.cancel(false);

@@ -83,9 +83,15 @@ final class LongPollEndpoint implements HttpEndpoint {
             return;
         }
         connection.holding(slot);
+        List<String> subscribed = channels;
+        if (!slot.unsubscribed().isEmpty()) {
+            // the app ended these while the client was between polls: not subscribed again, and said so
+            subscribed = channels.stream().filter(c -> !slot.unsubscribed().contains(c)).toList();
+            slot.unsubscribed().forEach(connection::endedByServer);
+        }
         ClientSession session = new ClientSession(connection, identity, context.sessions());
         connection.attach(session);
-        StreamSessions.start(session, channels, StreamSessions.sinceByChannel(channels, wanted.cursor()));
+        StreamSessions.start(session, subscribed, StreamSessions.sinceByChannel(channels, wanted.cursor()));
     }
 
     /** {@code timeout} in whole seconds, clamped to 1–55; 25 when absent. */

@@ -2,6 +2,9 @@ package io.rtgw.transport;
 
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.SessionDirectory;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * {@code compute}, and the expiry carries a generation so a late timer cannot end a lease that
  * a new poll took up again.
  */
-final class LongPollLeases {
+final class LongPollLeases implements SessionDirectory.BetweenRequests {
     private final ConnectionLimits limits;
     private final long lingerNanos;
     private final Map<Key, Lease> leases = new ConcurrentHashMap<>();
@@ -52,6 +55,14 @@ final class LongPollLeases {
         default DisconnectReason closedBy() {
             return null;
         }
+
+        /**
+         * The channels the app unsubscribed this client from between its polls (docs/protocol.md
+         * §7): this poll does not subscribe them and tells the client; empty almost always.
+         */
+        default Set<String> unsubscribed() {
+            return Set.of();
+        }
     }
 
     /** The answer to the first poll after a disconnect: nothing to end. */
@@ -72,6 +83,7 @@ final class LongPollLeases {
         Key key = new Key(identity.tenant(), identity.user(), List.copyOf(channels));
         boolean[] admitted = new boolean[1];
         DisconnectReason[] closedBy = new DisconnectReason[1];
+        List<Set<String>> unsubscribed = new java.util.ArrayList<>(1);
         leases.compute(key, (k, lease) -> {
             if (lease != null && lease.closedBy != null && lease.polls == 0) {
                 closedBy[0] = lease.closedBy;
@@ -87,13 +99,20 @@ final class LongPollLeases {
                 l.polls++;
                 l.stopExpiry();
                 admitted[0] = true;
+                if (l.unsubscribed != null) {
+                    unsubscribed.add(l.unsubscribed); // told to this poll, once
+                    l.unsubscribed = null;
+                }
             }
             return l.slots == 0 ? null : l;
         });
         if (closedBy[0] != null) {
             return new ClosedPoll(closedBy[0]);
         }
-        return admitted[0] ? new OpenPoll(key, timer) : null;
+        if (!admitted[0]) {
+            return null;
+        }
+        return new OpenPoll(key, timer, unsubscribed.isEmpty() ? Set.of() : unsubscribed.get(0));
     }
 
     /**
@@ -103,7 +122,8 @@ final class LongPollLeases {
      *
      * @return how many leases were marked
      */
-    int disconnect(String tenant, String user, DisconnectReason reason) {
+    @Override
+    public int disconnect(String tenant, String user, DisconnectReason reason) {
         int marked = 0;
         for (Key key : leases.keySet()) {
             if (!key.tenant().equals(tenant) || !key.user().equals(user)) {
@@ -114,6 +134,34 @@ final class LongPollLeases {
                 if (l.polls == 0) {
                     l.closedBy = reason;
                     hit[0] = true;
+                }
+                return l;
+            });
+            marked += hit[0] ? 1 : 0;
+        }
+        return marked;
+    }
+
+    /**
+     * Marks the user's leases that hold no poll now and whose channel list has {@code channel}:
+     * the next poll leaves it out and says so. A held poll is told by its session.
+     *
+     * @return how many leases were marked
+     */
+    @Override
+    public int unsubscribe(String tenant, String user, String channel) {
+        int marked = 0;
+        for (Key key : leases.keySet()) {
+            if (!key.tenant().equals(tenant) || !key.user().equals(user) || !key.channels().contains(channel)) {
+                continue;
+            }
+            boolean[] hit = new boolean[1];
+            leases.computeIfPresent(key, (k, l) -> {
+                if (l.polls == 0 && l.closedBy == null) {
+                    if (l.unsubscribed == null) {
+                        l.unsubscribed = new LinkedHashSet<>(2);
+                    }
+                    hit[0] = l.unsubscribed.add(channel);
                 }
                 return l;
             });
@@ -172,6 +220,8 @@ final class LongPollLeases {
         ScheduledFuture<?> expiry;
         /** Set by a disconnect between polls; the next poll is answered with it. */
         DisconnectReason closedBy;
+        /** Channels unsubscribed by the app between polls; handed to the next poll. Null: none. */
+        Set<String> unsubscribed;
 
         Lease(ClientIdentity identity) {
             this.identity = identity;
@@ -189,11 +239,18 @@ final class LongPollLeases {
     private final class OpenPoll implements Poll {
         private final Key key;
         private final ScheduledExecutorService timer;
+        private final Set<String> unsubscribed;
         private boolean ended;
 
-        OpenPoll(Key key, ScheduledExecutorService timer) {
+        OpenPoll(Key key, ScheduledExecutorService timer, Set<String> unsubscribed) {
             this.key = key;
             this.timer = timer;
+            this.unsubscribed = unsubscribed;
+        }
+
+        @Override
+        public Set<String> unsubscribed() {
+            return unsubscribed;
         }
 
         @Override

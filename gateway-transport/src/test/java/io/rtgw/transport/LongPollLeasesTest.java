@@ -111,6 +111,29 @@ class LongPollLeasesTest {
     }
 
     @Test
+    void anUnsubscribeBetweenPollsIsHandedToTheNextPollOnlyAndOnlyForLeasesWithTheChannel() {
+        LongPollLeases leases = new LongPollLeases(limits(0, 0, 0), LINGER);
+        ClientIdentity alice = user("alice", "acme");
+        leases.open(alice, ROOM_A, timer).end();
+        leases.open(alice, ROOM_B, timer).end();
+        LongPollLeases.Poll held = leases.open(alice, List.of("room:a", "room:c", "user:alice"), timer);
+
+        assertThat(leases.unsubscribe("acme", "alice", "room:a")).as("ROOM_A only: the other poll is held").isEqualTo(1);
+        assertThat(leases.unsubscribe("acme", "alice", "room:a")).as("marked already").isZero();
+        assertThat(leases.unsubscribe("acme", "bob", "room:b")).isZero();
+
+        LongPollLeases.Poll next = leases.open(alice, ROOM_A, timer);
+        assertThat(next.closedBy()).isNull();
+        assertThat(next.unsubscribed()).containsExactly("room:a");
+        next.end();
+        LongPollLeases.Poll after = leases.open(alice, ROOM_A, timer);
+        assertThat(after.unsubscribed()).as("told once").isEmpty();
+        after.end();
+        assertThat(leases.open(alice, ROOM_B, timer).unsubscribed()).isEmpty();
+        held.end();
+    }
+
+    @Test
     void aDisconnectLeavesAHeldPollToItsSession() {
         LongPollLeases leases = new LongPollLeases(limits(0, 0, 0), LINGER);
         ClientIdentity alice = user("alice", "acme");

@@ -51,7 +51,9 @@ public final class NodeControl implements ControlListener {
                     .thenApply(n -> n + between);
         }
         if (command instanceof ControlCommand.Unsubscribe u) {
-            return onEach(directory.sessionsOf(u.tenant(), u.user()), s -> s.unsubscribeByServer(u.channel()));
+            int between = directory.unsubscribeBetweenRequests(u.tenant(), u.user(), u.channel());
+            return onEach(directory.sessionsOf(u.tenant(), u.user()), s -> s.unsubscribeByServer(u.channel()))
+                    .thenApply(n -> n + between);
         }
         if (command instanceof ControlCommand.Revoke r) {
             Revocation revocation = r.revocation();
