@@ -112,6 +112,30 @@ class SseConnectionTest {
     }
 
     @Test
+    void aServerUnsubscribeIsAnEventAndAnAppCloseWithoutReconnectSetsNoShortRetry() throws Exception {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpResponseEncoder());
+        SseConnection c = new SseConnection(ch, context(settings), HttpVersion.HTTP_1_0);
+        c.open(null);
+        c.expect(new Cursor(CHANNELS));
+        c.send(new Subscribed("room:1", new StreamPosition(EPOCH, 4), false, null));
+        c.send(new Subscribed("user:alice", new StreamPosition(EPOCH, 9), false, null));
+        c.send(new Positioned());
+        c.send(new io.rtgw.core.ServerMessage.Unsubscribed("room:1", io.rtgw.core.ServerMessage.UnsubscribeReason.SERVER,
+                null));
+        c.close(DisconnectReason.REVOKED);
+        ch.runPendingTasks();
+        List<List<String>> events = events(drain(ch));
+        assertThat(events.get(0)).containsExactly("retry: 2000");
+        assertThat(events.get(2)).containsExactly("event: rtgw.unsubscribed",
+                "data: {\"channel\":\"room:1\",\"reason\":\"server\"}");
+        assertThat(events.get(3)).as("no retry line: the client must not come back by itself")
+                .containsExactly("event: rtgw.close", "data: {\"reason\":\"revoked\",\"reconnect\":false}");
+        assertThat(events).hasSize(4);
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
     void rawLineBreaksInDataOrEventNamesCannotSplitAnEvent() throws Exception {
         Publication p = publication("room:1", 1, "bad\nevent: forged", "{\"a\":\n1,\r\n\"b\":2}");
         String text = new String(p.encoded(SseEventEncoder.INSTANCE), StandardCharsets.UTF_8);
