@@ -166,12 +166,21 @@ public final class ClientSession {
 
     /**
      * The server API ended the user's subscription of {@code channel} (docs/protocol.md §7): the
-     * client gets {@code unsubscribed {reason: server}}; a new subscribe is judged afresh.
+     * client gets {@code unsubscribed {reason: server}}; a new subscribe is judged afresh. A
+     * subscribe still waiting for its answer (the broker is slow or down) is answered first.
      *
-     * @return whether the connection was subscribed
+     * @return whether the connection was subscribed (or is about to be, and is then unsubscribed)
      */
     public boolean unsubscribeByServer(String channel) {
-        SessionSubscription sub = closed ? null : subscriptions.get(channel);
+        if (closed) {
+            return false;
+        }
+        // Behind an unanswered subscribe of the channel, as a client's unsubscribe: the client
+        // sees `subscribed` (its subscribe is answered, with its ref) and then `unsubscribed`.
+        if (waiting.defer(channel, () -> unsubscribeByServer(channel))) {
+            return true;
+        }
+        SessionSubscription sub = subscriptions.get(channel);
         if (sub == null) {
             return false;
         }
@@ -241,7 +250,7 @@ public final class ClientSession {
                 Throwable cause = unwrap(error);
                 AuthFailure failure = cause instanceof AuthenticationException a ? a.failure() : AuthFailure.INVALID;
                 ctx.observer().authFailure(failure);
-                reply(null, null, failure == AuthFailure.EXPIRED ? ErrorCode.TOKEN_EXPIRED : ErrorCode.UNAUTHORIZED,
+                reply(null, null, refusedRefresh(failure),
                         cause instanceof AuthenticationException ? cause.getMessage() : "token refused");
                 return;
             }
@@ -255,6 +264,16 @@ public final class ClientSession {
             tokenTimers.arm(fresh);
             connection.send(new Refreshed(fresh.expiresAt()));
         }));
+    }
+
+    /** The code a refused refresh is answered with; only {@code unavailable} is worth sending again. */
+    private static ErrorCode refusedRefresh(AuthFailure failure) {
+        return switch (failure) {
+            case EXPIRED -> ErrorCode.TOKEN_EXPIRED;
+            case REVOKED -> ErrorCode.REVOKED;
+            case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+            default -> ErrorCode.UNAUTHORIZED;
+        };
     }
 
     /** The transport calls this once when the connection has ended, whatever the reason. */

@@ -14,6 +14,8 @@ public enum ErrorCode {
     NOT_FOUND("not_found", false),
     TOKEN_EXPIRED("token_expired", false),
     LIMIT_REACHED("limit_reached", false),
+    /** The app revoked the token (docs/protocol.md §7): it will never be accepted again. */
+    REVOKED("revoked", false),
     /** Sending the same command later, slower, works. */
     RATE_LIMITED("rate_limited", true),
     /** Something failed on the server side that is not the command's fault. */

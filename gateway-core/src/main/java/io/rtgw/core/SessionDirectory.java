@@ -16,6 +16,56 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SessionDirectory {
     private final Map<String, Map<String, Set<ClientSession>>> byTenant = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
+    private volatile BetweenRequests betweenRequests = BetweenRequests.NONE;
+
+    /**
+     * Clients the node serves one request at a time (long-poll): between two requests they have
+     * no session here, yet the node keeps their place. The app's commands must reach them too, at their next request.
+     */
+    public interface BetweenRequests {
+        BetweenRequests NONE = new BetweenRequests() {
+            @Override
+            public int disconnect(String tenant, String user, DisconnectReason reason) {
+                return 0;
+            }
+
+            @Override
+            public int unsubscribe(String tenant, String user, String channel) {
+                return 0;
+            }
+        };
+
+        /**
+         * Marks the user's clients that hold no request now, so that their next request is
+         * answered {@code reason} at once instead of being admitted again.
+         *
+         * @return how many were marked
+         */
+        int disconnect(String tenant, String user, DisconnectReason reason);
+
+        /**
+         * Marks the user's clients that hold no request now and whose requests name
+         * {@code channel}: their next request is told the channel ended and does not subscribe it.
+         *
+         * @return how many were marked
+         */
+        int unsubscribe(String tenant, String user, String channel);
+    }
+
+    /** Set once by the transport that has such clients. */
+    public void betweenRequests(BetweenRequests clients) {
+        this.betweenRequests = java.util.Objects.requireNonNull(clients, "clients");
+    }
+
+    /** @see BetweenRequests#disconnect */
+    public int disconnectBetweenRequests(String tenant, String user, DisconnectReason reason) {
+        return betweenRequests.disconnect(tenant, user, reason);
+    }
+
+    /** @see BetweenRequests#unsubscribe */
+    public int unsubscribeBetweenRequests(String tenant, String user, String channel) {
+        return betweenRequests.unsubscribe(tenant, user, channel);
+    }
 
     void add(ClientSession session) {
         ClientIdentity id = session.identity();

@@ -350,6 +350,52 @@ class ClientSessionTest {
     }
 
     @Test
+    void aServerUnsubscribeOfASubscribeStillWaitingForTheBrokerAnswersTheSubscribeFirst() throws Exception {
+        UnreachableBroker unreachable = new UnreachableBroker(broker);
+        broker = unreachable;
+        connect(user("room:*"));
+        subscribedTo("user:alice");
+        onLoop(() -> session.subscribe("room:12", null, "s1"));
+        boolean[] affected = new boolean[1];
+        onLoop(() -> affected[0] = session.unsubscribeByServer("room:12"));
+        assertThat(affected[0]).as("counted: it is ended as soon as it is answered").isTrue();
+        assertThat(connection.of(ServerMessage.Unsubscribed.class)).as("not before the subscribe is answered").isEmpty();
+        unreachable.reachable = true;
+        await().until(() -> connection.of(ServerMessage.Unsubscribed.class).size() == 1);
+        List<String> replies = connection.sent.stream()
+                .filter(m -> m instanceof Subscribed s ? s.channel().equals("room:12") : m instanceof ServerMessage.Unsubscribed)
+                .map(m -> m instanceof Subscribed s ? "subscribed " + s.ref()
+                        : "unsubscribed " + ((ServerMessage.Unsubscribed) m).reason().wire())
+                .toList();
+        assertThat(replies).containsExactly("subscribed s1", "unsubscribed server");
+        publish("room:12", "\"after\"");
+        onLoop(() -> session.subscribe("room:12", null, "s2")); // judged again, and granted
+        await().until(() -> connection.of(Subscribed.class).stream().anyMatch(x -> "s2".equals(x.ref())));
+        assertThat(connection.dataOf("room:12")).as("published before the new subscription").isEmpty();
+        onLoop(() -> affected[0] = session.unsubscribeByServer("room:none"));
+        assertThat(affected[0]).isFalse();
+    }
+
+    @Test
+    void aRefreshWithARevokedTokenIsRefusedForGoodAndOneThatCannotBeCheckedYetAsTemporary() throws Exception {
+        hub = new Hub(broker, timer, Duration.ofSeconds(1), GatewayObserver.NOOP);
+        broker.start(hub).get();
+        connection = new RecordingConnection(loop);
+        session = new ClientSession(connection, user("room:*"), new SessionContext(hub, broker,
+                token -> CompletableFuture.failedFuture(new AuthenticationException(
+                        token.equals("revoked") ? AuthFailure.REVOKED : AuthFailure.UNAVAILABLE, token)),
+                GatewayObserver.NOOP, SessionSettings.DEFAULTS));
+        onLoop(session::start);
+        onLoop(() -> session.refresh("revoked"));
+        await().until(() -> connection.of(ErrorReply.class).size() == 1);
+        onLoop(() -> session.refresh("not-loaded"));
+        await().until(() -> connection.of(ErrorReply.class).size() == 2);
+        assertThat(connection.of(ErrorReply.class)).extracting(ErrorReply::code, ErrorReply::temporary).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("revoked", false), org.assertj.core.groups.Tuple.tuple("unavailable", true));
+        assertThat(connection.closedWith).as("the connection is kept").isNull();
+    }
+
+    @Test
     void onlyTheCodesThatMaySucceedLaterAreTemporary() {
         assertThat(java.util.Arrays.stream(ErrorCode.values()).filter(ErrorCode::temporary))
                 .containsExactlyInAnyOrder(ErrorCode.UNAVAILABLE, ErrorCode.RATE_LIMITED, ErrorCode.INTERNAL);

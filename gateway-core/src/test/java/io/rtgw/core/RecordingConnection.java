@@ -11,13 +11,20 @@ public final class RecordingConnection implements Connection {
     public final List<ServerMessage> sent = new CopyOnWriteArrayList<>();
     public volatile DisconnectReason closedWith;
 
+    private final String id;
+
     public RecordingConnection(ScheduledExecutorService loop) {
+        this(loop, "c1");
+    }
+
+    public RecordingConnection(ScheduledExecutorService loop, String id) {
         this.loop = loop;
+        this.id = id;
     }
 
     @Override
     public String id() {
-        return "c1";
+        return id;
     }
 
     @Override

@@ -88,6 +88,17 @@ final class Cursor {
         }
     }
 
+    /**
+     * Forgets a channel's position: the server ended that channel (docs/protocol.md §7), and a
+     * poll that names it again starts it live, as a new subscription.
+     */
+    void clear(int index) {
+        if (positions[index] != null) {
+            positions[index] = null;
+            text = null;
+        }
+    }
+
     /** The token; computed again only after a position changed. */
     String text() {
         if (text == null) {

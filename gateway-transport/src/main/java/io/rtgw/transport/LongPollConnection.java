@@ -19,6 +19,7 @@ import io.rtgw.core.ServerMessage.ErrorReply;
 import io.rtgw.core.ServerMessage.Gap;
 import io.rtgw.core.ServerMessage.Positioned;
 import io.rtgw.core.ServerMessage.Subscribed;
+import io.rtgw.core.ServerMessage.Unsubscribed;
 import io.rtgw.core.StreamPosition;
 import io.rtgw.core.Transport;
 import java.nio.charset.StandardCharsets;
@@ -149,6 +150,8 @@ final class LongPollConnection implements Connection {
             if (positioned) {
                 answerSoon(); // a gap while waiting (the channel's history was reset) is news too
             }
+        } else if (message instanceof Unsubscribed u) {
+            unsubscribed(u);
         } else if (message instanceof ErrorReply && !positioned) {
             // A subscription failed (broker trouble) before the poll could start.
             end(DisconnectReason.INTERNAL);
@@ -162,6 +165,31 @@ final class LongPollConnection implements Connection {
         if (i >= 0) {
             cursor.set(i, s.position());
         }
+    }
+
+    /**
+     * The server ended a channel (docs/protocol.md §4.4, §7): an {@code unsubscribed} item, and
+     * the channel's position leaves the cursor, so a poll that names it again starts it live, as
+     * a new subscription judged by the token's grants. Answered at once: the client learns it now.
+     */
+    private void unsubscribed(Unsubscribed u) {
+        int i = cursor.indexOf(u.channel());
+        if (i < 0) {
+            return;
+        }
+        cursor.clear(i);
+        items.add(unsubscribedItem(u.channel(), u.reason().wire()));
+        if (positioned) {
+            answerSoon();
+        }
+    }
+
+    /**
+     * The app ended {@code channel} while the client was between polls: this poll does not
+     * subscribe it, tells the client, and answers as soon as the other channels are placed.
+     */
+    void endedByServer(String channel) {
+        unsubscribed(new Unsubscribed(channel, ServerMessage.UnsubscribeReason.SERVER, null));
     }
 
     private void positioned() {
@@ -195,10 +223,24 @@ final class LongPollConnection implements Connection {
         }
     }
 
-    /** The session ends the connection: answer what is there, or ask for a retry if nothing can be. */
+    /**
+     * The session ends the connection: answer what is there, or ask for a retry if nothing can be.
+     * The app's disconnect or revocation (docs/protocol.md §7) is answered 200 with {@code closed}
+     * and {@code reconnect}, with what was collected and the cursor when it can be given.
+     */
     @Override
     public void close(DisconnectReason reason) {
-        end(reason);
+        if (byApp(reason)) {
+            answerClosed(reason);
+        } else {
+            end(reason);
+        }
+    }
+
+    /** The reasons the app gives through the server API; a poll answers them as {@code closed}. */
+    static boolean byApp(DisconnectReason reason) {
+        return reason == DisconnectReason.DISCONNECTED || reason == DisconnectReason.DISCONNECTED_RECONNECT
+                || reason == DisconnectReason.REVOKED;
     }
 
     private void end(DisconnectReason reason) {
@@ -217,11 +259,26 @@ final class LongPollConnection implements Connection {
     }
 
     private void answer() {
-        if (done) {
-            return;
+        if (!done) {
+            respond(DisconnectReason.NORMAL, true, null);
         }
-        finish(DisconnectReason.NORMAL);
-        ByteBuf body = ctx.alloc().buffer(64 + items.stream().mapToInt(b -> b.length + 1).sum());
+    }
+
+    /** {@code closed}: the cursor is given only when every channel had its position (else the client keeps its own). */
+    private void answerClosed(DisconnectReason reason) {
+        if (!done) {
+            respond(reason, positioned, closedFields(reason));
+        }
+    }
+
+    /** {@code ,"closed":"<reason>","reconnect":<bool>}: the end of a {@code closed} answer, also for a lingering lease. */
+    static String closedFields(DisconnectReason reason) {
+        return ",\"closed\":\"" + reason.reason() + "\",\"reconnect\":" + reason.reconnect();
+    }
+
+    private void respond(DisconnectReason reason, boolean withCursor, String closed) {
+        finish(reason);
+        ByteBuf body = ctx.alloc().buffer(96 + items.stream().mapToInt(b -> b.length + 1).sum());
         body.writeBytes(OPEN);
         for (int i = 0; i < items.size(); i++) {
             if (i > 0) {
@@ -229,7 +286,14 @@ final class LongPollConnection implements Connection {
             }
             body.writeBytes(items.get(i));
         }
-        body.writeCharSequence("],\"cursor\":\"" + cursor.text() + "\"}", StandardCharsets.US_ASCII);
+        body.writeByte(']');
+        if (withCursor) {
+            body.writeCharSequence(",\"cursor\":\"" + cursor.text() + "\"", StandardCharsets.US_ASCII);
+        }
+        if (closed != null) {
+            body.writeCharSequence(closed, StandardCharsets.US_ASCII);
+        }
+        body.writeByte('}');
         for (Publication p : publications) {
             observer.delivered(Transport.LONG_POLL, p);
         }
@@ -259,6 +323,11 @@ final class LongPollConnection implements Connection {
         }
         observer.connectionClosed(Transport.LONG_POLL, identity, reason, System.nanoTime() - openedAtNanos,
                 publications.size());
+    }
+
+    private static byte[] unsubscribedItem(String channel, String reason) {
+        return ("{\"type\":\"unsubscribed\",\"channel\":" + HttpResponses.quote(channel) + ",\"reason\":\"" + reason
+                + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] gapItem(String channel) {

@@ -78,10 +78,20 @@ final class LongPollEndpoint implements HttpEndpoint {
             connection.close(DisconnectReason.LIMIT_REACHED); // 503 limit_reached: the loop polls again after a backoff
             return;
         }
+        if (slot.closedBy() != null) {
+            connection.close(slot.closedBy()); // disconnected between polls: told now, once
+            return;
+        }
         connection.holding(slot);
+        List<String> subscribed = channels;
+        if (!slot.unsubscribed().isEmpty()) {
+            // the app ended these while the client was between polls: not subscribed again, and said so
+            subscribed = channels.stream().filter(c -> !slot.unsubscribed().contains(c)).toList();
+            slot.unsubscribed().forEach(connection::endedByServer);
+        }
         ClientSession session = new ClientSession(connection, identity, context.sessions());
         connection.attach(session);
-        StreamSessions.start(session, channels, StreamSessions.sinceByChannel(channels, wanted.cursor()));
+        StreamSessions.start(session, subscribed, StreamSessions.sinceByChannel(channels, wanted.cursor()));
     }
 
     /** {@code timeout} in whole seconds, clamped to 1–55; 25 when absent. */

@@ -1,6 +1,10 @@
 package io.rtgw.transport;
 
 import io.rtgw.core.ClientIdentity;
+import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.SessionDirectory;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +26,14 @@ import java.util.concurrent.TimeUnit;
  * polls of one client apart from polls of two clients). Two tabs of one user polling the same
  * channels therefore share one lingering slot, as they share the node's subscriptions.
  *
+ * <p>A disconnect by the app (docs/protocol.md §7) reaches a client between its polls through
+ * its lease: the next poll is answered {@code closed} at once, and the lease ends with it.
+ *
  * <p>Polls arrive on any event loop; each lease is changed only inside the map's atomic
  * {@code compute}, and the expiry carries a generation so a late timer cannot end a lease that
  * a new poll took up again.
  */
-final class LongPollLeases {
+final class LongPollLeases implements SessionDirectory.BetweenRequests {
     private final ConnectionLimits limits;
     private final long lingerNanos;
     private final Map<Key, Lease> leases = new ConcurrentHashMap<>();
@@ -39,6 +46,30 @@ final class LongPollLeases {
     /** One admitted poll; {@link #end} once when it is answered or its client is gone. */
     interface Poll {
         void end();
+
+        /**
+         * Non-null when the app disconnected this client between its polls (docs/protocol.md
+         * §7): the poll is answered {@code closed} at once, holds no slot, and the lease is gone,
+         * so the client is told exactly once.
+         */
+        default DisconnectReason closedBy() {
+            return null;
+        }
+
+        /**
+         * The channels the app unsubscribed this client from between its polls (docs/protocol.md
+         * §7): this poll does not subscribe them and tells the client; empty almost always.
+         */
+        default Set<String> unsubscribed() {
+            return Set.of();
+        }
+    }
+
+    /** The answer to the first poll after a disconnect: nothing to end. */
+    private record ClosedPoll(DisconnectReason closedBy) implements Poll {
+        @Override
+        public void end() {
+        }
     }
 
     /**
@@ -51,7 +82,15 @@ final class LongPollLeases {
     Poll open(ClientIdentity identity, List<String> channels, ScheduledExecutorService timer) {
         Key key = new Key(identity.tenant(), identity.user(), List.copyOf(channels));
         boolean[] admitted = new boolean[1];
+        DisconnectReason[] closedBy = new DisconnectReason[1];
+        List<Set<String>> unsubscribed = new java.util.ArrayList<>(1);
         leases.compute(key, (k, lease) -> {
+            if (lease != null && lease.closedBy != null && lease.polls == 0) {
+                closedBy[0] = lease.closedBy;
+                lease.stopExpiry();
+                limits.release(lease.identity); // its one lingering slot
+                return null;
+            }
             Lease l = lease == null ? new Lease(identity) : lease;
             if (l.polls < l.slots || limits.tryAcquire(identity)) {
                 if (l.polls >= l.slots) {
@@ -60,10 +99,75 @@ final class LongPollLeases {
                 l.polls++;
                 l.stopExpiry();
                 admitted[0] = true;
+                if (l.unsubscribed != null) {
+                    unsubscribed.add(l.unsubscribed); // told to this poll, once
+                    l.unsubscribed = null;
+                }
             }
             return l.slots == 0 ? null : l;
         });
-        return admitted[0] ? new OpenPoll(key, timer) : null;
+        if (closedBy[0] != null) {
+            return new ClosedPoll(closedBy[0]);
+        }
+        if (!admitted[0]) {
+            return null;
+        }
+        return new OpenPoll(key, timer, unsubscribed.isEmpty() ? Set.of() : unsubscribed.get(0));
+    }
+
+    /**
+     * Marks the user's leases that hold no poll now (their polls are answered; the next one
+     * will come): that next poll is answered {@code closed}. Held polls are not marked: their
+     * sessions are closed by the disconnect itself, which answers them.
+     *
+     * @return how many leases were marked
+     */
+    @Override
+    public int disconnect(String tenant, String user, DisconnectReason reason) {
+        int marked = 0;
+        for (Key key : leases.keySet()) {
+            if (!key.tenant().equals(tenant) || !key.user().equals(user)) {
+                continue;
+            }
+            boolean[] hit = new boolean[1];
+            leases.computeIfPresent(key, (k, l) -> {
+                if (l.polls == 0) {
+                    l.closedBy = reason;
+                    hit[0] = true;
+                }
+                return l;
+            });
+            marked += hit[0] ? 1 : 0;
+        }
+        return marked;
+    }
+
+    /**
+     * Marks the user's leases that hold no poll now and whose channel list has {@code channel}:
+     * the next poll leaves it out and says so. A held poll is told by its session.
+     *
+     * @return how many leases were marked
+     */
+    @Override
+    public int unsubscribe(String tenant, String user, String channel) {
+        int marked = 0;
+        for (Key key : leases.keySet()) {
+            if (!key.tenant().equals(tenant) || !key.user().equals(user) || !key.channels().contains(channel)) {
+                continue;
+            }
+            boolean[] hit = new boolean[1];
+            leases.computeIfPresent(key, (k, l) -> {
+                if (l.polls == 0 && l.closedBy == null) {
+                    if (l.unsubscribed == null) {
+                        l.unsubscribed = new LinkedHashSet<>(2);
+                    }
+                    hit[0] = l.unsubscribed.add(channel);
+                }
+                return l;
+            });
+            marked += hit[0] ? 1 : 0;
+        }
+        return marked;
     }
 
     /** Slots held by long-poll clients now (for tests and the curious). */
@@ -114,6 +218,10 @@ final class LongPollLeases {
         int slots;
         long generation;
         ScheduledFuture<?> expiry;
+        /** Set by a disconnect between polls; the next poll is answered with it. */
+        DisconnectReason closedBy;
+        /** Channels unsubscribed by the app between polls; handed to the next poll. Null: none. */
+        Set<String> unsubscribed;
 
         Lease(ClientIdentity identity) {
             this.identity = identity;
@@ -131,11 +239,18 @@ final class LongPollLeases {
     private final class OpenPoll implements Poll {
         private final Key key;
         private final ScheduledExecutorService timer;
+        private final Set<String> unsubscribed;
         private boolean ended;
 
-        OpenPoll(Key key, ScheduledExecutorService timer) {
+        OpenPoll(Key key, ScheduledExecutorService timer, Set<String> unsubscribed) {
             this.key = key;
             this.timer = timer;
+            this.unsubscribed = unsubscribed;
+        }
+
+        @Override
+        public Set<String> unsubscribed() {
+            return unsubscribed;
         }
 
         @Override

@@ -22,6 +22,7 @@ import io.rtgw.core.ServerMessage.Expiring;
 import io.rtgw.core.ServerMessage.Gap;
 import io.rtgw.core.ServerMessage.Positioned;
 import io.rtgw.core.ServerMessage.Subscribed;
+import io.rtgw.core.ServerMessage.Unsubscribed;
 import io.rtgw.core.StreamPosition;
 import io.rtgw.core.Transport;
 import java.util.ArrayList;
@@ -42,7 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages without an SSE meaning are not sent: {@code welcome} (replaced by
  * {@code rtgw.connected}), {@code subscribed} (folded into it), and the replies to commands an
- * SSE client cannot send ({@code ack}, {@code refreshed}, {@code unsubscribed}, {@code error}).
+ * SSE client cannot send ({@code ack}, {@code refreshed}, {@code error}). {@code unsubscribed}
+ * is sent as {@code rtgw.unsubscribed}: on SSE only the server ends a channel (docs/protocol.md §7).
+ * {@code rtgw.close} carries {@code reconnect}; a close the client must not retry by itself
+ * ({@code disconnected}, {@code revoked}) sets no short {@code retry:}.
  * An error before the stream is connected means a subscription failed (broker trouble): the
  * stream then ends as {@code internal} and the client retries.
  */
@@ -149,6 +153,11 @@ final class SseConnection extends ChannelConnection {
             return content(SseEvents.gap(g.channel()));
         } else if (message instanceof Expiring x) {
             return content(SseEvents.expiring(x.inSeconds()));
+        } else if (message instanceof Unsubscribed u) {
+            // The server ended one channel (§7); the stream and its cursor go on. The cursor
+            // keeps the channel's last position: a reconnect that names it again subscribes it
+            // again, judged afresh by the token's grants.
+            return content(SseEvents.unsubscribed(u.channel(), u.reason().wire()));
         }
         return null;
     }
@@ -185,7 +194,7 @@ final class SseConnection extends ChannelConnection {
         stopHeartbeat();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long retry = !reason.reconnect() ? 0 : staleCookie ? random.nextLong(10_000, 30_001) : random.nextLong(1000, 5001);
-        channel.write(content(SseEvents.close(reason.reason(), retry)), channel.voidPromise());
+        channel.write(content(SseEvents.close(reason.reason(), reason.reconnect(), retry)), channel.voidPromise());
         Object end = version.equals(HttpVersion.HTTP_1_0) ? Unpooled.EMPTY_BUFFER : LastHttpContent.EMPTY_LAST_CONTENT;
         channel.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
     }

@@ -70,6 +70,9 @@ final class SseEndpoint implements HttpEndpoint {
         if (refusal.failure() == AuthFailure.EXPIRED && kind == TokenSource.Kind.COOKIE) {
             // The page can renew its cookie; a 401 would stop EventSource for good.
             startStream(ctx, head.protocolVersion(), cors).connection().refuseStaleCookie();
+        } else if (refusal.failure() == AuthFailure.UNAVAILABLE) {
+            // The node has not loaded its revocations yet: come back soon (a 503 would stop EventSource).
+            refuseWithRetry(ctx, head.protocolVersion(), cors, DisconnectReason.UNAVAILABLE);
         } else {
             StreamAdmission.unauthorized(ctx, head, refusal);
         }

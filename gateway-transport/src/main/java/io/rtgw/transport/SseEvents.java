@@ -55,10 +55,25 @@ final class SseEvents {
         return event(null, "rtgw.expiring", g -> g.writeNumberField("in", inSeconds));
     }
 
-    /** {@code rtgw.close}, preceded by a {@code retry:} when {@code retryMillis > 0}. */
-    static ByteBuf close(String reason, long retryMillis) {
+    /**
+     * {@code rtgw.close {reason, reconnect}}, preceded by a {@code retry:} when
+     * {@code retryMillis > 0}. {@code reconnect: false} tells a client to close its EventSource
+     * (which would otherwise come back by itself) until its credentials change.
+     */
+    static ByteBuf close(String reason, boolean reconnect, long retryMillis) {
         String retry = retryMillis > 0 ? "retry: " + retryMillis + "\n" : "";
-        return Unpooled.wrappedBuffer(ascii(retry), event(null, "rtgw.close", g -> g.writeStringField("reason", reason)));
+        return Unpooled.wrappedBuffer(ascii(retry), event(null, "rtgw.close", g -> {
+            g.writeStringField("reason", reason);
+            g.writeBooleanField("reconnect", reconnect);
+        }));
+    }
+
+    /** {@code rtgw.unsubscribed {channel, reason}}: the server ended one channel of the stream. */
+    static ByteBuf unsubscribed(String channel, String reason) {
+        return event(null, "rtgw.unsubscribed", g -> {
+            g.writeStringField("channel", channel);
+            g.writeStringField("reason", reason);
+        });
     }
 
     /** The per-connection {@code id:} line in front of a shared message. */

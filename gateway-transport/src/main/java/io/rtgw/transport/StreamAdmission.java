@@ -87,10 +87,22 @@ final class StreamAdmission {
                 }));
     }
 
-    /** The answer to a refused token on a transport that has no gentler way: 401. */
+    /**
+     * The answer to a refused token on a transport that has no gentler way: 401 with the reason
+     * ({@code token_expired}, {@code revoked}, else {@code unauthorized}); a token that cannot be
+     * checked yet (revocations not loaded) 503 {@code unavailable}, which a poll loop retries.
+     */
     static void unauthorized(ChannelHandlerContext ctx, HttpRequest head, AuthenticationException refusal) {
-        HttpResponses.error(ctx, head, HttpResponseStatus.UNAUTHORIZED,
-                refusal.failure() == AuthFailure.EXPIRED ? "token_expired" : "unauthorized", refusal.getMessage());
+        if (refusal.failure() == AuthFailure.UNAVAILABLE) {
+            HttpResponses.error(ctx, head, HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", refusal.getMessage());
+            return;
+        }
+        String code = switch (refusal.failure()) {
+            case EXPIRED -> "token_expired";
+            case REVOKED -> "revoked";
+            default -> "unauthorized";
+        };
+        HttpResponses.error(ctx, head, HttpResponseStatus.UNAUTHORIZED, code, refusal.getMessage());
     }
 
     private void checkGrants(ChannelHandlerContext ctx, HttpRequest head, StreamRequest wanted,

@@ -29,10 +29,11 @@ public record TransportContext(SessionContext sessions, TransportSettings settin
 
     public static TransportContext of(SessionContext sessions, TransportSettings settings, AbuseLimits limits) {
         ConnectionLimits connectionLimits = new ConnectionLimits(limits);
+        LongPollLeases leases = new LongPollLeases(connectionLimits, settings.subscriptionLinger());
+        sessions.directory().betweenRequests(leases); // long-poll clients between their polls
         return new TransportContext(sessions, settings, new TokenSource(settings.tokenCookie(), settings.queryToken()),
                 new OriginPolicy(settings.allowedOrigins()), new DrainState(), limits, connectionLimits,
-                new ConnectRateLimiter(limits.connectRatePerIp()), new ConnectionRegistry(),
-                new LongPollLeases(connectionLimits, settings.subscriptionLinger()));
+                new ConnectRateLimiter(limits.connectRatePerIp()), new ConnectionRegistry(), leases);
     }
 
     public GatewayObserver observer() {

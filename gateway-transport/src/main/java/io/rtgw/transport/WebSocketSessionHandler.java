@@ -121,7 +121,7 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
 
     private void refuse(AuthFailure failure) {
         context.observer().authFailure(failure);
-        connection.close(failure == AuthFailure.EXPIRED ? DisconnectReason.TOKEN_EXPIRED : DisconnectReason.UNAUTHORIZED);
+        connection.close(AuthFailures.closeFor(failure));
     }
 
     private void beat() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.rtgw.core.ClientIdentity;
+import io.rtgw.core.DisconnectReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,5 +86,61 @@ class LongPollLeasesTest {
         pass(LINGER);
         assertThat(leases.slots()).as("alice's linger is over; dan's and bob's polls hold on").isEqualTo(2);
         assertThat(leases.open(erin, List.of("room:a", "user:erin"), timer)).isNotNull();
+    }
+
+    @Test
+    void aDisconnectBetweenPollsAnswersTheNextPollClosedOnceAndGivesTheSlotBack() {
+        ConnectionLimits limits = limits(0, 0, 1);
+        LongPollLeases leases = new LongPollLeases(limits, LINGER);
+        ClientIdentity alice = user("alice", "acme");
+        leases.open(alice, ROOM_A, timer).end();
+
+        assertThat(leases.disconnect("other", "alice", DisconnectReason.DISCONNECTED)).isZero();
+        assertThat(leases.disconnect("acme", "bob", DisconnectReason.DISCONNECTED)).isZero();
+        assertThat(leases.disconnect("acme", "alice", DisconnectReason.DISCONNECTED)).isEqualTo(1);
+
+        LongPollLeases.Poll told = leases.open(alice, ROOM_A, timer);
+        assertThat(told.closedBy()).isEqualTo(DisconnectReason.DISCONNECTED);
+        assertThat(leases.slots()).as("the lease ended with the answer").isZero();
+        assertThat(limits.tryAcquire(alice)).isTrue();
+        limits.release(alice);
+
+        LongPollLeases.Poll again = leases.open(alice, ROOM_A, timer);
+        assertThat(again.closedBy()).as("told once: the poll after is admitted").isNull();
+        again.end();
+    }
+
+    @Test
+    void anUnsubscribeBetweenPollsIsHandedToTheNextPollOnlyAndOnlyForLeasesWithTheChannel() {
+        LongPollLeases leases = new LongPollLeases(limits(0, 0, 0), LINGER);
+        ClientIdentity alice = user("alice", "acme");
+        leases.open(alice, ROOM_A, timer).end();
+        leases.open(alice, ROOM_B, timer).end();
+        LongPollLeases.Poll held = leases.open(alice, List.of("room:a", "room:c", "user:alice"), timer);
+
+        assertThat(leases.unsubscribe("acme", "alice", "room:a")).as("ROOM_A only: the other poll is held").isEqualTo(1);
+        assertThat(leases.unsubscribe("acme", "alice", "room:a")).as("marked already").isZero();
+        assertThat(leases.unsubscribe("acme", "bob", "room:b")).isZero();
+
+        LongPollLeases.Poll next = leases.open(alice, ROOM_A, timer);
+        assertThat(next.closedBy()).isNull();
+        assertThat(next.unsubscribed()).containsExactly("room:a");
+        next.end();
+        LongPollLeases.Poll after = leases.open(alice, ROOM_A, timer);
+        assertThat(after.unsubscribed()).as("told once").isEmpty();
+        after.end();
+        assertThat(leases.open(alice, ROOM_B, timer).unsubscribed()).isEmpty();
+        held.end();
+    }
+
+    @Test
+    void aDisconnectLeavesAHeldPollToItsSession() {
+        LongPollLeases leases = new LongPollLeases(limits(0, 0, 0), LINGER);
+        ClientIdentity alice = user("alice", "acme");
+        LongPollLeases.Poll held = leases.open(alice, ROOM_A, timer);
+        assertThat(leases.disconnect("acme", "alice", DisconnectReason.REVOKED))
+                .as("the held poll is answered by its session, not marked").isZero();
+        held.end();
+        assertThat(leases.open(alice, ROOM_A, timer).closedBy()).isNull();
     }
 }

@@ -106,8 +106,32 @@ class SseConnectionTest {
         assertThat(closing).hasSize(1);
         long retry = Long.parseLong(value(closing.get(0).get(0), "retry"));
         assertThat(retry).isBetween(1000L, 5000L);
-        assertThat(closing.get(0).subList(1, 3)).containsExactly("event: rtgw.close", "data: {\"reason\":\"shutdown\"}");
+        assertThat(closing.get(0).subList(1, 3)).containsExactly("event: rtgw.close", "data: {\"reason\":\"shutdown\",\"reconnect\":true}");
         assertThat(ch.isOpen()).isFalse(); // HTTP/1.0: the close ends the body
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aServerUnsubscribeIsAnEventAndAnAppCloseWithoutReconnectSetsNoShortRetry() throws Exception {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpResponseEncoder());
+        SseConnection c = new SseConnection(ch, context(settings), HttpVersion.HTTP_1_0);
+        c.open(null);
+        c.expect(new Cursor(CHANNELS));
+        c.send(new Subscribed("room:1", new StreamPosition(EPOCH, 4), false, null));
+        c.send(new Subscribed("user:alice", new StreamPosition(EPOCH, 9), false, null));
+        c.send(new Positioned());
+        c.send(new io.rtgw.core.ServerMessage.Unsubscribed("room:1", io.rtgw.core.ServerMessage.UnsubscribeReason.SERVER,
+                null));
+        c.close(DisconnectReason.REVOKED);
+        ch.runPendingTasks();
+        List<List<String>> events = events(drain(ch));
+        assertThat(events.get(0)).containsExactly("retry: 2000");
+        assertThat(events.get(2)).containsExactly("event: rtgw.unsubscribed",
+                "data: {\"channel\":\"room:1\",\"reason\":\"server\"}");
+        assertThat(events.get(3)).as("no retry line: the client must not come back by itself")
+                .containsExactly("event: rtgw.close", "data: {\"reason\":\"revoked\",\"reconnect\":false}");
+        assertThat(events).hasSize(4);
+        assertThat(ch.isOpen()).isFalse();
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -189,7 +213,7 @@ class SseConnectionTest {
         ch.runPendingTasks();
         List<List<String>> events = events(drain(ch));
         assertThat(events).hasSize(2);
-        assertThat(events.get(1)).contains("event: rtgw.close", "data: {\"reason\":\"internal\"}");
+        assertThat(events.get(1)).contains("event: rtgw.close", "data: {\"reason\":\"internal\",\"reconnect\":true}");
         assertThat(ch.isOpen()).isFalse();
         assertThat(ch.runScheduledPendingTasks()).as("no forced close left waiting for a closed channel").isEqualTo(-1);
         assertFalse(ch.finishAndReleaseAll());

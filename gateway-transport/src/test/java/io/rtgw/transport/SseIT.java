@@ -277,7 +277,7 @@ class SseIT {
             String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String body = all.substring(all.indexOf("\r\n\r\n") + 4);
             assertThat(body).matches("retry: 2000\n\nretry: [1-5]\\d{3}\nevent: rtgw.close\n"
-                    + "data: \\{\"reason\":\"shutdown\"\\}\n\n");
+                    + "data: \\{\"reason\":\"shutdown\",\"reconnect\":true\\}\n\n");
         }
     }
 

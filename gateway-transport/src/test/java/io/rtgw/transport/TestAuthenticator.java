@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Tokens of the form {@code user/tenant/grant,grant[/expSeconds]} so transport tests need no JWT
- * library; "expired" and anything unparsable are refused like a real verifier would.
+ * library; "expired" and anything unparsable are refused like a real verifier would, "revoked" and
+ * "unchecked" as the revocation check refuses them (docs/protocol.md §7).
  */
 final class TestAuthenticator implements Authenticator {
     static String token(String user, String tenant, String... grants) {
@@ -29,6 +30,12 @@ final class TestAuthenticator implements Authenticator {
         }
         if (token.equals("expired")) {
             return CompletableFuture.failedFuture(new AuthenticationException(AuthFailure.EXPIRED, "token expired"));
+        }
+        if (token.equals("revoked")) { // what RevocationCheck answers for a revoked token
+            return CompletableFuture.failedFuture(new AuthenticationException(AuthFailure.REVOKED, "token revoked"));
+        }
+        if (token.equals("unchecked")) { // what RevocationCheck answers before the node loaded its revocations
+            return CompletableFuture.failedFuture(new AuthenticationException(AuthFailure.UNAVAILABLE, "not loaded"));
         }
         String[] parts = token.split("/", -1);
         if (parts.length < 3) {

@@ -4,7 +4,12 @@ package io.rtgw.core.auth;
 public enum AuthFailure {
     MISSING, INVALID, EXPIRED, OVERSIZED, FORBIDDEN, ORIGIN, TIMEOUT,
     /** The app revoked the token (docs/protocol.md §7); the client is told {@code revoked}. */
-    REVOKED;
+    REVOKED,
+    /**
+     * The token could not be checked yet (the node has not loaded the revocation set): refused as
+     * temporary, never admitted unchecked (docs/protocol.md §7).
+     */
+    UNAVAILABLE;
 
     public String label() {
         // the metric's label values are a fixed list (§8): a revoked token is an invalid one there

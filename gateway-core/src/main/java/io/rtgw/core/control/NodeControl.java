@@ -43,11 +43,17 @@ public final class NodeControl implements ControlListener {
     public CompletableFuture<Integer> apply(ControlCommand command) {
         if (command instanceof ControlCommand.Disconnect d) {
             DisconnectReason reason = d.reconnect() ? DisconnectReason.DISCONNECTED_RECONNECT : DisconnectReason.DISCONNECTED;
+            // long-poll clients between two polls have no session; their next poll is told (a
+            // client id names one poll only, so a disconnect of one client reaches held polls only)
+            int between = d.client() == null ? directory.disconnectBetweenRequests(d.tenant(), d.user(), reason) : 0;
             return onEach(directory.sessionsOf(d.tenant(), d.user()),
-                    s -> (d.client() == null || d.client().equals(s.connection().id())) && closed(s, reason));
+                    s -> (d.client() == null || d.client().equals(s.connection().id())) && closed(s, reason))
+                    .thenApply(n -> n + between);
         }
         if (command instanceof ControlCommand.Unsubscribe u) {
-            return onEach(directory.sessionsOf(u.tenant(), u.user()), s -> s.unsubscribeByServer(u.channel()));
+            int between = directory.unsubscribeBetweenRequests(u.tenant(), u.user(), u.channel());
+            return onEach(directory.sessionsOf(u.tenant(), u.user()), s -> s.unsubscribeByServer(u.channel()))
+                    .thenApply(n -> n + between);
         }
         if (command instanceof ControlCommand.Revoke r) {
             Revocation revocation = r.revocation();
@@ -55,6 +61,10 @@ public final class NodeControl implements ControlListener {
             List<ClientSession> named = revocation.byUser()
                     ? directory.sessionsOf(revocation.tenant(), revocation.user())
                     : directory.sessionsOf(revocation.tenant());
+            // A token revocation names no user: only the sessions it covers get a task, or a burst
+            // of them would queue one task per session of the tenant per revocation on the loops.
+            // Checked again on the session's thread, where its identity is current.
+            named.removeIf(s -> !revocation.covers(s.identity()));
             return onEach(named, s -> revocation.covers(s.identity()) && closed(s, DisconnectReason.REVOKED));
         }
         if (command instanceof ControlCommand.Lift l) {
@@ -81,6 +91,7 @@ public final class NodeControl implements ControlListener {
             for (String tenant : directory.connectionsByTenant().keySet()) {
                 all.addAll(directory.sessionsOf(tenant));
             }
+            all.removeIf(s -> !revocations.revoked(s.identity())); // as above: tasks only for the covered
             onEach(all, s -> revocations.revoked(s.identity()) && closed(s, DisconnectReason.REVOKED));
         });
     }

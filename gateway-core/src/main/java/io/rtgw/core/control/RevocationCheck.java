@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RevocationCheck implements Authenticator {
     public static final String REVOKED_MESSAGE = "token revoked";
+    public static final String NOT_LOADED_MESSAGE = "revocations not loaded yet; try again";
     private final Authenticator tokens;
     private final RevocationSet revocations;
 
@@ -26,13 +27,15 @@ public final class RevocationCheck implements Authenticator {
         CompletableFuture<ClientIdentity> verified = tokens.authenticate(token);
         if (verified.isDone() && !verified.isCompletedExceptionally()) {
             // the usual case, a verdict at once: no second future
-            return revocations.revoked(verified.join()) ? refused() : verified;
+            return !revocations.loaded() ? notLoaded() : revocations.revoked(verified.join()) ? refused() : verified;
         }
         // the refusal is passed on unwrapped, as Authenticator promises
         CompletableFuture<ClientIdentity> out = new CompletableFuture<>();
         verified.whenComplete((identity, error) -> {
             if (error != null) {
                 out.completeExceptionally(error);
+            } else if (!revocations.loaded()) {
+                out.completeExceptionally(notLoadedError());
             } else if (revocations.revoked(identity)) {
                 out.completeExceptionally(revokedError());
             } else {
@@ -44,6 +47,15 @@ public final class RevocationCheck implements Authenticator {
 
     private static CompletableFuture<ClientIdentity> refused() {
         return CompletableFuture.failedFuture(revokedError());
+    }
+
+    /** A token that verifies is refused as temporary, never admitted unchecked; a bad one is still refused as bad. */
+    private static CompletableFuture<ClientIdentity> notLoaded() {
+        return CompletableFuture.failedFuture(notLoadedError());
+    }
+
+    private static AuthenticationException notLoadedError() {
+        return new AuthenticationException(AuthFailure.UNAVAILABLE, NOT_LOADED_MESSAGE);
     }
 
     private static AuthenticationException revokedError() {

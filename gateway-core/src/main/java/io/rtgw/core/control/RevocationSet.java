@@ -19,6 +19,8 @@ public final class RevocationSet {
     private final Duration maxTokenAge;
     private final Duration skew;
     private final Clock clock;
+    /** False until the first {@link #replaceAll}: before it, no token can be judged (docs/protocol.md §7). */
+    private volatile boolean loaded;
 
     public RevocationSet(Duration maxTokenAge, Duration skew, Clock clock) {
         this.maxTokenAge = maxTokenAge;
@@ -56,6 +58,15 @@ public final class RevocationSet {
         active.forEach(r -> fresh.put(r.key(), r));
         byKey.keySet().retainAll(fresh.keySet());
         byKey.putAll(fresh);
+        loaded = true;
+    }
+
+    /**
+     * Whether the set was read from the control plane at least once. Until then a node cannot
+     * know whom to refuse, so {@link RevocationCheck} refuses everyone as temporarily unavailable.
+     */
+    public boolean loaded() {
+        return loaded;
     }
 
     /** Forgets revocations whose tokens are refused anyway by now. */
