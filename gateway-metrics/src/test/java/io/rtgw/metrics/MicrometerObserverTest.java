@@ -25,7 +25,7 @@ class MicrometerObserverTest {
     /** docs/protocol.md §8 and §4, written out here so a change of an enum in core shows up as a failure. */
     static final Set<String> TRANSPORTS = Set.of("websocket", "sse", "long_poll");
     static final Set<String> AUTH_REASONS = Set.of("missing", "invalid", "expired", "oversized", "forbidden",
-            "origin", "timeout", "unavailable");
+            "origin", "timeout");
     static final Set<String> CLOSE_REASONS = Set.of("normal", "bad_request", "invalid_json", "too_large",
             "unauthorized", "forbidden", "not_found", "token_expired", "slow_consumer", "limit_reached",
             "rate_limited", "no_pong", "lifetime", "shutdown", "internal", "unavailable", "disconnected", "revoked");

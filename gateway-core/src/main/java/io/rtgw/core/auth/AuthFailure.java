@@ -12,7 +12,12 @@ public enum AuthFailure {
     UNAVAILABLE;
 
     public String label() {
-        // the metric's label values are a fixed list (§8): a revoked token is an invalid one there
-        return this == REVOKED ? "invalid" : name().toLowerCase(java.util.Locale.ROOT);
+        // the metric's label values are a fixed list (§8): a revoked token is an invalid one there,
+        // and a token that could not be checked in time counts as a timeout
+        return switch (this) {
+            case REVOKED -> "invalid";
+            case UNAVAILABLE -> "timeout";
+            default -> name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 }
