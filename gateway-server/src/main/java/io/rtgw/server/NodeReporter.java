@@ -90,18 +90,7 @@ final class NodeReporter implements AutoCloseable {
         for (String tenant : union(channels, users)) {
             now.put(tenant, new TenantLoad(nodeId, channels.getOrDefault(tenant, Map.of()), users.getOrDefault(tenant, Map.of())));
         }
-        boolean full = reports++ % FULL_EVERY == 0;
-        Map<String, TenantLoad> changed = new HashMap<>();
-        now.forEach((tenant, load) -> {
-            if (full || !load.equals(lastSent.get(tenant))) {
-                changed.put(tenant, load);
-            }
-        });
-        lastSent.keySet().forEach(tenant -> {
-            if (!now.containsKey(tenant)) {
-                changed.put(tenant, new TenantLoad(nodeId, Map.of(), Map.of())); // removes this node's share
-            }
-        });
+        Map<String, TenantLoad> changed = changes(nodeId, lastSent, now, reports++ % FULL_EVERY == 0);
         NodeReport node = new NodeReport(nodeId, version, startedAt, sources.directory().size(), subscriptions,
                 sources.brokerUp().getAsBoolean(), sources.draining().getAsBoolean(), clock.millis());
         inFlight = plane.report(node, changed).whenCompleteAsync((ok, error) -> {
@@ -112,6 +101,26 @@ final class NodeReporter implements AutoCloseable {
                 log.warn("node report failed: {}", error.toString());
             }
         }, thread);
+    }
+
+    /**
+     * What to send: the tenants whose load differs from the last report (all of them when
+     * {@code full}), and an empty load for each tenant the node no longer holds, which removes its share.
+     */
+    static Map<String, TenantLoad> changes(String nodeId, Map<String, TenantLoad> lastSent, Map<String, TenantLoad> now,
+                                           boolean full) {
+        Map<String, TenantLoad> changed = new HashMap<>();
+        now.forEach((tenant, load) -> {
+            if (full || !load.equals(lastSent.get(tenant))) {
+                changed.put(tenant, load);
+            }
+        });
+        lastSent.keySet().forEach(tenant -> {
+            if (!now.containsKey(tenant)) {
+                changed.put(tenant, new TenantLoad(nodeId, Map.of(), Map.of()));
+            }
+        });
+        return changed;
     }
 
     private static java.util.Set<String> union(Map<String, ?> a, Map<String, ?> b) {

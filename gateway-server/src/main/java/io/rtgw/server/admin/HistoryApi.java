@@ -24,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The broker reads forwards (the oldest {@code limit} after a position); the newest
  * {@code limit} are read from {@code head - limit}, which works because offsets grow by one per
- * message within an epoch. If the oldest of those are gone (trimmed, aged out), the window is
- * narrowed by halves until it fits, so the answer is the newest messages still held.
+ * message within an epoch. If the oldest of those are gone (trimmed, aged out), a binary search
+ * finds the largest window still held, so the answer is the newest messages the broker has.
  */
 public final class HistoryApi extends ApiEndpoint {
     public static final int DEFAULT_LIMIT = 100;
@@ -67,18 +67,34 @@ public final class HistoryApi extends ApiEndpoint {
     CompletableFuture<HistoryResult> newest(ChannelName channel, int limit) {
         return broker.history(channel, null, 1).thenCompose(headOnly -> {
             StreamPosition head = headOnly.head();
-            return window(channel, head, (int) Math.min(limit, head.offset()), limit);
+            int size = (int) Math.min(limit, head.offset());
+            HistoryResult none = new HistoryResult(List.of(), head, true);
+            return size == 0 ? CompletableFuture.completedFuture(none)
+                    : window(channel, head, size, limit).thenCompose(r -> r != null
+                            ? CompletableFuture.completedFuture(r)
+                            : largestHeld(channel, head, 0, size - 1, none, limit));
         });
     }
 
+    /** The last {@code size} messages before {@code head}, or null when the oldest of them is gone. */
     private CompletableFuture<HistoryResult> window(ChannelName channel, StreamPosition head, int size, int limit) {
-        if (size == 0) {
-            return CompletableFuture.completedFuture(new HistoryResult(List.of(), head, true));
-        }
         StreamPosition from = new StreamPosition(head.epoch(), head.offset() - size);
-        return broker.history(channel, from, limit).thenCompose(r -> r.recovered()
-                ? CompletableFuture.completedFuture(r)
-                : window(channel, head, size / 2, limit));
+        return broker.history(channel, from, limit).thenApply(r -> r.recovered() ? r : null);
+    }
+
+    /**
+     * Binary search for the largest window still held, between {@code held} (known to be) and
+     * {@code most}: at most about ten reads for the largest limit.
+     */
+    private CompletableFuture<HistoryResult> largestHeld(ChannelName channel, StreamPosition head, int held, int most,
+                                                         HistoryResult best, int limit) {
+        if (held >= most) {
+            return CompletableFuture.completedFuture(best);
+        }
+        int mid = held + (most - held + 1) / 2;
+        return window(channel, head, mid, limit).thenCompose(r -> r != null
+                ? largestHeld(channel, head, mid, most, r, limit)
+                : largestHeld(channel, head, held, mid - 1, best, limit));
     }
 
     private static AdminResponse answer(HistoryResult result, boolean gap) {
