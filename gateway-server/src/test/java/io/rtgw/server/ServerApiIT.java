@@ -110,6 +110,28 @@ class ServerApiIT {
     }
 
     @Test
+    void aRevokedUsersNextLongPollIsRefused() throws Exception {
+        String jwt = token("pat", "acme", "room:*");
+        JsonNode first = RedisE2e.poll(node, jwt, List.of("room:lp"), null);
+        assertThat(first.path("cursor").asText()).isNotEmpty();
+        assertThat(json(api.post("/api/revoke", "{\"tenant\":\"acme\",\"user\":\"pat\"}")).path("revoked").asInt()).isZero();
+        HttpResponse<String> refused = SseClient.get(node.pub(RedisE2e.sseQuery("/poll", List.of("room:lp"),
+                first.path("cursor").asText()) + "&timeout=1"), Map.of("Authorization", "Bearer " + jwt));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        api.delete("/api/revoke", "{\"tenant\":\"acme\",\"user\":\"pat\"}");
+    }
+
+    @Test
+    void tokensOlderThanTheMaximumAgeAreRefused() throws Exception {
+        Map<String, Object> claims = new java.util.LinkedHashMap<>(Jwts.claims("quin", "acme"));
+        claims.put("iat", Instant.now().getEpochSecond() - Duration.ofHours(25).toSeconds());
+        try (WsClient old = WsClient.connect(node.ws(), Jwts.hs256(SECRET, claims))) {
+            old.awaitClose();
+            assertThat(old.closeCode).as("RTGW_MAX_TOKEN_AGE defaults to 24h").isEqualTo(4001);
+        }
+    }
+
+    @Test
     void unsubscribeEndsTheUsersSubscriptionWithReasonServer() throws Exception {
         try (WsClient c = subscribed("hal", "acme", "room:u")) {
             c.send("{\"type\":\"subscribe\",\"channel\":\"room:keep\"}");
