@@ -387,6 +387,9 @@ class ServerApiIT {
         assertThat(notJson.statusCode()).isEqualTo(415);
         HttpResponse<String> broken = api.post("/api/revoke", "{\"tenant\":");
         assertThat(json(broken).path("error").asText()).isEqualTo("invalid_json");
+        HttpResponse<String> twice = api.post("/api/disconnect", "{\"tenant\":\"acme\",\"user\":\"a\",\"user\":\"b\"}");
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(json(twice).path("message").asText()).contains("twice");
         HttpResponse<String> array = api.post("/api/revoke", "[]");
         assertThat(array.statusCode()).isEqualTo(400);
     }

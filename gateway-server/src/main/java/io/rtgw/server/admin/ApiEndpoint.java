@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
  */
 abstract class ApiEndpoint implements AdminRoute {
     private static final Logger log = LoggerFactory.getLogger(ApiEndpoint.class);
+    private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final java.util.concurrent.atomic.AtomicLong lastLogged =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private final HttpMethod method;
     private final ApiAccess access;
 
@@ -31,12 +34,26 @@ abstract class ApiEndpoint implements AdminRoute {
     public final CompletableFuture<AdminResponse> handle(AdminRequest request) {
         try {
             return serve(request, access.scope(request)).exceptionally(error -> {
-                log.warn("{} {} failed: {}", request.method(), request.path(), error.toString());
+                logFailure(request, error);
                 return AdminResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                         "the gateway's control plane or broker is unreachable; retry");
             });
         } catch (ApiError refused) {
             return CompletableFuture.completedFuture(refused.response());
+        } catch (RuntimeException bug) {
+            log.error("{} {} failed", request.method(), request.path(), bug);
+            return CompletableFuture.completedFuture(
+                    AdminResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error"));
+        }
+    }
+
+    /** Once per {@link #LOG_EVERY_NANOS} at most: an outage fails every call, and rtgw_api_requests_total counts them. */
+    private static void logFailure(AdminRequest request, Throwable error) {
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+            log.warn("{} {} failed (503; further failures are counted, logged every 10 s): {}", request.method(),
+                    request.path(), error.toString());
         }
     }
 

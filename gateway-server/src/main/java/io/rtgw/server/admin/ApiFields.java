@@ -44,13 +44,17 @@ public final class ApiFields {
         }
         JsonNode root;
         try (JsonParser parser = WireJson.MAPPER.createParser(request.body())) {
+            // a field given twice would otherwise silently keep the last value
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             root = WireJson.MAPPER.readTree(parser);
             if (root != null && parser.nextToken() != null) {
                 throw new ApiError(HttpResponseStatus.BAD_REQUEST, "invalid_json",
                         "the body must be one JSON object; there is more after it", null);
             }
         } catch (JsonProcessingException e) {
-            throw new ApiError(HttpResponseStatus.BAD_REQUEST, "invalid_json", "the body is not valid JSON", null);
+            String message = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                    ? "a field is given twice: " + e.getOriginalMessage() : "the body is not valid JSON";
+            throw new ApiError(HttpResponseStatus.BAD_REQUEST, "invalid_json", message, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a String source does not fail to read
         }
