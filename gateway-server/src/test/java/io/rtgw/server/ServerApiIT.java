@@ -434,9 +434,14 @@ class ServerApiIT {
         assertThat(json(r).path("field").asText()).isEqualTo("channel");
         assertThat(api.post("/api/publish", "{\"tenant\":\"acme\",\"channel\":\"room:c\",\"data\":1}").statusCode()).isEqualTo(200);
         api.post("/api/disconnect", "{\"tenant\":\"acme\",\"user\":\"nobody\"}");
+        HttpResponse<String> big = api.post("/api/publish",
+                "{\"tenant\":\"acme\",\"channel\":\"room:c\",\"data\":\"" + "x".repeat(70_000) + "\"}");
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(json(big).path("error").asText()).isEqualTo("too_large");
         String metrics = node.get(node.admin("/metrics")).body();
         assertThat(metrics).containsPattern("rtgw_api_requests_total\\{endpoint=\"publish\",result=\"200\"[^}]*\\} [1-9]")
                 .containsPattern("rtgw_api_requests_total\\{endpoint=\"publish\",result=\"400\"[^}]*\\} [1-9]")
-                .containsPattern("rtgw_api_requests_total\\{endpoint=\"disconnect\",result=\"200\"[^}]*\\} [1-9]");
+                .containsPattern("rtgw_api_requests_total\\{endpoint=\"disconnect\",result=\"200\"[^}]*\\} [1-9]")
+                .containsPattern("rtgw_api_requests_total\\{endpoint=\"publish\",result=\"413\"[^}]*\\} [1-9]");
     }
 }

@@ -4,7 +4,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.rtgw.transport.EventLoops;
 import java.net.InetSocketAddress;
@@ -63,7 +62,7 @@ public final class AdminServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast(new HttpServerCodec())
-                                .addLast(new HttpObjectAggregator(maxBodyBytes))
+                                .addLast(new JsonTooLarge(maxBodyBytes, table, apiCounter))
                                 .addLast(new AdminHandler(table, apiCounter));
                     }
                 })
