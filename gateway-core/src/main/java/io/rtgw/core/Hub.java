@@ -171,6 +171,24 @@ public final class Hub implements BrokerListener {
         return f == null ? 0 : f.count;
     }
 
+    /**
+     * Local subscribers of every channel that has one (a snapshot for the node's reports). Each
+     * count is read under its feed's monitor, held for no more than the read.
+     */
+    public Map<ChannelName, Integer> subscriberCounts() {
+        Map<ChannelName, Integer> out = new java.util.HashMap<>();
+        channels.forEach((c, f) -> {
+            int n;
+            synchronized (f) {
+                n = f.count;
+            }
+            if (n > 0) {
+                out.put(c, n);
+            }
+        });
+        return out;
+    }
+
     public List<ChannelName> activeChannels() {
         List<ChannelName> out = new ArrayList<>();
         channels.forEach((c, f) -> {

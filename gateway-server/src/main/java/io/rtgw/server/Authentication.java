@@ -18,7 +18,8 @@ final class Authentication {
         JwtVerifierSettings.Builder b = JwtVerifierSettings.builder()
                 .skew(jwt.skew())
                 .tenantClaim(jwt.tenantClaim())
-                .expRequired(jwt.requireExp());
+                .expRequired(jwt.requireExp())
+                .maxTokenAge(config.control().maxTokenAge());
         jwt.secret().ifPresent(b::hmacSecret);
         jwt.publicKeys().forEach(b::publicKeyPem);
         jwt.jwksUrl().ifPresent(b::jwksUrl);

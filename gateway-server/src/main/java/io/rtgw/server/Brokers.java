@@ -22,14 +22,19 @@ final class Brokers {
             return new InMemoryBroker(config.historyPolicies(), config.idempotencyWindow(), Clock.systemUTC(),
                     config.broker().embeddedLimits());
         }
-        return new RedisBroker(RedisBrokerConfig.builder(config.broker().redisUrl().orElseThrow())
+        return new RedisBroker(redisConfig(config, redis));
+    }
+
+    /** The one Redis configuration of a node: its broker and its control plane share it. */
+    static RedisBrokerConfig redisConfig(GatewayConfig config, ClientResources redis) {
+        return RedisBrokerConfig.builder(config.broker().redisUrl().orElseThrow())
                 .keyPrefix(config.broker().redisPrefix())
                 .probeInterval(config.broker().redisProbeInterval())
                 .policies(config.historyPolicies())
                 .idempotencyWindow(config.idempotencyWindow())
                 .laneCapacity(config.broker().redisQueue())
                 .clientResources(redis)
-                .build());
+                .build();
     }
 
     /**

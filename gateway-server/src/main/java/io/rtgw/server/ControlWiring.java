@@ -1,6 +1,6 @@
 package io.rtgw.server;
 
-import io.rtgw.auth.JwtVerifierSettings;
+import io.lettuce.core.resource.ClientResources;
 import io.rtgw.core.SessionDirectory;
 import io.rtgw.core.auth.Authenticator;
 import io.rtgw.core.control.ControlPlane;
@@ -8,6 +8,7 @@ import io.rtgw.core.control.LocalControlPlane;
 import io.rtgw.core.control.NodeControl;
 import io.rtgw.core.control.RevocationCheck;
 import io.rtgw.core.control.RevocationSet;
+import io.rtgw.pubsub.RedisBrokerConfig;
 import io.rtgw.server.config.GatewayConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,26 +21,52 @@ import java.util.concurrent.ThreadLocalRandom;
  * commands to the node's sessions.
  */
 final class ControlWiring implements AutoCloseable {
+    /** Makes the control plane of a node on Redis; a seam so the Redis implementation plugs in at one line. */
+    @FunctionalInterface
+    interface RedisPlaneFactory {
+        ControlPlane create(RedisBrokerConfig config, Duration reportInterval, Duration maxTokenAge, Duration skew,
+                            Clock clock);
+    }
+
+    /**
+     * Until io.rtgw.pubsub.RedisControlPlane exists the embedded control plane stands in: commands
+     * then reach only this node. The merge replaces it with {@code io.rtgw.pubsub.RedisControlPlane::new}.
+     */
+    static final RedisPlaneFactory REDIS = (config, reportInterval, maxTokenAge, skew, clock) ->
+            new LocalControlPlane(maxTokenAge, skew, clock);
+
     private final String nodeId;
     private final RevocationSet revocations;
     private final ControlPlane plane;
     private final NodeControl control;
+    private final Clock clock;
 
-    private ControlWiring(String nodeId, RevocationSet revocations, ControlPlane plane, NodeControl control) {
+    private ControlWiring(String nodeId, RevocationSet revocations, ControlPlane plane, NodeControl control, Clock clock) {
         this.nodeId = nodeId;
         this.revocations = revocations;
         this.plane = plane;
         this.control = control;
+        this.clock = clock;
     }
 
-    static ControlWiring create(GatewayConfig config, SessionDirectory directory) {
-        Duration maxTokenAge = JwtVerifierSettings.DEFAULT_MAX_TOKEN_AGE;
+    /** @param redis the process's Lettuce resources; null with the embedded broker */
+    static ControlWiring create(GatewayConfig config, SessionDirectory directory, ClientResources redis) {
+        return create(config, directory, redis, REDIS);
+    }
+
+    static ControlWiring create(GatewayConfig config, SessionDirectory directory, ClientResources redis,
+                                RedisPlaneFactory redisPlanes) {
+        Duration maxTokenAge = config.control().maxTokenAge();
         Duration skew = config.jwt().skew();
         Clock clock = Clock.systemUTC();
         RevocationSet revocations = new RevocationSet(maxTokenAge, skew, clock);
-        ControlPlane plane = new LocalControlPlane(maxTokenAge, skew, clock);
-        String nodeId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-        return new ControlWiring(nodeId, revocations, plane, new NodeControl(directory, revocations));
+        ControlPlane plane = config.broker().embedded()
+                ? new LocalControlPlane(maxTokenAge, skew, clock)
+                : redisPlanes.create(Brokers.redisConfig(config, redis), config.control().reportInterval(), maxTokenAge,
+                        skew, clock);
+        String nodeId = config.control().nodeId()
+                .orElseGet(() -> Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
+        return new ControlWiring(nodeId, revocations, plane, new NodeControl(directory, revocations), clock);
     }
 
     /** Every token the node verifies passes the revocation set. */
@@ -66,6 +93,10 @@ final class ControlWiring implements AutoCloseable {
 
     NodeControl control() {
         return control;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     @Override

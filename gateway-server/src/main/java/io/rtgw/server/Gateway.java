@@ -15,6 +15,13 @@ import io.rtgw.metrics.MetricsOptions;
 import io.rtgw.pubsub.RedisResources;
 import io.rtgw.server.admin.AdminResponse;
 import io.rtgw.server.admin.AdminServer;
+import io.rtgw.server.admin.ApiAccess;
+import io.rtgw.server.admin.CommandApi;
+import io.rtgw.server.admin.HistoryApi;
+import io.rtgw.server.admin.LoadApi;
+import io.rtgw.server.admin.PresenceApi;
+import io.rtgw.server.admin.RevocationApi;
+import io.rtgw.core.control.ControlPlane;
 import io.rtgw.server.admin.HealthRoutes;
 import io.rtgw.server.admin.PublishApi;
 import io.rtgw.server.config.GatewayConfig;
@@ -53,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     private final TransportContext transport;
     private final SessionDirectory directory = new SessionDirectory();
     private final ControlWiring control;
+    private final NodeReporter reporter;
     private volatile boolean stopped;
 
     private Gateway(GatewayConfig config, Map<String, StaticEndpoint> pages) {
@@ -70,7 +78,7 @@ public final class Gateway implements AutoCloseable {
                 config.broker().positionCheck(), sessionSettings.historyPageSize());
         this.authenticator = Authentication.tokens(config);
         this.apiKeys = Authentication.apiKeys(config);
-        this.control = ControlWiring.create(config, directory);
+        this.control = ControlWiring.create(config, directory, redisResources);
         SessionContext sessions = new SessionContext(hub, broker, control.guard(authenticator), observer, sessionSettings,
                 directory);
         this.transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
@@ -83,7 +91,28 @@ public final class Gateway implements AutoCloseable {
                         GatewayMetrics.CONTENT_TYPE, metrics.scrape())))
                 .route("/healthz", HealthRoutes.liveness(loops.workers(), Duration.ofSeconds(5)))
                 .route("/readyz", HealthRoutes.readiness(hub::brokerUp, transport.drain()::draining))
-                .route("/api/publish", new PublishApi(broker, apiKeys, observer));
+                .counting(new ApiMetrics(metrics.registry()));
+        serverApi(adminServer, new ApiAccess(apiKeys), observer);
+        this.reporter = new NodeReporter(control.nodeId(), NodeVersion.current(), control.plane(),
+                new NodeReporter.Sources(hub, directory, hub::brokerUp, transport.drain()::draining),
+                config.control().reportInterval(), control.clock());
+    }
+
+    /** docs/protocol.md §7 on the admin listener. */
+    private void serverApi(AdminServer admin, ApiAccess access, GatewayObserver observer) {
+        ControlPlane plane = control.plane();
+        admin.api("/api/publish", "publish", new PublishApi(broker, apiKeys, observer))
+                .api("/api/disconnect", "disconnect", CommandApi.disconnect(access, plane))
+                .api("/api/unsubscribe", "unsubscribe", CommandApi.unsubscribe(access, plane))
+                .api("/api/revoke", "revoke", RevocationApi.revoke(access, plane, control.clock()))
+                .api("/api/revoke", "lift", RevocationApi.lift(access, plane, control.clock()))
+                .api("/api/revocations", "revocations", RevocationApi.list(access, plane))
+                .api("/api/channels", "channels", LoadApi.channels(access, plane))
+                .api("/api/history", "history", new HistoryApi(access, broker))
+                .apiPrefix(LoadApi.USERS_PREFIX, "users", LoadApi.user(access, plane))
+                .api("/api/info", "info", LoadApi.info(access, plane, control.clock()))
+                .api("/api/presence", "presence", PresenceApi.reserved())
+                .api("/api/presence/stats", "presence", PresenceApi.reserved());
     }
 
     /** Starts a node; {@code pages} are extra public documents by path (the dev demo page). */
@@ -93,6 +122,7 @@ public final class Gateway implements AutoCloseable {
             gateway.awaitBroker();
             gateway.awaitKeys();
             gateway.awaitControl();
+            gateway.reporter.start();
             gateway.adminServer.start();
             gateway.publicServer.start();
         } catch (Exception e) {
@@ -253,6 +283,7 @@ public final class Gateway implements AutoCloseable {
         publicServer.close();
         adminServer.close();
         loops.shutdown(Duration.ofMillis(200));
+        reporter.close();
         control.close();
         broker.close();
         if (redisResources != null) {

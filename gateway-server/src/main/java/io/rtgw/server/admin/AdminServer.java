@@ -4,12 +4,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.rtgw.transport.EventLoops;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The admin listener: metrics, health and the server API. A separate socket from the public one,
@@ -20,7 +17,8 @@ public final class AdminServer implements AutoCloseable {
     private final String bind;
     private final int port;
     private final int maxBodyBytes;
-    private final Map<String, AdminRoute> routes = new LinkedHashMap<>();
+    private final AdminRoutes routes = new AdminRoutes();
+    private ApiRequestCounter counter = ApiRequestCounter.NONE;
     private Channel channel;
 
     public AdminServer(EventLoops loops, String bind, int port, int maxBodyBytes) {
@@ -30,13 +28,32 @@ public final class AdminServer implements AutoCloseable {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** A path that is not counted as a server-API call ({@code /metrics}, health). */
     public AdminServer route(String path, AdminRoute route) {
-        routes.put(path, route);
+        routes.add(path, null, route);
+        return this;
+    }
+
+    /** A server-API route, counted under {@code endpoint}; a path may have one route per method. */
+    public AdminServer api(String path, String endpoint, AdminRoute route) {
+        routes.add(path, endpoint, route);
+        return this;
+    }
+
+    /** A server-API route for every path below {@code prefix} (the rest of the path is an id). */
+    public AdminServer apiPrefix(String prefix, String endpoint, AdminRoute route) {
+        routes.addPrefix(prefix, endpoint, route);
+        return this;
+    }
+
+    public AdminServer counting(ApiRequestCounter apiCounter) {
+        this.counter = apiCounter;
         return this;
     }
 
     public InetSocketAddress start() throws InterruptedException {
-        Map<String, AdminRoute> table = Map.copyOf(routes);
+        AdminRoutes table = routes;
+        ApiRequestCounter apiCounter = counter;
         channel = new ServerBootstrap()
                 .group(loops.acceptors(), loops.admin())
                 .channel(loops.serverChannel())
@@ -45,8 +62,8 @@ public final class AdminServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast(new HttpServerCodec())
-                                .addLast(new HttpObjectAggregator(maxBodyBytes))
-                                .addLast(new AdminHandler(table));
+                                .addLast(new JsonTooLarge(maxBodyBytes, table, apiCounter))
+                                .addLast(new AdminHandler(table, apiCounter));
                     }
                 })
                 .bind(bind, port).sync().channel();

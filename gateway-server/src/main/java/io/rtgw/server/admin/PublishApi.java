@@ -94,11 +94,11 @@ public final class PublishApi implements AdminRoute {
                 bodies.add(PublishBody.parse(items.get(i)));
             } catch (PublishBody.Invalid e) {
                 return done(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                        (batch ? "item " + i + ": " : "") + e.getMessage()));
+                        (batch ? "item " + i + ": " : "") + e.getMessage(), e.field));
             }
             if (!scope.get().allows(bodies.get(i).tenant())) {
                 return done(AdminResponse.error(HttpResponseStatus.FORBIDDEN, "forbidden",
-                        "this API key may not publish to tenant " + bodies.get(i).tenant()));
+                        "this API key may not publish to tenant " + bodies.get(i).tenant(), "tenant"));
             }
         }
         List<CompletableFuture<JsonNode>> results = new ArrayList<>(bodies.size());

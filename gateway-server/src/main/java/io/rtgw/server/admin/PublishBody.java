@@ -23,41 +23,45 @@ record PublishBody(String tenant, List<ChannelName> channels, boolean multi, Str
     static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
 
-        Invalid(String message) {
+        /** The one field at fault, or null. */
+        final String field;
+
+        Invalid(String message, String field) {
             super(message, null, false, false);
+            this.field = field;
         }
     }
 
     static PublishBody parse(JsonNode node) throws Invalid {
         if (!node.isObject()) {
-            throw new Invalid("a publish must be a JSON object");
+            throw new Invalid("a publish must be a JSON object", null);
         }
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!FIELDS.contains(field)) {
-                throw new Invalid("unknown field '" + field + "' (expected: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+                throw new Invalid("unknown field '" + field + "' (expected: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")", field);
             }
         }
         String tenant = requiredText(node, "tenant");
         if (!ChannelName.isValidTenant(tenant)) {
-            throw new Invalid("tenant must be 1-64 characters of A-Z a-z 0-9 _ -");
+            throw new Invalid("tenant must be 1-64 characters of A-Z a-z 0-9 _ -", "tenant");
         }
         boolean multi = node.has("channels");
         if (multi == node.has("channel")) {
-            throw new Invalid("give exactly one of 'channel' or 'channels'");
+            throw new Invalid("give exactly one of 'channel' or 'channels'", "channel");
         }
         List<ChannelName> channels = multi ? channelList(tenant, node.get("channels"))
-                : List.of(channel(tenant, requiredText(node, "channel")));
+                : List.of(channel(tenant, requiredText(node, "channel"), "channel"));
         String event = optionalText(node, "event");
         if (event != null) {
-            checkEvent(event);
+            checkEvent(event, "event");
         }
         if (!node.has("data")) {
-            throw new Invalid("'data' is required (any JSON value)");
+            throw new Invalid("'data' is required (any JSON value)", "data");
         }
         String key = optionalText(node, "idempotencyKey");
         if (key != null && (key.isEmpty() || key.length() > MAX_KEY_LENGTH)) {
-            throw new Invalid("idempotencyKey must be 1-" + MAX_KEY_LENGTH + " characters");
+            throw new Invalid("idempotencyKey must be 1-" + MAX_KEY_LENGTH + " characters", "idempotencyKey");
         }
         return new PublishBody(tenant, channels, multi, event == null ? PublishRequest.DEFAULT_EVENT : event,
                 node.get("data").toString(), key);
@@ -71,33 +75,33 @@ record PublishBody(String tenant, List<ChannelName> channels, boolean multi, Str
         return out;
     }
 
-    static void checkEvent(String event) throws Invalid {
+    static void checkEvent(String event, String field) throws Invalid {
         String problem = EventName.problem(event);
         if (problem != null) {
-            throw new Invalid(problem);
+            throw new Invalid(problem, field);
         }
     }
 
     private static List<ChannelName> channelList(String tenant, JsonNode array) throws Invalid {
         if (!array.isArray() || array.isEmpty() || array.size() > MAX_CHANNELS) {
-            throw new Invalid("'channels' must be an array of 1-" + MAX_CHANNELS + " channel names");
+            throw new Invalid("'channels' must be an array of 1-" + MAX_CHANNELS + " channel names", "channels");
         }
         Set<ChannelName> out = new LinkedHashSet<>();
         for (JsonNode n : array) {
             if (!n.isTextual()) {
-                throw new Invalid("'channels' must contain only strings");
+                throw new Invalid("'channels' must contain only strings", "channels");
             }
-            if (!out.add(channel(tenant, n.asText()))) {
-                throw new Invalid("channel '" + n.asText() + "' is listed twice");
+            if (!out.add(channel(tenant, n.asText(), "channels"))) {
+                throw new Invalid("channel '" + n.asText() + "' is listed twice", "channels");
             }
         }
         return List.copyOf(out);
     }
 
-    private static ChannelName channel(String tenant, String name) throws Invalid {
+    private static ChannelName channel(String tenant, String name, String field) throws Invalid {
         String problem = ChannelName.nameProblem(name);
         if (problem != null) {
-            throw new Invalid(problem);
+            throw new Invalid(problem, field);
         }
         return ChannelName.of(tenant, name);
     }
@@ -105,7 +109,7 @@ record PublishBody(String tenant, List<ChannelName> channels, boolean multi, Str
     private static String requiredText(JsonNode node, String field) throws Invalid {
         String value = optionalText(node, field);
         if (value == null) {
-            throw new Invalid("'" + field + "' is required (a string)");
+            throw new Invalid("'" + field + "' is required (a string)", field);
         }
         return value;
     }
@@ -116,7 +120,7 @@ record PublishBody(String tenant, List<ChannelName> channels, boolean multi, Str
             return null;
         }
         if (!v.isTextual()) {
-            throw new Invalid("'" + field + "' must be a string");
+            throw new Invalid("'" + field + "' must be a string", field);
         }
         return v.asText();
     }

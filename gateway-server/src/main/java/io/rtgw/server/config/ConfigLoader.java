@@ -71,6 +71,7 @@ public final class ConfigLoader {
         LimitSettings limits = LimitSettings.from(r);
         Namespaces namespaces = Namespaces.from(r);
         ObservabilitySettings observability = ObservabilitySettings.from(r);
+        ControlSettings control = ControlSettings.from(r);
         Duration drain = r.duration(Setting.DRAIN, GatewayConfig.DEFAULT_DRAIN, Duration.ZERO);
         Duration idempotency = r.duration(Setting.IDEMPOTENCY_WINDOW, io.rtgw.core.broker.Broker.DEFAULT_IDEMPOTENCY_WINDOW,
                 Duration.ofSeconds(1));
@@ -78,6 +79,6 @@ public final class ConfigLoader {
         JwtConfig jwt = JwtConfig.from(r, dev);
         ApiKeyConfig apiKeys = ApiKeyConfig.from(r, dev);
         return new GatewayConfig(network, apiKeys, jwt, broker, connections, limits, namespaces, drain, idempotency,
-                observability, dev, warnings);
+                observability, control, dev, warnings);
     }
 }

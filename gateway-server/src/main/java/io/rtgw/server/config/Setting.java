@@ -21,6 +21,7 @@ enum Setting {
     CLIENT_PUBLISH_RATE, COMMAND_RATE, CONNECT_RATE_PER_IP, HANDSHAKE_TIMEOUT,
     IDLE_TIMEOUT, MAX_SOCKETS,
     LOG_FORMAT, TENANT_METRICS, TENANT_METRICS_MAX,
+    REPORT_INTERVAL, MAX_TOKEN_AGE, NODE_ID,
     /** Per-namespace overrides; a nested map, so it exists only in the YAML file. */
     NAMESPACES(false);
 
