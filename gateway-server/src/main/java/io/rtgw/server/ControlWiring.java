@@ -28,12 +28,8 @@ final class ControlWiring implements AutoCloseable {
                             Clock clock);
     }
 
-    /**
-     * Until io.rtgw.pubsub.RedisControlPlane exists the embedded control plane stands in: commands
-     * then reach only this node. The merge replaces it with {@code io.rtgw.pubsub.RedisControlPlane::new}.
-     */
-    static final RedisPlaneFactory REDIS = (config, reportInterval, maxTokenAge, skew, clock) ->
-            new LocalControlPlane(maxTokenAge, skew, clock);
+    /** Commands, revocations and reports through the Redis every node shares. */
+    static final RedisPlaneFactory REDIS = io.rtgw.pubsub.RedisControlPlane::new;
 
     private final String nodeId;
     private final RevocationSet revocations;
@@ -101,6 +97,7 @@ final class ControlWiring implements AutoCloseable {
 
     @Override
     public void close() {
+        control.stop();
         plane.close();
     }
 }

@@ -22,6 +22,9 @@ public final class NodeControl implements ControlListener {
     private final RevocationSet revocations;
     private volatile ControlPlane plane;
 
+    private static final long MAX_LOAD_PAUSE_MS = 5_000;
+    private volatile boolean stopped;
+
     public NodeControl(SessionDirectory directory, RevocationSet revocations) {
         this.directory = directory;
         this.revocations = revocations;
@@ -34,9 +37,38 @@ public final class NodeControl implements ControlListener {
      */
     public CompletableFuture<Void> start(String nodeId, ControlPlane controlPlane) {
         this.plane = controlPlane;
-        return controlPlane.start(nodeId, this)
-                .thenCompose(ok -> controlPlane.revocations())
-                .thenAccept(revocations::replaceAll);
+        CompletableFuture<Void> loaded = new CompletableFuture<>();
+        controlPlane.start(nodeId, this).whenComplete((ok, error) -> {
+            if (error != null) {
+                loaded.completeExceptionally(error);
+            } else {
+                load(controlPlane, loaded, 0);
+            }
+        });
+        return loaded;
+    }
+
+    /**
+     * Reads the revocation set until it succeeds: a node whose set never loads would refuse every
+     * token as unavailable for good. Retried with a growing pause (up to {@link #MAX_LOAD_PAUSE_MS}).
+     */
+    private void load(ControlPlane controlPlane, CompletableFuture<Void> loaded, int attempt) {
+        if (stopped) {
+            return;
+        }
+        controlPlane.revocations().whenComplete((active, error) -> {
+            if (error == null) {
+                revocations.replaceAll(active);
+                loaded.complete(null);
+                return;
+            }
+            if (attempt == 0) {
+                log.warn("reading revocations failed, retrying until it works: {}", error.toString());
+            }
+            long pause = Math.min(MAX_LOAD_PAUSE_MS, 100L << Math.min(attempt, 10));
+            CompletableFuture.delayedExecutor(pause, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> load(controlPlane, loaded, attempt + 1));
+        });
     }
 
     @Override
@@ -72,6 +104,11 @@ public final class NodeControl implements ControlListener {
             return CompletableFuture.completedFuture(0);
         }
         throw new IllegalArgumentException("unknown command " + command);
+    }
+
+    /** The node is stopping: no more retries of the revocation read. */
+    public void stop() {
+        stopped = true;
     }
 
     /** Commands may have been missed: re-read the set and close what it now covers. */
