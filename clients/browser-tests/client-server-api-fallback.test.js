@@ -57,7 +57,9 @@ test('SSE: rtgw.unsubscribed ends the Subscription; rtgw.close disconnected reco
     assert.deepEqual(channelView(await seen(page), 'room:1'), [], 'room:1 ended: nothing for it');
 
     // Disconnect with reconnect: true — the client reconnects (with backoff), still on SSE.
-    assert.equal((await gateway.disconnect('kai', { reconnect: true })).disconnected, 1);
+    // The stream, and the lease of the probe polls made before the fallback settled on SSE: a
+    // long-poll client between polls counts as connected (docs/protocol.md §7), so n >= 1.
+    assert.ok((await gateway.disconnect('kai', { reconnect: true })).disconnected >= 1);
     await waitFor(async () => stateNames(await seen(page)).filter((x) => x === 'connected').length === 2, { what: 'connected again' });
     assert.deepEqual(await retryCodes(), [4010]);
     const more = { data: { n: 2 } };
@@ -66,7 +68,7 @@ test('SSE: rtgw.unsubscribed ends the Subscription; rtgw.close disconnected reco
     await waitFor(async () => channelView(await seen(page), 'room:2').length >= 2, { what: 'room:2 after the reconnect' });
 
     // Disconnect without reconnect — closed with the reason; the client closed the EventSource itself.
-    assert.equal((await gateway.disconnect('kai')).disconnected, 1);
+    assert.ok((await gateway.disconnect('kai')).disconnected >= 1);
     await waitFor(async () => (await state(page)).state === 'closed', { what: 'state closed' });
     assert.deepEqual(await state(page), { state: 'closed', closeReason: { code: 4410, reason: 'disconnected' }, transport: 'sse' });
     const readyStates = await page.evaluate(() => window.sources.map((es) => es.readyState));
