@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The server API of docs/protocol.md §7 end to end on the embedded broker: real HTTP to the admin
  * listener (every call checked against docs/openapi.yaml by {@link ApiClient}), real WebSocket
- * and SSE clients on the public listener, real JWTs.
+ * SSE and long-poll clients on the public listener, real JWTs. Across nodes on Redis: the
+ * subclasses of {@link ServerApiAcrossNodesContract}.
  */
 class ServerApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,13 +102,33 @@ class ServerApiIT {
     }
 
     @Test
-    void disconnectEndsAnSseStream() throws Exception {
-        try (SseClient sse = SseClient.open(node.pub(RedisE2e.sseQuery("/sse", List.of("room:s"), null)),
-                Map.of("Authorization", "Bearer " + token("gus", "acme", "room:*")))) {
-            sse.connected();
-            HttpResponse<String> r = api.post("/api/disconnect", "{\"tenant\":\"acme\",\"user\":\"gus\"}");
+    void disconnectEndsAnSseStreamWithRtgwClose() throws Exception {
+        for (boolean reconnect : List.of(false, true)) {
+            try (SseClient sse = SseClient.open(node.pub(RedisE2e.sseQuery("/sse", List.of("room:s"), null)),
+                    Map.of("Authorization", "Bearer " + token("gus", "acme", "room:*")))) {
+                sse.connected();
+                HttpResponse<String> r = api.post("/api/disconnect",
+                        "{\"tenant\":\"acme\",\"user\":\"gus\",\"reconnect\":" + reconnect + "}");
+                assertThat(json(r).path("disconnected").asInt()).isEqualTo(1);
+                JsonNode close = sse.await("rtgw.close", e -> true).data();
+                assertThat(close.path("reason").asText()).isEqualTo("disconnected");
+                assertThat(close.path("reconnect").asBoolean()).isEqualTo(reconnect);
+                sse.awaitEnd();
+            }
+        }
+    }
+
+    @Test
+    void disconnectAnswersAHeldLongPoll() throws Exception {
+        String jwt = token("lou", "acme", "room:*");
+        for (boolean reconnect : List.of(false, true)) {
+            var held = LongPolls.held(node, "acme", "lou", jwt, "room:lp2");
+            HttpResponse<String> r = api.post("/api/disconnect",
+                    "{\"tenant\":\"acme\",\"user\":\"lou\",\"reconnect\":" + reconnect + "}");
             assertThat(json(r).path("disconnected").asInt()).isEqualTo(1);
-            sse.awaitEnd();
+            JsonNode answer = LongPolls.answer(held);
+            assertThat(answer.path("closed").asText()).isEqualTo("disconnected");
+            assertThat(answer.path("reconnect").asBoolean()).isEqualTo(reconnect);
         }
     }
 
@@ -135,17 +156,25 @@ class ServerApiIT {
 
     @Test
     void unsubscribeEndsTheUsersSubscriptionWithReasonServer() throws Exception {
-        try (WsClient c = subscribed("hal", "acme", "room:u")) {
+        try (WsClient c = subscribed("hal", "acme", "room:u");
+             SseClient sse = SseClient.open(node.pub(RedisE2e.sseQuery("/sse", List.of("room:u", "room:keep"), null)),
+                     Map.of("Authorization", "Bearer " + token("hal", "acme", "room:*")))) {
             c.send("{\"type\":\"subscribe\",\"channel\":\"room:keep\"}");
             c.subscribed("room:keep");
+            sse.connected();
             HttpResponse<String> r = api.post("/api/unsubscribe", "{\"tenant\":\"acme\",\"user\":\"hal\",\"channel\":\"room:u\"}");
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(json(r).path("unsubscribed").asInt()).isEqualTo(1);
+            assertThat(json(r).path("unsubscribed").asInt()).as("the WebSocket's and the SSE stream's").isEqualTo(2);
             JsonNode u = c.await("unsubscribed", n -> n.path("channel").asText().equals("room:u"));
             assertThat(u.path("reason").asText()).isEqualTo("server");
+            JsonNode sseUnsubscribed = sse.await("rtgw.unsubscribed", e -> true).data();
+            assertThat(sseUnsubscribed.path("channel").asText()).isEqualTo("room:u");
+            assertThat(sseUnsubscribed.path("reason").asText()).isEqualTo("server");
             node.publish(API_KEY, "{\"tenant\":\"acme\",\"channel\":\"room:keep\",\"data\":\"still\"}");
-            await().atMost(PATIENCE).until(() -> c.dataOf("room:keep").contains("\"still\""));
+            await().atMost(PATIENCE).until(() -> c.dataOf("room:keep").contains("\"still\"")
+                    && sse.dataOf("room:keep").contains("\"still\""));
             assertThat(c.closeCode).isEqualTo(-1);
+            assertThat(sse.ended).isFalse();
         }
         assertThat(json(api.post("/api/unsubscribe", "{\"tenant\":\"acme\",\"user\":\"hal\",\"channel\":\"room:u\"}"))
                 .path("unsubscribed").asInt()).isZero();
