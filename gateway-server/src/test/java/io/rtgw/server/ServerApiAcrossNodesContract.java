@@ -268,13 +268,17 @@ abstract class ServerApiAcrossNodesContract {
         try (WsClient onA = welcomed(a(), token);
              WsClient onB = welcomed(b(), token);
              SseClient sseOnB = sse(b(), token, "room:r")) {
+            CompletableFuture<HttpResponse<String>> held = LongPolls.held(b(), tenant, "ivy", token, "room:r");
 
             JsonNode r = ok(api(a()).post("/api/revoke", body("tenant", tenant, "user", "ivy")));
 
-            assertThat(r.path("revoked").asInt()).isEqualTo(3);
+            assertThat(r.path("revoked").asInt()).isEqualTo(4);
             closedWith(onA, 4410, "revoked");
             closedWith(onB, 4410, "revoked");
             sseClosedWith(sseOnB, "revoked", false);
+            JsonNode polled = LongPolls.answer(held);
+            assertThat(polled.path("closed").asText()).isEqualTo("revoked");
+            assertThat(polled.path("reconnect").asBoolean()).isFalse();
         }
         refusesAsRevoked(b(), token);
         assertThat(ok(api(b()).get("/api/revocations?tenant=" + tenant)).path("revocations").findValuesAsText("user"))

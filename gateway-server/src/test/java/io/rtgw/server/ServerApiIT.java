@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server API of docs/protocol.md §7 end to end on the embedded broker: real HTTP to the admin
- * listener (every call checked against docs/openapi.yaml by {@link ApiClient}), real WebSocket
+ * listener (every call checked against docs/openapi.yaml by {@link ApiClient}), real WebSocket,
  * SSE and long-poll clients on the public listener, real JWTs. Across nodes on Redis: the
  * subclasses of {@link ServerApiAcrossNodesContract}.
  */
