@@ -252,7 +252,7 @@ abstract class ServerApiAcrossNodesContract {
             });
 
             // the connections go on with their other channel
-            ok(a().publish(API_KEY, body("tenant", tenant, "channel", "room:keep", "data", "still")));
+            ok(api(a()).post("/api/publish", body("tenant", tenant, "channel", "room:keep", "data", "still")));
             await().atMost(PATIENCE).until(() -> onB.dataOf("room:keep").contains("\"still\"")
                     && sseOnB.dataOf("room:keep").contains("\"still\""));
             assertThat(List.of(onA.closeCode, onB.closeCode)).containsOnly(-1);
@@ -416,14 +416,14 @@ abstract class ServerApiAcrossNodesContract {
     void historySnapshotThenSubscribeOnTheOtherNodeLosesNothingUnderConcurrentPublishing() throws Exception {
         String tenant = redis().tenant();
         for (int i = 0; i < 30; i++) {
-            ok(a().publish(API_KEY, body("tenant", tenant, "channel", "room:h", "data", i)));
+            ok(api(a()).post("/api/publish", body("tenant", tenant, "channel", "room:h", "data", i)));
         }
         AtomicBoolean publishing = new AtomicBoolean(true);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         Future<Integer> published = pool.submit(() -> {
             int n = 30;
             while (publishing.get()) {
-                HttpResponse<String> r = a().publish(API_KEY, body("tenant", tenant, "channel", "room:h", "data", n));
+                HttpResponse<String> r = api(a()).post("/api/publish", body("tenant", tenant, "channel", "room:h", "data", n));
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 n++;
             }
