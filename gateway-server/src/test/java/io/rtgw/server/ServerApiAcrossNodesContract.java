@@ -13,7 +13,6 @@ import io.rtgw.transport.SseClient;
 import io.rtgw.transport.WsClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
