@@ -33,25 +33,47 @@ final class FaultRig implements AutoCloseable {
     static final boolean LONG_POLL_MAY_BE_REFUSED = false;
 
     final List<RunningGateway> nodes;
+    private final String redisUrl;
+    private final String[] settings;
 
-    private FaultRig(List<RunningGateway> nodes) {
+    private FaultRig(List<RunningGateway> nodes, String redisUrl, String[] settings) {
         this.nodes = nodes;
+        this.redisUrl = redisUrl;
+        this.settings = settings;
     }
 
     /** {@code count} nodes on this Redis URL with {@link #NODE_SETTINGS}, then {@code overrides} (name, value…). */
     static FaultRig start(String redisUrl, int count, String... overrides) throws Exception {
         List<String> settings = new ArrayList<>(NODE_SETTINGS);
         settings.addAll(List.of(overrides));
+        String[] all = settings.toArray(String[]::new);
         List<RunningGateway> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                nodes.add(RedisE2e.node(redisUrl, settings.toArray(String[]::new)));
+                nodes.add(RedisE2e.node(redisUrl, all));
             }
         } catch (Exception | Error e) {
             nodes.forEach(RunningGateway::close);
             throw e;
         }
-        return new FaultRig(nodes);
+        return new FaultRig(nodes, redisUrl, all);
+    }
+
+    /** One more node like the rig's, not part of it: the caller closes it. */
+    RunningGateway newNode() throws Exception {
+        return RedisE2e.node(redisUrl, settings);
+    }
+
+    /** Stops node {@code index} (an orderly stop); {@link #replace} starts its successor. */
+    void stop(int index) {
+        nodes.get(index).close();
+    }
+
+    /** A new node (new id, new ports) in the place of node {@code index}, which must be stopped. */
+    RunningGateway replace(int index) throws Exception {
+        RunningGateway next = newNode();
+        nodes.set(index, next);
+        return next;
     }
 
     FaultClients clients(String tenant, String channel) throws Exception {

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server API of docs/protocol.md §7 end to end on the embedded broker: real HTTP to the admin
- * listener (every call checked against docs/openapi.yaml by {@link ApiClient}), real WebSocket
- * and SSE clients on the public listener, real JWTs.
+ * listener (every call checked against docs/openapi.yaml by {@link ApiClient}), real WebSocket,
+ * SSE and long-poll clients on the public listener, real JWTs. Across nodes on Redis: the
+ * subclasses of {@link ServerApiAcrossNodesContract}.
  */
 class ServerApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,6 +52,12 @@ class ServerApiIT {
 
     static JsonNode json(HttpResponse<String> r) throws Exception {
         return JSON.readTree(r.body());
+    }
+
+    /** The answer of a call that must succeed: a 0 or false read from an error body proves nothing. */
+    static JsonNode ok(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json(r);
     }
 
     private static WsClient subscribed(String user, String tenant, String channel) throws Exception {
@@ -101,13 +108,33 @@ class ServerApiIT {
     }
 
     @Test
-    void disconnectEndsAnSseStream() throws Exception {
-        try (SseClient sse = SseClient.open(node.pub(RedisE2e.sseQuery("/sse", List.of("room:s"), null)),
-                Map.of("Authorization", "Bearer " + token("gus", "acme", "room:*")))) {
-            sse.connected();
-            HttpResponse<String> r = api.post("/api/disconnect", "{\"tenant\":\"acme\",\"user\":\"gus\"}");
+    void disconnectEndsAnSseStreamWithRtgwClose() throws Exception {
+        for (boolean reconnect : List.of(false, true)) {
+            try (SseClient sse = SseClient.open(node.pub(RedisE2e.sseQuery("/sse", List.of("room:s"), null)),
+                    Map.of("Authorization", "Bearer " + token("gus", "acme", "room:*")))) {
+                sse.connected();
+                HttpResponse<String> r = api.post("/api/disconnect",
+                        "{\"tenant\":\"acme\",\"user\":\"gus\",\"reconnect\":" + reconnect + "}");
+                assertThat(json(r).path("disconnected").asInt()).isEqualTo(1);
+                JsonNode close = sse.await("rtgw.close", e -> true).data();
+                assertThat(close.path("reason").asText()).isEqualTo("disconnected");
+                assertThat(close.path("reconnect").asBoolean()).isEqualTo(reconnect);
+                sse.awaitEnd();
+            }
+        }
+    }
+
+    @Test
+    void disconnectAnswersAHeldLongPoll() throws Exception {
+        String jwt = token("lou", "acme", "room:*");
+        for (boolean reconnect : List.of(false, true)) {
+            var held = LongPolls.held(node, "acme", "lou", jwt, "room:lp2");
+            HttpResponse<String> r = api.post("/api/disconnect",
+                    "{\"tenant\":\"acme\",\"user\":\"lou\",\"reconnect\":" + reconnect + "}");
             assertThat(json(r).path("disconnected").asInt()).isEqualTo(1);
-            sse.awaitEnd();
+            JsonNode answer = LongPolls.answer(held);
+            assertThat(answer.path("closed").asText()).isEqualTo("disconnected");
+            assertThat(answer.path("reconnect").asBoolean()).isEqualTo(reconnect);
         }
     }
 
@@ -116,7 +143,9 @@ class ServerApiIT {
         String jwt = token("pat", "acme", "room:*");
         JsonNode first = RedisE2e.poll(node, jwt, List.of("room:lp"), null);
         assertThat(first.path("cursor").asText()).isNotEmpty();
-        assertThat(json(api.post("/api/revoke", "{\"tenant\":\"acme\",\"user\":\"pat\"}")).path("revoked").asInt()).isZero();
+        HttpResponse<String> revoked = api.post("/api/revoke", "{\"tenant\":\"acme\",\"user\":\"pat\"}");
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(json(revoked).path("revoked").asInt()).as("no poll held: no connection to close").isZero();
         HttpResponse<String> refused = SseClient.get(node.pub(RedisE2e.sseQuery("/poll", List.of("room:lp"),
                 first.path("cursor").asText()) + "&timeout=1"), Map.of("Authorization", "Bearer " + jwt));
         assertThat(refused.statusCode()).isEqualTo(401);
@@ -135,19 +164,27 @@ class ServerApiIT {
 
     @Test
     void unsubscribeEndsTheUsersSubscriptionWithReasonServer() throws Exception {
-        try (WsClient c = subscribed("hal", "acme", "room:u")) {
+        try (WsClient c = subscribed("hal", "acme", "room:u");
+             SseClient sse = SseClient.open(node.pub(RedisE2e.sseQuery("/sse", List.of("room:u", "room:keep"), null)),
+                     Map.of("Authorization", "Bearer " + token("hal", "acme", "room:*")))) {
             c.send("{\"type\":\"subscribe\",\"channel\":\"room:keep\"}");
             c.subscribed("room:keep");
+            sse.connected();
             HttpResponse<String> r = api.post("/api/unsubscribe", "{\"tenant\":\"acme\",\"user\":\"hal\",\"channel\":\"room:u\"}");
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(json(r).path("unsubscribed").asInt()).isEqualTo(1);
+            assertThat(json(r).path("unsubscribed").asInt()).as("the WebSocket's and the SSE stream's").isEqualTo(2);
             JsonNode u = c.await("unsubscribed", n -> n.path("channel").asText().equals("room:u"));
             assertThat(u.path("reason").asText()).isEqualTo("server");
+            JsonNode sseUnsubscribed = sse.await("rtgw.unsubscribed", e -> true).data();
+            assertThat(sseUnsubscribed.path("channel").asText()).isEqualTo("room:u");
+            assertThat(sseUnsubscribed.path("reason").asText()).isEqualTo("server");
             node.publish(API_KEY, "{\"tenant\":\"acme\",\"channel\":\"room:keep\",\"data\":\"still\"}");
-            await().atMost(PATIENCE).until(() -> c.dataOf("room:keep").contains("\"still\""));
+            await().atMost(PATIENCE).until(() -> c.dataOf("room:keep").contains("\"still\"")
+                    && sse.dataOf("room:keep").contains("\"still\""));
             assertThat(c.closeCode).isEqualTo(-1);
+            assertThat(sse.ended).isFalse();
         }
-        assertThat(json(api.post("/api/unsubscribe", "{\"tenant\":\"acme\",\"user\":\"hal\",\"channel\":\"room:u\"}"))
+        assertThat(ok(api.post("/api/unsubscribe", "{\"tenant\":\"acme\",\"user\":\"hal\",\"channel\":\"room:u\"}"))
                 .path("unsubscribed").asInt()).isZero();
     }
 
@@ -172,7 +209,7 @@ class ServerApiIT {
 
         HttpResponse<String> lifted = api.delete("/api/revoke", "{\"tenant\":\"acme\",\"user\":\"ivy\"}");
         assertThat(json(lifted).path("lifted").asBoolean()).isTrue();
-        assertThat(json(api.delete("/api/revoke", "{\"tenant\":\"acme\",\"user\":\"ivy\"}")).path("lifted").asBoolean()).isFalse();
+        assertThat(ok(api.delete("/api/revoke", "{\"tenant\":\"acme\",\"user\":\"ivy\"}")).path("lifted").asBoolean()).isFalse();
         try (WsClient admitted = WsClient.connect(node.ws(), old)) {
             assertThat(admitted.await("welcome", n -> true).path("user").asText()).isEqualTo("ivy");
         }
@@ -200,8 +237,9 @@ class ServerApiIT {
         assertThat(listed.findValuesAsText("jti")).contains("token-1");
         assertThat(json(api.delete("/api/revoke", "{\"tenant\":\"acme\",\"jti\":\"token-1\"}")).path("lifted").asBoolean())
                 .isTrue();
-        assertThat(json(api.post("/api/revoke", "{\"tenant\":\"acme\",\"user\":\"nobody-here\"}")).path("revoked").asInt())
-                .as("revoking a user with no connections is no error").isZero();
+        HttpResponse<String> nobody = api.post("/api/revoke", "{\"tenant\":\"acme\",\"user\":\"nobody-here\"}");
+        assertThat(nobody.statusCode()).as("revoking a user with no connections is no error: " + nobody.body()).isEqualTo(200);
+        assertThat(json(nobody).path("revoked").asInt()).isZero();
     }
 
     @Test

@@ -95,9 +95,10 @@ public final class NodeControl implements ControlListener {
                     : directory.sessionsOf(revocation.tenant());
             // A token revocation names no user: only the sessions it covers get a task, or a burst
             // of them would queue one task per session of the tenant per revocation on the loops.
-            // Checked again on the session's thread, where its identity is current.
-            named.removeIf(s -> !revocation.covers(s.identity()));
-            return onEach(named, s -> revocation.covers(s.identity()) && closed(s, DisconnectReason.REVOKED));
+            // Checked again on the session's thread, where its identity is current. Filtered into
+            // a new list: the directory's answer for a user with no sessions is immutable.
+            List<ClientSession> covered = named.stream().filter(s -> revocation.covers(s.identity())).toList();
+            return onEach(covered, s -> revocation.covers(s.identity()) && closed(s, DisconnectReason.REVOKED));
         }
         if (command instanceof ControlCommand.Lift l) {
             revocations.remove(l.revocation());

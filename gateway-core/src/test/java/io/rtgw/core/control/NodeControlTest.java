@@ -129,6 +129,20 @@ class NodeControlTest {
     }
 
     @Test
+    void revokingAUserWithNoConnectionsOnThisNodeStoresItAndCountsZero() throws Exception {
+        startNode();
+        revocations.replaceAll(List.of());
+        connect("acme", "alice", 100, null);
+        // Before: the directory's empty answer is immutable, filtering it threw, and the node
+        // never answered the command (the embedded broker's API said 503).
+        assertThat(applied(control.apply(new ControlCommand.Revoke(Revocation.ofUser("acme", "nobody", 200)))))
+                .isZero();
+        assertThat(applied(control.apply(new ControlCommand.Revoke(Revocation.ofUser("no-tenant", "x", 200)))))
+                .isZero();
+        assertThat(revocations.size()).isEqualTo(2);
+    }
+
+    @Test
     void aThousandRevocationsAtOnceAreAllAppliedWhileTheEventLoopKeepsDelivering() throws Exception {
         startNode();
         revocations.replaceAll(List.of());
