@@ -10,14 +10,11 @@ import io.rtgw.core.control.ControlCommand;
 import io.rtgw.core.control.Revocation;
 import io.rtgw.transport.SseClient;
 import io.rtgw.transport.WsClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,35 +46,12 @@ class AppControlIT {
         return Map.of("Authorization", "Bearer " + token);
     }
 
-    private static CompletableFuture<HttpResponse<String>> pollAsync(String token, String query) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(node.pub("/poll?" + query)).GET().timeout(Duration.ofSeconds(70));
-        bearer(token).forEach(b::header);
-        return SseClient.HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static JsonNode poll(String token, String query) throws Exception {
-        HttpResponse<String> r = pollAsync(token, query).get(70, TimeUnit.SECONDS);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return LongPolls.poll(node, token, query);
     }
 
-    private static List<JsonNode> items(JsonNode answer) {
-        return StreamSupport.stream(answer.path("messages").spliterator(), false).toList();
-    }
-
-    /** A poll held on {@code channel}: its cursor from a first poll, then waiting for news. */
     private static CompletableFuture<HttpResponse<String>> heldPoll(String user, String token, String channel) throws Exception {
-        String cursor = poll(token, "channel=" + channel).path("cursor").asText();
-        int before = node.gateway.directory().sessionsOf("acme", user).size();
-        CompletableFuture<HttpResponse<String>> held = pollAsync(token, "channel=" + channel + "&timeout=55&cursor=" + cursor);
-        await().atMost(WsClient.PATIENCE).until(() -> node.gateway.directory().sessionsOf("acme", user).size() > before);
-        return held;
-    }
-
-    private static JsonNode answer(CompletableFuture<HttpResponse<String>> poll) throws Exception {
-        HttpResponse<String> r = poll.get(70, TimeUnit.SECONDS);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return LongPolls.held(node, "acme", user, token, channel);
     }
 
     @Test
@@ -99,7 +73,7 @@ class AppControlIT {
             assertThat(close.path("reconnect").asBoolean()).isTrue();
             sse.awaitEnd();
             assertThat(sse.retries.get(sse.retries.size() - 1)).as("a jittered retry").isBetween(1000L, 5000L);
-            JsonNode polled = answer(held);
+            JsonNode polled = LongPolls.answer(held);
             assertThat(polled.path("closed").asText()).isEqualTo("disconnected");
             assertThat(polled.path("reconnect").asBoolean()).isTrue();
             assertThat(polled.path("cursor").asText()).as("the client resumes from it").isNotEmpty();
@@ -131,7 +105,7 @@ class AppControlIT {
             assertThat(close.path("reconnect").asBoolean()).isFalse();
             sse.awaitEnd();
             assertThat(sse.retries).as("no short retry: only the stream's normal one").hasSize(1);
-            JsonNode polled = answer(held);
+            JsonNode polled = LongPolls.answer(held);
             assertThat(polled.path("closed").asText()).isEqualTo("disconnected");
             assertThat(polled.path("reconnect").asBoolean()).isFalse();
         }
@@ -148,7 +122,7 @@ class AppControlIT {
         JsonNode told = poll(token, "channel=room:f&timeout=55&cursor=" + cursor);
         assertThat(told.path("closed").asText()).isEqualTo("disconnected");
         assertThat(told.path("reconnect").asBoolean()).isTrue();
-        assertThat(items(told)).isEmpty();
+        assertThat(LongPolls.items(told)).isEmpty();
         JsonNode next = poll(token, "channel=room:f&cursor=" + cursor + "&timeout=1");
         assertThat(next.has("closed")).as("told once").isFalse();
     }
@@ -171,8 +145,8 @@ class AppControlIT {
             JsonNode sseUnsubscribed = sse.await("rtgw.unsubscribed", e -> true).data();
             assertThat(sseUnsubscribed.path("channel").asText()).isEqualTo("room:g");
             assertThat(sseUnsubscribed.path("reason").asText()).isEqualTo("server");
-            JsonNode polled = answer(held);
-            assertThat(items(polled)).singleElement().satisfies(i -> {
+            JsonNode polled = LongPolls.answer(held);
+            assertThat(LongPolls.items(polled)).singleElement().satisfies(i -> {
                 assertThat(i.path("type").asText()).isEqualTo("unsubscribed");
                 assertThat(i.path("channel").asText()).isEqualTo("room:g");
                 assertThat(i.path("reason").asText()).isEqualTo("server");
@@ -202,7 +176,7 @@ class AppControlIT {
         node.publish(API_KEY, "{\"tenant\":\"acme\",\"channel\":\"room:k1\",\"data\":\"ended\"}");
 
         JsonNode told = poll(token, "channel=room:k1&channel=room:k2&timeout=55&cursor=" + cursor);
-        assertThat(items(told)).as("answered at once, without the ended channel's messages").singleElement()
+        assertThat(LongPolls.items(told)).as("answered at once, without the ended channel's messages").singleElement()
                 .satisfies(i -> {
                     assertThat(i.path("type").asText()).isEqualTo("unsubscribed");
                     assertThat(i.path("channel").asText()).isEqualTo("room:k1");
@@ -212,7 +186,7 @@ class AppControlIT {
         // a client that keeps naming the channel subscribes it again, from now (judged by its grants)
         node.publish(API_KEY, "{\"tenant\":\"acme\",\"channel\":\"room:k2\",\"data\":\"kept\"}");
         JsonNode next = poll(token, "channel=room:k1&channel=room:k2&timeout=55&cursor=" + told.path("cursor").asText());
-        assertThat(items(next)).extracting(i -> i.path("channel").asText() + " " + i.path("data").asText())
+        assertThat(LongPolls.items(next)).extracting(i -> i.path("channel").asText() + " " + i.path("data").asText())
                 .containsExactly("room:k2 kept");
     }
 
@@ -238,7 +212,7 @@ class AppControlIT {
             assertThat(close.path("reason").asText()).isEqualTo("revoked");
             assertThat(close.path("reconnect").asBoolean()).isFalse();
             sse.awaitEnd();
-            assertThat(answer(held).path("closed").asText()).isEqualTo("revoked");
+            assertThat(LongPolls.answer(held).path("closed").asText()).isEqualTo("revoked");
 
             // at connect, on every transport, and from a cookie too (EventSource must stop)
             try (WsClient again = WsClient.connect(node.ws(), token)) {
