@@ -4,6 +4,7 @@ import io.rtgw.core.ServerMessage.Ack;
 import io.rtgw.core.ServerMessage.ErrorReply;
 import io.rtgw.core.ServerMessage.Gap;
 import io.rtgw.core.ServerMessage.Positioned;
+import io.rtgw.core.ServerMessage.PresenceReply;
 import io.rtgw.core.ServerMessage.Refreshed;
 import io.rtgw.core.ServerMessage.Subscribed;
 import io.rtgw.core.ServerMessage.UnsubscribeReason;
@@ -13,6 +14,7 @@ import io.rtgw.core.auth.AuthFailure;
 import io.rtgw.core.auth.AuthenticationException;
 import io.rtgw.core.broker.BrokerLimitException;
 import io.rtgw.core.broker.PublishRequest;
+import io.rtgw.core.presence.PresenceEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,6 +200,7 @@ public final class ClientSession {
     private void end(SessionSubscription sub, UnsubscribeReason reason, String ref) {
         if (subscriptions.remove(sub.name(), sub)) {
             sub.leave();
+            leftPresence(sub);
             connection.send(new Unsubscribed(sub.name(), reason, ref));
             waiting.resume(sub.name()); // a revoked subscription never answers: run what waited for it
         }
@@ -238,6 +241,62 @@ public final class ClientSession {
                         }
                     }
                 }));
+    }
+
+    /**
+     * The WebSocket {@code presence} command (docs/protocol.md §9): the channel's presence set,
+     * for a connection subscribed to it ({@code forbidden} otherwise) in a namespace with
+     * {@code presence: true} ({@code bad_request} otherwise). Behind an unanswered subscribe of
+     * the channel it waits for {@code subscribed}, so the answer includes this connection.
+     */
+    public void presence(String channel, String ref) {
+        if (closed) {
+            return;
+        }
+        String problem = ChannelName.nameProblem(channel);
+        if (problem != null) {
+            reply(ref, channel, ErrorCode.BAD_REQUEST, problem);
+            return;
+        }
+        SessionSubscription sub = subscriptions.get(channel);
+        if (sub == null) {
+            reply(ref, channel, ErrorCode.FORBIDDEN, "presence needs a subscription to " + channel);
+        } else if (!ctx.presence().tracked(sub.channel)) {
+            reply(ref, channel, ErrorCode.BAD_REQUEST, "presence is off for namespace '" + sub.channel.namespace()
+                    + "' (namespace setting presence: true turns it on)");
+        } else {
+            sub.whenSubscribed(() -> readPresence(sub.channel, ref));
+        }
+    }
+
+    private void readPresence(ChannelName channel, String ref) {
+        ctx.presence().entries(channel).whenComplete((clients, error) -> executor().execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (error != null) {
+                ctx.observer().presenceError();
+                reply(ref, channel.name(), ErrorCode.UNAVAILABLE, "presence could not be read; try again");
+            } else {
+                connection.send(new PresenceReply(ref, channel.name(), clients));
+            }
+        }));
+    }
+
+    /** Once per subscription, when {@code subscribed} went out: the channel's presence and join message. */
+    private void joinPresence(SessionSubscription sub) {
+        if (sub.presence == null && ctx.presence().matters(sub.channel)) {
+            sub.presence = new PresenceEntry(connection.id(), identity.user(), identity.info(),
+                    System.currentTimeMillis() / 1000);
+            ctx.presence().joined(sub.channel, sub.presence);
+        }
+    }
+
+    private void leftPresence(SessionSubscription sub) {
+        if (sub.presence != null) {
+            ctx.presence().left(sub.channel, sub.presence);
+            sub.presence = null;
+        }
     }
 
     /** A new token for the same user and tenant extends the connection; anything else is refused, connection kept. */
@@ -289,6 +348,7 @@ public final class ClientSession {
         }
         for (SessionSubscription sub : subscriptions.values()) {
             sub.leave();
+            leftPresence(sub);
         }
         subscriptions.clear();
         streamStart = null;
@@ -353,6 +413,7 @@ public final class ClientSession {
             return;
         }
         connection.send(message);
+        joinPresence(sub);
         if (streamStart != null && streamStart.positioned(message.channel())) {
             connection.send(new Positioned());
             streamStart = null;
