@@ -48,13 +48,14 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
     private final long lingerNanos;
     private final Map<Key, Lease> leases = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong CLIENT_IDS = new java.util.concurrent.atomic.AtomicLong();
-    private final Presence presence;
+    /** The node's presence, where the lease reports its client's joins and leaves. */
+    private final PresenceSink presence;
 
     LongPollLeases(ConnectionLimits limits, Duration linger) {
         this(limits, linger, Presence.OFF);
     }
 
-    LongPollLeases(ConnectionLimits limits, Duration linger, Presence presence) {
+    LongPollLeases(ConnectionLimits limits, Duration linger, PresenceSink presence) {
         this.limits = limits;
         this.lingerNanos = linger.toNanos();
         this.presence = presence;
@@ -239,7 +240,7 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
     /** The lease ends: the client leaves every channel it was in (inside {@code compute} of its key). */
     private void leaveAll(Lease l) {
         if (l.joined != null) {
-            l.joined.forEach(presence::left);
+            l.joined.forEach((channel, entry) -> presence.left(channel, entry, false));
             l.joined = null;
         }
     }
@@ -263,7 +264,7 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
         leases.computeIfPresent(key, (k, l) -> {
             PresenceEntry entry = l.joined == null ? null : l.joined.remove(channel);
             if (entry != null) {
-                presence.left(channel, entry);
+                presence.left(channel, entry, false);
             }
             return l;
         });
