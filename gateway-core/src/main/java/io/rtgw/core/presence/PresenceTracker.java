@@ -53,6 +53,8 @@ public final class PresenceTracker implements AutoCloseable {
     /** Leaves whose store write failed, sent again at each renewal until one works. */
     private final Map<ChannelName, Set<String>> unsentLeaves = new ConcurrentHashMap<>();
     private volatile long lastErrorLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+    /** Store writes sent and not answered yet: a node that stops waits briefly for its last leaves. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     public PresenceTracker(PresenceStore store, Duration interval, GatewayObserver observer) {
@@ -88,7 +90,7 @@ public final class PresenceTracker implements AutoCloseable {
             }
             boolean others = !l.entries.isEmpty();
             l.entries.put(entry.client(), entry);
-            store.add(c, entry).whenCompleteAsync((leaseWasMissing, error) -> {
+            tracked(store.add(c, entry)).whenCompleteAsync((leaseWasMissing, error) -> {
                 if (error != null) {
                     failed("join", c, error);
                     markRewrite(c);
@@ -131,7 +133,7 @@ public final class PresenceTracker implements AutoCloseable {
     }
 
     private void sendLeave(ChannelName channel, String client, boolean last) {
-        store.remove(channel, client, last).whenCompleteAsync((ok, error) -> {
+        tracked(store.remove(channel, client, last)).whenCompleteAsync((ok, error) -> {
             if (error != null) {
                 failed("leave", channel, error);
                 unsentLeaves.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet()).add(client);
@@ -195,7 +197,7 @@ public final class PresenceTracker implements AutoCloseable {
         channels.computeIfPresent(channel, (c, local) -> {
             local.rewrite = false;
             List<PresenceEntry> snapshot = List.copyOf(local.entries.values());
-            store.rewrite(c, snapshot).whenCompleteAsync((ok, error) -> {
+            tracked(store.rewrite(c, snapshot)).whenCompleteAsync((ok, error) -> {
                 if (error != null) {
                     failed("rewrite", c, error);
                     markRewrite(c);
@@ -203,6 +205,12 @@ public final class PresenceTracker implements AutoCloseable {
             }, async);
             return local;
         });
+    }
+
+    private <T> CompletableFuture<T> tracked(CompletableFuture<T> write) {
+        inFlight.incrementAndGet();
+        write.whenComplete((ok, error) -> inFlight.decrementAndGet());
+        return write;
     }
 
     /** Counted always; logged at most once a minute, since an outage fails every write. */
@@ -216,10 +224,22 @@ public final class PresenceTracker implements AutoCloseable {
         }
     }
 
-    /** Stops renewing; the node's entries then expire with their leases unless its sessions left first. */
+    /**
+     * Stops renewing, after waiting up to a second for writes still in flight (the leaves of the
+     * sessions the node just closed): entries whose leave did not make it expire with their leases.
+     */
     @Override
     public void close() {
         closed = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // shutdown only, on the closing thread: never an event loop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         thread.shutdown();
         try {
             thread.awaitTermination(1, TimeUnit.SECONDS);
