@@ -27,6 +27,7 @@ import io.rtgw.core.control.ControlPlane;
 import io.rtgw.server.admin.HealthRoutes;
 import io.rtgw.server.admin.PublishApi;
 import io.rtgw.server.config.GatewayConfig;
+import io.rtgw.server.config.NamespaceSettings;
 import io.rtgw.transport.AbuseLimits;
 import io.rtgw.transport.EventLoops;
 import io.rtgw.transport.PublicServer;
@@ -87,8 +88,8 @@ public final class Gateway implements AutoCloseable {
         Duration presenceInterval = config.control().presenceInterval();
         this.presenceTracker = new PresenceTracker(control.plane().presenceStore(control.nodeId(), presenceInterval),
                 presenceInterval, observer);
-        this.presence = new Presence(ns -> config.namespace(ns).presence(), ns -> config.namespace(ns).joinLeave(),
-                presenceTracker, broker, observer);
+        this.presence = new Presence(config.namespaceFlag(NamespaceSettings::presence),
+                config.namespaceFlag(NamespaceSettings::joinLeave), presenceTracker, broker, observer);
         SessionContext sessions = new SessionContext(hub, broker, control.guard(authenticator), observer, sessionSettings,
                 directory, presence);
         this.transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));

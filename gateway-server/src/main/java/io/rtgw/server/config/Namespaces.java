@@ -30,6 +30,22 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
         return s != null ? s : defaults.named(name);
     }
 
+    /**
+     * Whether a namespace has a flag on, looked up without building its settings: sessions ask
+     * this on every subscribe, and most namespaces are not configured.
+     */
+    public java.util.function.Predicate<String> flag(java.util.function.Predicate<NamespaceSettings> setting) {
+        boolean unconfigured = setting.test(defaults);
+        java.util.Set<String> differing = new java.util.HashSet<>();
+        configured.forEach((name, s) -> {
+            if (setting.test(s) != unconfigured) {
+                differing.add(name);
+            }
+        });
+        java.util.Set<String> names = java.util.Set.copyOf(differing);
+        return namespace -> names.contains(namespace) != unconfigured;
+    }
+
     public HistoryPolicies historyPolicies() {
         Map<String, HistoryPolicy> byNamespace = new LinkedHashMap<>();
         configured.forEach((name, s) -> byNamespace.put(name, s.history()));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +72,10 @@ class ConfigNamespacesTest {
         assertThat(c.namespace("chat").presence()).isFalse();
         assertThat(c.namespace("room").joinLeave()).as("a listed namespace that does not set it").isFalse();
         assertThat(c.namespace("other").joinLeave()).as("an unlisted namespace").isFalse();
+        var joinLeave = c.namespaceFlag(NamespaceSettings::joinLeave);
+        var presence = c.namespaceFlag(NamespaceSettings::presence);
+        assertThat(List.of(joinLeave.test("chat"), joinLeave.test("room"), joinLeave.test("other"))).containsExactly(true, false, false);
+        assertThat(List.of(presence.test("chat"), presence.test("room"), presence.test("other"))).containsExactly(false, true, false);
         assertThatThrownBy(() -> load("namespaces:\n  chat: { join_leave: often }\n"))
                 .hasMessageContaining("namespaces.chat.join_leave: \"often\" is not a boolean");
     }
