@@ -3,6 +3,7 @@ package io.rtgw.auth;
 import static io.rtgw.core.auth.AuthFailure.EXPIRED;
 import static io.rtgw.core.auth.AuthFailure.INVALID;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.rtgw.core.ChannelName;
 import io.rtgw.core.ChannelPattern;
@@ -13,6 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns the claims of a token whose signature is already verified into a {@link ClientIdentity},
@@ -22,6 +25,7 @@ import java.util.List;
 final class IdentityClaims {
     static final String CHANNELS_CLAIM = "channels";
     static final String PUBLISH_CLAIM = "publish";
+    static final String INFO_CLAIM = "info";
 
     private final JwtVerifierSettings settings;
 
@@ -38,7 +42,8 @@ final class IdentityClaims {
         String tenant = tenant(claims);
         List<ChannelPattern> subscribable = patterns(claims, CHANNELS_CLAIM);
         List<ChannelPattern> publishable = patterns(claims, PUBLISH_CLAIM);
-        return new ClientIdentity(user, tenant, expiresAt, subscribable, publishable, issuedAt, tokenId(claims));
+        return new ClientIdentity(user, tenant, expiresAt, subscribable, publishable, issuedAt, tokenId(claims),
+                info(claims));
     }
 
     /**
@@ -94,6 +99,28 @@ final class IdentityClaims {
             throw new AuthenticationException(INVALID, "claim 'jti' must be a string of 1-256 characters");
         }
         return s;
+    }
+
+    /**
+     * The {@code info} claim (docs/protocol.md §3, §9) as compact JSON: an object of at most
+     * {@link ClientIdentity#MAX_INFO_BYTES} once serialized, shown to other subscribers through
+     * presence. Anything else makes the token invalid, as any other bad claim.
+     */
+    static String info(JWTClaimsSet claims) throws AuthenticationException {
+        Object info = claims.getClaim(INFO_CLAIM);
+        if (info == null) {
+            return null;
+        }
+        if (!(info instanceof Map<?, ?> object)) {
+            throw new AuthenticationException(INVALID, "claim 'info' must be a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        String json = JSONObjectUtils.toJSONString((Map<String, ?>) object);
+        if (json.getBytes(StandardCharsets.UTF_8).length > ClientIdentity.MAX_INFO_BYTES) {
+            throw new AuthenticationException(INVALID, "claim 'info' must be at most "
+                    + ClientIdentity.MAX_INFO_BYTES + " bytes of JSON");
+        }
+        return json;
     }
 
     private static Date dateClaim(JWTClaimsSet claims, String name) throws AuthenticationException {

@@ -13,12 +13,16 @@ import java.util.Objects;
  * @param publishable  patterns of the {@code publish} claim
  * @param issuedAt     Unix seconds of {@code iat}, or 0 when the token has none (revocations, docs/protocol.md §7)
  * @param tokenId      the token's {@code jti}, or null
+ * @param info         the token's {@code info} claim as compact JSON (an object of at most
+ *                     {@link #MAX_INFO_BYTES}), or null; shown through presence (docs/protocol.md §9)
  */
 public record ClientIdentity(String user, String tenant, long expiresAt,
                              List<ChannelPattern> subscribable, List<ChannelPattern> publishable,
-                             long issuedAt, String tokenId) {
+                             long issuedAt, String tokenId, String info) {
 
     public static final String PERSONAL_NAMESPACE = "user:";
+    /** The largest {@code info} claim, serialized as UTF-8 (docs/protocol.md §3). */
+    public static final int MAX_INFO_BYTES = 1024;
 
     public ClientIdentity {
         Objects.requireNonNull(user, "user");
@@ -27,10 +31,17 @@ public record ClientIdentity(String user, String tenant, long expiresAt,
         publishable = List.copyOf(publishable);
     }
 
+    /** An identity whose token carries no {@code info}. */
+    public ClientIdentity(String user, String tenant, long expiresAt,
+                          List<ChannelPattern> subscribable, List<ChannelPattern> publishable,
+                          long issuedAt, String tokenId) {
+        this(user, tenant, expiresAt, subscribable, publishable, issuedAt, tokenId, null);
+    }
+
     /** An identity whose token carries neither {@code iat} nor {@code jti}. */
     public ClientIdentity(String user, String tenant, long expiresAt,
                           List<ChannelPattern> subscribable, List<ChannelPattern> publishable) {
-        this(user, tenant, expiresAt, subscribable, publishable, 0, null);
+        this(user, tenant, expiresAt, subscribable, publishable, 0, null, null);
     }
 
     /** {@code user:<sub>}, or null when the user id is not a valid channel suffix. */

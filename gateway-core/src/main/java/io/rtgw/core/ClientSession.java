@@ -4,6 +4,7 @@ import io.rtgw.core.ServerMessage.Ack;
 import io.rtgw.core.ServerMessage.ErrorReply;
 import io.rtgw.core.ServerMessage.Gap;
 import io.rtgw.core.ServerMessage.Positioned;
+import io.rtgw.core.ServerMessage.PresenceReply;
 import io.rtgw.core.ServerMessage.Refreshed;
 import io.rtgw.core.ServerMessage.Subscribed;
 import io.rtgw.core.ServerMessage.UnsubscribeReason;
@@ -13,6 +14,8 @@ import io.rtgw.core.auth.AuthFailure;
 import io.rtgw.core.auth.AuthenticationException;
 import io.rtgw.core.broker.BrokerLimitException;
 import io.rtgw.core.broker.PublishRequest;
+import io.rtgw.core.presence.PresenceEntry;
+import io.rtgw.core.presence.PresenceSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +57,9 @@ public final class ClientSession {
     /** The channels a stream started with that have no position yet; null when none is awaited. */
     private StreamStart streamStart;
     private boolean closed;
+    /** Where joins and leaves go, and under which client id: the node's presence unless the transport says otherwise. */
+    private PresenceSink presenceSink;
+    private String presenceClient;
 
     public ClientSession(Connection connection, ClientIdentity identity, SessionContext ctx) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -61,6 +67,18 @@ public final class ClientSession {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.settings = ctx.settings();
         this.tokenTimers = new TokenTimers(connection, settings.skew(), settings.expiringLead());
+        this.presenceSink = ctx.presence();
+        this.presenceClient = connection.id();
+    }
+
+    /**
+     * Reports joins and leaves to {@code sink} under {@code clientId} instead of the node's
+     * presence under the connection's id: a long-poll client is one entry across its polls.
+     * Called before {@link #start} or {@link #startStream}.
+     */
+    public void presenceAs(String clientId, PresenceSink sink) {
+        this.presenceClient = Objects.requireNonNull(clientId, "clientId");
+        this.presenceSink = Objects.requireNonNull(sink, "sink");
     }
 
     public ClientIdentity identity() {
@@ -198,6 +216,7 @@ public final class ClientSession {
     private void end(SessionSubscription sub, UnsubscribeReason reason, String ref) {
         if (subscriptions.remove(sub.name(), sub)) {
             sub.leave();
+            leftPresence(sub, false);
             connection.send(new Unsubscribed(sub.name(), reason, ref));
             waiting.resume(sub.name()); // a revoked subscription never answers: run what waited for it
         }
@@ -238,6 +257,62 @@ public final class ClientSession {
                         }
                     }
                 }));
+    }
+
+    /**
+     * The WebSocket {@code presence} command (docs/protocol.md §9): the channel's presence set,
+     * for a connection subscribed to it ({@code forbidden} otherwise) in a namespace with
+     * {@code presence: true} ({@code bad_request} otherwise). Behind an unanswered subscribe of
+     * the channel it waits for {@code subscribed}, so the answer includes this connection.
+     */
+    public void presence(String channel, String ref) {
+        if (closed) {
+            return;
+        }
+        String problem = ChannelName.nameProblem(channel);
+        if (problem != null) {
+            reply(ref, channel, ErrorCode.BAD_REQUEST, problem);
+            return;
+        }
+        SessionSubscription sub = subscriptions.get(channel);
+        if (sub == null) {
+            reply(ref, channel, ErrorCode.FORBIDDEN, "presence needs a subscription to " + channel);
+        } else if (!ctx.presence().tracked(sub.channel)) {
+            reply(ref, channel, ErrorCode.BAD_REQUEST, "presence is off for namespace '" + sub.channel.namespace()
+                    + "' (namespace setting presence: true turns it on)");
+        } else {
+            sub.whenSubscribed(() -> readPresence(sub.channel, ref));
+        }
+    }
+
+    private void readPresence(ChannelName channel, String ref) {
+        ctx.presence().entries(channel).whenComplete((clients, error) -> executor().execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (error != null) {
+                ctx.observer().presenceError();
+                reply(ref, channel.name(), ErrorCode.UNAVAILABLE, "presence could not be read; try again");
+            } else {
+                connection.send(new PresenceReply(ref, channel.name(), clients));
+            }
+        }));
+    }
+
+    /** Once per subscription, when {@code subscribed} went out: the channel's presence and join message. */
+    private void joinPresence(SessionSubscription sub) {
+        if (sub.presence == null && ctx.presence().matters(sub.channel)) {
+            sub.presence = new PresenceEntry(presenceClient, identity.user(), identity.info(),
+                    System.currentTimeMillis() / 1000);
+            presenceSink.joined(sub.channel, sub.presence);
+        }
+    }
+
+    private void leftPresence(SessionSubscription sub, boolean connectionClosed) {
+        if (sub.presence != null) {
+            presenceSink.left(sub.channel, sub.presence, connectionClosed);
+            sub.presence = null;
+        }
     }
 
     /** A new token for the same user and tenant extends the connection; anything else is refused, connection kept. */
@@ -289,6 +364,7 @@ public final class ClientSession {
         }
         for (SessionSubscription sub : subscriptions.values()) {
             sub.leave();
+            leftPresence(sub, true);
         }
         subscriptions.clear();
         streamStart = null;
@@ -353,6 +429,7 @@ public final class ClientSession {
             return;
         }
         connection.send(message);
+        joinPresence(sub);
         if (streamStart != null && streamStart.positioned(message.channel())) {
             connection.send(new Positioned());
             streamStart = null;

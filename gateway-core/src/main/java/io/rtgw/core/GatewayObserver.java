@@ -62,4 +62,8 @@ public interface GatewayObserver {
 
     default void brokerState(boolean up) {
     }
+
+    /** A presence write or announcement failed (docs/protocol.md §9); the next renewal repairs it. */
+    default void presenceError() {
+    }
 }

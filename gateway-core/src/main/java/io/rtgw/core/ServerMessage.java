@@ -1,5 +1,6 @@
 package io.rtgw.core;
 
+import io.rtgw.core.presence.PresenceEntry;
 import java.util.List;
 
 /**
@@ -9,7 +10,8 @@ import java.util.List;
  */
 public sealed interface ServerMessage permits Publication, ServerMessage.Welcome,
         ServerMessage.Subscribed, ServerMessage.Unsubscribed, ServerMessage.Gap, ServerMessage.Ack,
-        ServerMessage.ErrorReply, ServerMessage.Expiring, ServerMessage.Refreshed, ServerMessage.Positioned {
+        ServerMessage.ErrorReply, ServerMessage.Expiring, ServerMessage.Refreshed, ServerMessage.Positioned,
+        ServerMessage.PresenceReply {
 
     /** The session is authenticated; {@code channels} are the ones it subscribes by itself. */
     record Welcome(String clientId, ClientIdentity identity, List<String> channels) implements ServerMessage {
@@ -75,6 +77,13 @@ public sealed interface ServerMessage permits Publication, ServerMessage.Welcome
     }
 
     record Refreshed(long expiresAt) implements ServerMessage {
+    }
+
+    /**
+     * The answer to a WebSocket {@code presence} command (docs/protocol.md §9): the channel's
+     * presence set across the fleet.
+     */
+    record PresenceReply(String ref, String channel, List<PresenceEntry> clients) implements ServerMessage {
     }
 
     /**

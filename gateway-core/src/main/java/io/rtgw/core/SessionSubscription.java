@@ -65,6 +65,8 @@ final class SessionSubscription implements SessionHandle {
     private long readAfter;
     private ScheduledFuture<?> retry;
     private int failures;
+    /** This connection's entry in the channel's presence (docs/protocol.md §9) once joined; null otherwise. */
+    io.rtgw.core.presence.PresenceEntry presence;
     /** Replies that must follow {@code subscribed} (commands take effect in order, §4.2). */
     private List<Runnable> afterSubscribed;
 

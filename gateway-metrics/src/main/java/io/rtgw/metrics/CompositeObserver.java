@@ -142,4 +142,11 @@ public final class CompositeObserver implements GatewayObserver {
             o.brokerState(up);
         }
     }
+
+    @Override
+    public void presenceError() {
+        for (GatewayObserver o : observers) {
+            o.presenceError();
+        }
+    }
 }

@@ -54,6 +54,7 @@ public final class MicrometerObserver implements GatewayObserver {
     private final Counter historyReads;
     private final Counter positionChecks;
     private final Counter gaps;
+    private final Counter presenceErrors;
     private final AtomicLong subscriptions = new AtomicLong();
     private final AtomicLong brokerUp = new AtomicLong();
     private final TenantUsage tenants;
@@ -110,6 +111,9 @@ public final class MicrometerObserver implements GatewayObserver {
                 .description("History reads sent to the broker (shared reads count once)").register(registry);
         positionChecks = Counter.builder("rtgw.position.checks")
                 .description("Head checks of quiet channels sent to the broker").register(registry);
+        presenceErrors = Counter.builder("rtgw.presence.errors")
+                .description("Presence writes, reads and join/leave publishes that failed (repaired by the next renewal)")
+                .register(registry);
         gaps = Counter.builder("rtgw.replay.gaps").description("Resumes that could not be fully recovered")
                 .register(registry);
         Gauge.builder("rtgw.channel.subscriptions", subscriptions, AtomicLong::get)
@@ -208,6 +212,11 @@ public final class MicrometerObserver implements GatewayObserver {
     @Override
     public void brokerState(boolean up) {
         brokerUp.set(up ? 1 : 0);
+    }
+
+    @Override
+    public void presenceError() {
+        presenceErrors.increment();
     }
 
     /**

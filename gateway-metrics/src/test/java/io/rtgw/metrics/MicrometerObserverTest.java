@@ -70,7 +70,7 @@ class MicrometerObserverTest {
             assertThat(e.value("rtgw_auth_failures_total", "reason", r)).isZero();
         }
         for (String name : List.of("rtgw_delivery_latency_seconds_count", "rtgw_replay_messages_total",
-                "rtgw_replay_gaps_total", "rtgw_channel_subscriptions", "rtgw_broker_up")) {
+                "rtgw_replay_gaps_total", "rtgw_channel_subscriptions", "rtgw_broker_up", "rtgw_presence_errors_total")) {
             assertThat(e.value(name)).as(name).isZero();
         }
     }
@@ -78,6 +78,8 @@ class MicrometerObserverTest {
     @Test
     void hooksCountIntoTheirSeries() {
         ClientIdentity alice = new ClientIdentity("alice", "acme", 0, List.of(), List.of());
+        observer.presenceError();
+        observer.presenceError();
         observer.connectionOpened(Transport.WEBSOCKET);
         observer.connectionOpened(Transport.WEBSOCKET);
         observer.connectionOpened(Transport.SSE);
@@ -132,6 +134,7 @@ class MicrometerObserverTest {
         assertThat(e.value("rtgw_messages_received_total", "transport", "websocket")).isEqualTo(1);
         assertThat(e.value("rtgw_replay_messages_total")).isEqualTo(7);
         assertThat(e.value("rtgw_replay_gaps_total")).isEqualTo(1);
+        assertThat(e.value("rtgw_presence_errors_total")).isEqualTo(2);
         assertThat(e.value("rtgw_auth_failures_total", "reason", "expired")).isEqualTo(1);
         assertThat(e.value("rtgw_auth_failures_total", "reason", "origin")).isEqualTo(1);
         assertThat(e.value("rtgw_auth_failures_total", "reason", "missing")).isZero();

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@code <key>:e} carries only the gateway's envelopes, written by {@code rtgw_publish}:
  *       {@code 0xFF "rtgw2\n" offset "\n" epoch "\n" micros "\n" event "\n" data}
- *       ({@link #decodeEnvelope});</li>
+ *       ({@link #decodeEnvelope}), and the gateway's own live-only messages ({@code rtgw.join},
+ *       {@code rtgw.leave}, docs/protocol.md §9): {@code 0x00 "rtgwL\n" micros "\n" event "\n" data},
+ *       whose event must be a reserved {@code rtgw.} one ({@link #encodeGatewayLive});</li>
  *   <li>{@code <key>} carries apps' live-only {@code PUBLISH}, delivered as event {@code message}
  *       with no id, whatever its bytes ({@link #decodeLive}).</li>
  * </ul>
@@ -26,6 +28,9 @@ final class Envelope {
     static final byte[] MARKER = {(byte) 0xFF, 'r', 't', 'g', 'w', '2', '\n'};
     static final byte[] LEGACY_MARKER = {(byte) 0xFF, 'r', 't', 'g', 'w', '1', '\n'};
     static final String LIVE_EVENT = "message";
+    /** Text (0x00 is one byte in UTF-8), so it travels through Lettuce's string codec unchanged. */
+    static final String GATEWAY_LIVE_MARKER = "\u0000rtgwL\n";
+    private static final byte[] GATEWAY_LIVE_BYTES = GATEWAY_LIVE_MARKER.getBytes(StandardCharsets.UTF_8);
 
     private Envelope() {
     }
@@ -39,8 +44,19 @@ final class Envelope {
                 receivedAtMicros);
     }
 
+    /** The gateway's own live-only message for {@code <key>:e}; {@code data} is compact JSON. */
+    static String encodeGatewayLive(String event, String data, long micros) {
+        if (!event.startsWith("rtgw.") || event.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("event: '" + event + "' (expected: a reserved rtgw. event)");
+        }
+        return GATEWAY_LIVE_MARKER + micros + "\n" + event + "\n" + data;
+    }
+
     /** A payload from {@code <key>:e}. @return null when it is not a well-formed envelope (dropped) */
     static Publication decodeEnvelope(ChannelName channel, byte[] payload) {
+        if (startsWith(payload, GATEWAY_LIVE_BYTES)) {
+            return decodeGatewayLive(channel, payload);
+        }
         if (!startsWith(payload, MARKER)) {
             return null;
         }
@@ -71,6 +87,22 @@ final class Envelope {
         }
         // Redis's cjson accepts a few things Jackson does not (NaN, hex numbers): those arrive as strings.
         return new Publication(channel, position, event, JsonData.compactOrString(parts[4]), micros);
+    }
+
+    private static Publication decodeGatewayLive(ChannelName channel, byte[] payload) {
+        String body = new String(payload, GATEWAY_LIVE_BYTES.length, payload.length - GATEWAY_LIVE_BYTES.length,
+                StandardCharsets.UTF_8);
+        String[] parts = body.split("\n", 3);
+        if (parts.length != 3 || !parts[1].startsWith("rtgw.")) {
+            return null;
+        }
+        long micros;
+        try {
+            micros = Long.parseLong(parts[0]);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return new Publication(channel, null, parts[1], JsonData.compactOrString(parts[2]), micros);
     }
 
     private static boolean startsWith(byte[] payload, byte[] marker) {

@@ -147,6 +147,20 @@ public final class RedisBroker implements Broker {
                 });
     }
 
+    /**
+     * One PUBLISH (SPUBLISH on Cluster) on the channel's envelope channel: every node subscribed
+     * hears it, nothing is stored (docs/protocol.md §9).
+     */
+    @Override
+    public CompletableFuture<Void> publishLive(ChannelName channel, String event, String data) {
+        try {
+            String payload = Envelope.encodeGatewayLive(event, data, System.currentTimeMillis() * 1000L);
+            return supervisor.topology().publish(keys.envelopes(channel), payload).thenApply(receivers -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     @Override
     public CompletableFuture<HistoryResult> history(ChannelName channel, StreamPosition since, int limit) {
         HistoryPolicy policy = config.policies().forChannel(channel);

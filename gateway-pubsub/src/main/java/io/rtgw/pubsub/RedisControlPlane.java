@@ -7,6 +7,7 @@ import io.rtgw.core.control.ControlPlane;
 import io.rtgw.core.control.NodeReport;
 import io.rtgw.core.control.Revocation;
 import io.rtgw.core.control.TenantLoad;
+import io.rtgw.core.presence.PresenceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,8 @@ public final class RedisControlPlane implements ControlPlane {
     private final ControlBus bus;
     private final RevocationStore revocations;
     private final NodeReports reports;
+    private final String keyPrefix;
+    private final Clock clock;
     private volatile String nodeId;
     private volatile boolean closed;
 
@@ -43,6 +46,8 @@ public final class RedisControlPlane implements ControlPlane {
                              Clock clock) {
         Objects.requireNonNull(config, "config");
         ControlKeys keys = new ControlKeys(config.keyPrefix());
+        this.keyPrefix = config.keyPrefix();
+        this.clock = Objects.requireNonNull(clock, "clock");
         RedisEndpoint endpoint = RedisEndpoint.parse(config.url());
         this.ownsResources = config.clientResources() == null;
         this.resources = ownsResources ? RedisResources.create() : config.clientResources();
@@ -98,6 +103,12 @@ public final class RedisControlPlane implements ControlPlane {
     @Override
     public CompletableFuture<List<TenantLoad>> tenantLoad(String tenant) {
         return reports.tenantLoad(tenant);
+    }
+
+    /** Presence sets in Redis, on this plane's command connection (docs/scaling.md, "Presence keys"). */
+    @Override
+    public PresenceStore presenceStore(String nodeId, Duration interval) {
+        return new RedisPresenceStore(() -> bus.topology().commands(), keyPrefix, nodeId, interval, clock);
     }
 
     /** Whether the control link is up (subscribed and answering its probes). */

@@ -9,6 +9,8 @@ import io.rtgw.core.SessionContext;
 import io.rtgw.core.SessionDirectory;
 import io.rtgw.core.SessionSettings;
 import io.rtgw.core.broker.Broker;
+import io.rtgw.core.presence.Presence;
+import io.rtgw.core.presence.PresenceTracker;
 import io.lettuce.core.resource.ClientResources;
 import io.rtgw.metrics.GatewayMetrics;
 import io.rtgw.metrics.MetricsOptions;
@@ -25,6 +27,7 @@ import io.rtgw.core.control.ControlPlane;
 import io.rtgw.server.admin.HealthRoutes;
 import io.rtgw.server.admin.PublishApi;
 import io.rtgw.server.config.GatewayConfig;
+import io.rtgw.server.config.NamespaceSettings;
 import io.rtgw.transport.AbuseLimits;
 import io.rtgw.transport.EventLoops;
 import io.rtgw.transport.PublicServer;
@@ -61,6 +64,9 @@ public final class Gateway implements AutoCloseable {
     private final SessionDirectory directory = new SessionDirectory();
     private final ControlWiring control;
     private final NodeReporter reporter;
+    /** This node's presence entries and their leases (docs/protocol.md §9). */
+    private final PresenceTracker presenceTracker;
+    private final Presence presence;
     private volatile boolean stopped;
 
     private Gateway(GatewayConfig config, Map<String, StaticEndpoint> pages) {
@@ -79,8 +85,13 @@ public final class Gateway implements AutoCloseable {
         this.authenticator = Authentication.tokens(config);
         this.apiKeys = Authentication.apiKeys(config);
         this.control = ControlWiring.create(config, directory, redisResources);
+        Duration presenceInterval = config.control().presenceInterval();
+        this.presenceTracker = new PresenceTracker(control.plane().presenceStore(control.nodeId(), presenceInterval),
+                presenceInterval, observer);
+        this.presence = new Presence(config.namespaceFlag(NamespaceSettings::presence),
+                config.namespaceFlag(NamespaceSettings::joinLeave), presenceTracker, broker, observer);
         SessionContext sessions = new SessionContext(hub, broker, control.guard(authenticator), observer, sessionSettings,
-                directory);
+                directory, presence);
         this.transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
         this.publicServer = new PublicServer(transport, loops);
         ClientFiles.routes().forEach(publicServer::route);
@@ -111,8 +122,8 @@ public final class Gateway implements AutoCloseable {
                 .api("/api/history", "history", new HistoryApi(access, broker))
                 .apiPrefix(LoadApi.USERS_PREFIX, "users", LoadApi.user(access, plane))
                 .api("/api/info", "info", LoadApi.info(access, plane, control.clock()))
-                .api("/api/presence", "presence", PresenceApi.reserved())
-                .api("/api/presence/stats", "presence", PresenceApi.reserved());
+                .api("/api/presence", "presence", PresenceApi.clients(access, presence))
+                .api("/api/presence/stats", "presence", PresenceApi.stats(access, presence));
     }
 
     /** Starts a node; {@code pages} are extra public documents by path (the dev demo page). */
@@ -123,6 +134,7 @@ public final class Gateway implements AutoCloseable {
             gateway.awaitKeys();
             gateway.awaitControl();
             gateway.reporter.start();
+            gateway.presenceTracker.start();
             gateway.adminServer.start();
             gateway.publicServer.start();
         } catch (Exception e) {
@@ -232,6 +244,11 @@ public final class Gateway implements AutoCloseable {
         return control.control();
     }
 
+    /** This node's presence (tests stop its renewals to play a node that died). */
+    public PresenceTracker presenceTracker() {
+        return presenceTracker;
+    }
+
     public String nodeId() {
         return control.nodeId();
     }
@@ -284,6 +301,8 @@ public final class Gateway implements AutoCloseable {
         adminServer.close();
         loops.shutdown(Duration.ofMillis(200));
         reporter.close();
+        // after the loops: the sessions they closed have sent their leaves; before the plane, whose connection it uses
+        presenceTracker.close();
         control.close();
         broker.close();
         if (redisResources != null) {

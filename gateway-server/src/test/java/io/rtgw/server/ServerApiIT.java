@@ -454,15 +454,18 @@ class ServerApiIT {
     }
 
     @Test
-    void methodsArePerPathAndPresenceIsReserved() throws Exception {
+    void methodsArePerPathAndPresenceNeedsAPresenceNamespace() throws Exception {
         HttpResponse<String> wrong = api.send("PUT", "/api/revoke", "application/json", "{}");
         assertThat(wrong.statusCode()).isEqualTo(405);
         assertThat(wrong.headers().firstValue("Allow")).hasValue("DELETE, POST");
         assertThat(api.get("/api/disconnect").headers().firstValue("Allow")).hasValue("POST");
+        // no namespace of this node has presence: true (PresenceIT covers one that has)
         HttpResponse<String> presence = api.get("/api/presence?tenant=acme&channel=room:1");
-        assertThat(presence.statusCode()).isEqualTo(404);
-        assertThat(json(presence).path("message").asText()).contains("presence").contains("not available");
-        assertThat(api.get("/api/presence/stats?tenant=acme&channel=room:1").statusCode()).isEqualTo(404);
+        assertThat(presence.statusCode()).isEqualTo(400);
+        assertThat(json(presence).path("field").asText()).isEqualTo("channel");
+        assertThat(json(presence).path("message").asText()).contains("presence is off");
+        assertThat(api.get("/api/presence/stats?tenant=acme&channel=room:1").statusCode()).isEqualTo(400);
+        assertThat(api.get("/api/presence?tenant=acme").statusCode()).isEqualTo(400);
         assertThat(api.get("/api/users/?tenant=acme").statusCode()).isEqualTo(404);
     }
 

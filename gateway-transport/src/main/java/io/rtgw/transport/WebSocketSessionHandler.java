@@ -223,6 +223,13 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
                     session.publish(c.channel(), c.event(), c.data(), c.ref());
                 }
             }
+            case "presence" -> {
+                if (c.channel() == null) {
+                    badRequest(c, "presence needs a channel");
+                } else {
+                    session.presence(c.channel(), c.ref());
+                }
+            }
             case "refresh" -> {
                 if (c.token() == null) {
                     badRequest(c, "refresh needs a token");

@@ -13,10 +13,12 @@ import io.rtgw.core.ServerMessage.Ack;
 import io.rtgw.core.ServerMessage.ErrorReply;
 import io.rtgw.core.ServerMessage.Expiring;
 import io.rtgw.core.ServerMessage.Gap;
+import io.rtgw.core.ServerMessage.PresenceReply;
 import io.rtgw.core.ServerMessage.Refreshed;
 import io.rtgw.core.ServerMessage.Subscribed;
 import io.rtgw.core.ServerMessage.Unsubscribed;
 import io.rtgw.core.ServerMessage.Welcome;
+import io.rtgw.core.presence.PresenceEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -117,6 +119,25 @@ public final class WireJson {
         } else if (message instanceof Refreshed r) {
             g.writeStringField("type", "refreshed");
             g.writeNumberField("expiresAt", r.expiresAt());
+        } else if (message instanceof PresenceReply p) {
+            g.writeStringField("type", "presence");
+            writeRef(g, p.ref());
+            g.writeStringField("channel", p.channel());
+            g.writeArrayFieldStart("clients");
+            for (PresenceEntry e : p.clients()) {
+                g.writeStartObject();
+                g.writeStringField("client", e.client());
+                g.writeStringField("user", e.user());
+                g.writeFieldName("info");
+                if (e.info() == null) {
+                    g.writeNull();
+                } else {
+                    g.writeRawValue(e.info()); // compact JSON checked when the token was verified
+                }
+                g.writeNumberField("since", e.since());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         } else {
             throw new IllegalArgumentException("not a control message: " + message);
         }

@@ -143,4 +143,63 @@ class LongPollLeasesTest {
         held.end();
         assertThat(leases.open(alice, ROOM_A, timer).closedBy()).isNull();
     }
+
+    /** Records what the leases report to the node's presence. */
+    private static final class RecordingPresence implements io.rtgw.core.presence.PresenceSink {
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final io.rtgw.core.presence.PresenceSink presence = this;
+
+        @Override
+        public void joined(io.rtgw.core.ChannelName c, io.rtgw.core.presence.PresenceEntry e) {
+            calls.add("join " + c.name() + " " + e.client());
+        }
+
+        @Override
+        public void left(io.rtgw.core.ChannelName c, io.rtgw.core.presence.PresenceEntry e, boolean connectionClosed) {
+            calls.add("leave " + c.name() + " " + e.client());
+        }
+    }
+
+    @Test
+    void aLongPollClientJoinsOnceAcrossItsPollsAndLeavesWhenItsLeaseEnds() {
+        RecordingPresence recorded = new RecordingPresence();
+        LongPollLeases leases = new LongPollLeases(limits(0, 0, 0), LINGER, recorded.presence);
+        ClientIdentity alice = user("alice", "acme");
+        io.rtgw.core.ChannelName room = io.rtgw.core.ChannelName.of("acme", "room:a");
+        String client = null;
+        for (int i = 0; i < 3; i++) {
+            LongPollLeases.Poll poll = leases.open(alice, ROOM_A, timer);
+            client = client == null ? poll.presenceClient() : client;
+            assertThat(poll.presenceClient()).as("one id for every poll of the client").isEqualTo(client);
+            io.rtgw.core.presence.PresenceEntry entry = new io.rtgw.core.presence.PresenceEntry(client, "alice", null, 1);
+            poll.presence().joined(room, entry);
+            poll.presence().left(room, entry, true); // the poll is answered: not a leave
+            poll.end();
+            pass(Duration.ofSeconds(30));
+        }
+        assertThat(recorded.calls).containsExactly("join room:a " + client);
+        pass(LINGER);
+        assertThat(recorded.calls).containsExactly("join room:a " + client, "leave room:a " + client);
+    }
+
+    @Test
+    void anUnsubscribedOrDisconnectedLongPollClientLeavesAtOnce() {
+        RecordingPresence recorded = new RecordingPresence();
+        LongPollLeases leases = new LongPollLeases(limits(0, 0, 0), LINGER, recorded.presence);
+        ClientIdentity alice = user("alice", "acme");
+        io.rtgw.core.ChannelName roomA = io.rtgw.core.ChannelName.of("acme", "room:a");
+        io.rtgw.core.ChannelName roomB = io.rtgw.core.ChannelName.of("acme", "room:b");
+        LongPollLeases.Poll poll = leases.open(alice, List.of("room:a", "room:b"), timer);
+        String client = poll.presenceClient();
+        var a = new io.rtgw.core.presence.PresenceEntry(client, "alice", null, 1);
+        poll.presence().joined(roomA, a);
+        poll.presence().joined(roomB, a);
+        poll.presence().left(roomA, a, false); // the server API unsubscribed it
+        assertThat(recorded.calls).containsExactly("join room:a " + client, "join room:b " + client,
+                "leave room:a " + client);
+        poll.end();
+        leases.disconnect("acme", "alice", DisconnectReason.DISCONNECTED);
+        assertThat(leases.open(alice, List.of("room:a", "room:b"), timer).closedBy()).isNotNull();
+        assertThat(recorded.calls).last().isEqualTo("leave room:b " + client);
+    }
 }

@@ -52,6 +52,15 @@ public interface Broker extends AutoCloseable {
     CompletableFuture<StreamPosition> publish(PublishRequest request);
 
     /**
+     * Fans out a live-only publication (no id, no history) to every node subscribed to the
+     * channel: the gateway's own {@code rtgw.join} / {@code rtgw.leave} (docs/protocol.md §9).
+     * Nothing is kept; a node not subscribed at that moment never sees it.
+     */
+    default CompletableFuture<Void> publishLive(ChannelName channel, String event, String data) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("live-only publications"));
+    }
+
+    /**
      * The oldest at most {@code limit} publications after {@code since} (null: none, only the
      * head), with the channel's current head.
      */

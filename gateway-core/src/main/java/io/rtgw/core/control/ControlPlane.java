@@ -53,4 +53,14 @@ public interface ControlPlane extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Where this node keeps its presence entries (docs/protocol.md §9): in memory by default (one
+     * node), shared in Redis for a fleet. The store uses the plane's connection; the plane closes it.
+     *
+     * @param interval how often the node renews its leases ({@code RTGW_PRESENCE_INTERVAL})
+     */
+    default io.rtgw.core.presence.PresenceStore presenceStore(String nodeId, Duration interval) {
+        return new io.rtgw.core.presence.InMemoryPresenceStore();
+    }
 }

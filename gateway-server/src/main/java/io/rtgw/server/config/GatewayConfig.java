@@ -28,6 +28,11 @@ public record GatewayConfig(NetworkSettings network, ApiKeyConfig apiKeys, JwtCo
         return namespaces.historyPolicies();
     }
 
+    /** Whether a namespace has a flag on (e.g. {@code NamespaceSettings::presence}), without allocating per call. */
+    public java.util.function.Predicate<String> namespaceFlag(java.util.function.Predicate<NamespaceSettings> setting) {
+        return namespaces.flag(setting);
+    }
+
     /** The settings of a namespace; an unconfigured one gets the defaults. */
     public NamespaceSettings namespace(String name) {
         return namespaces.namespace(name);

@@ -7,15 +7,24 @@ import io.rtgw.core.broker.HistoryPolicy;
  *
  * @param clientPublish whether WebSocket clients may publish here at all; the token's {@code publish}
  *                      claim must still grant the channel
- * @param presence      whether the gateway tracks who is subscribed (costs a write per subscribe);
- *                      parsed only for now: nothing reads it yet
+ * @param presence      whether the gateway tracks who is subscribed (costs a write per subscribe)
+ * @param joinLeave     whether subscribers get live-only {@code rtgw.join} / {@code rtgw.leave}
+ *                      messages (costs a publish per subscribe and per leave)
  */
-public record NamespaceSettings(String name, HistoryPolicy history, boolean clientPublish, boolean presence) {
+public record NamespaceSettings(String name, HistoryPolicy history, boolean clientPublish, boolean presence,
+                                boolean joinLeave) {
     public static final boolean DEFAULT_CLIENT_PUBLISH = true;
     /** Off unless asked for: presence costs Redis writes per subscribe (docs/protocol.md §9). */
     public static final boolean DEFAULT_PRESENCE = false;
+    /** Off unless asked for: each subscribe and leave is then a publish to every subscriber (docs/protocol.md §9). */
+    public static final boolean DEFAULT_JOIN_LEAVE = false;
+
+    /** A namespace without join/leave messages. */
+    public NamespaceSettings(String name, HistoryPolicy history, boolean clientPublish, boolean presence) {
+        this(name, history, clientPublish, presence, DEFAULT_JOIN_LEAVE);
+    }
 
     NamespaceSettings named(String other) {
-        return new NamespaceSettings(other, history, clientPublish, presence);
+        return new NamespaceSettings(other, history, clientPublish, presence, joinLeave);
     }
 }

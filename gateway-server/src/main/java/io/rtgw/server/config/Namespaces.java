@@ -17,7 +17,8 @@ import java.util.Map;
  * @param configured the namespaces named in the file, fully resolved
  */
 public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettings> configured) {
-    private static final List<String> FIELDS = List.of("history_size", "history_ttl", "client_publish", "presence");
+    private static final List<String> FIELDS = List.of("history_size", "history_ttl", "client_publish", "presence",
+            "join_leave");
     static final String HISTORY_SIZE = "a whole number from 0 to 1000000 (0 = no history), like 100";
 
     public Namespaces {
@@ -27,6 +28,22 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
     public NamespaceSettings namespace(String name) {
         NamespaceSettings s = configured.get(name);
         return s != null ? s : defaults.named(name);
+    }
+
+    /**
+     * Whether a namespace has a flag on, looked up without building its settings: sessions ask
+     * this on every subscribe, and most namespaces are not configured.
+     */
+    public java.util.function.Predicate<String> flag(java.util.function.Predicate<NamespaceSettings> setting) {
+        boolean unconfigured = setting.test(defaults);
+        java.util.Set<String> differing = new java.util.HashSet<>();
+        configured.forEach((name, s) -> {
+            if (setting.test(s) != unconfigured) {
+                differing.add(name);
+            }
+        });
+        java.util.Set<String> names = java.util.Set.copyOf(differing);
+        return namespace -> names.contains(namespace) != unconfigured;
     }
 
     public HistoryPolicies historyPolicies() {
@@ -71,6 +88,7 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
         Duration ttl = d.history().ttl();
         boolean publish = d.clientPublish();
         boolean presence = d.presence();
+        boolean joinLeave = d.joinLeave();
         for (Map.Entry<String, JsonNode> f : node.properties()) {
             if (YamlFile.isEmpty(f.getValue())) {
                 continue; // like an absent field: the default applies
@@ -81,10 +99,11 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
                 case "history_ttl" -> ttl = SettingReader.duration(v, Duration.ofSeconds(1));
                 case "client_publish" -> publish = SettingReader.bool(v);
                 case "presence" -> presence = SettingReader.bool(v);
+                case "join_leave" -> joinLeave = SettingReader.bool(v);
                 default -> throw new ConfigException(where + ": " + f.getKey() + " is not a namespace setting"
                         + Suggest.closest(f.getKey(), FIELDS) + " (expected: one of " + String.join(", ", FIELDS) + ")");
             }
         }
-        return new NamespaceSettings(name, new HistoryPolicy(size, ttl), publish, presence);
+        return new NamespaceSettings(name, new HistoryPolicy(size, ttl), publish, presence, joinLeave);
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +62,34 @@ class ConfigNamespacesTest {
     }
 
     @Test
+    void joinLeaveIsAcceptedOffByDefaultAndIndependentOfPresence() throws IOException {
+        GatewayConfig c = load("""
+                namespaces:
+                  chat: { join_leave: true }
+                  room: { presence: true }
+                """);
+        assertThat(c.namespace("chat").joinLeave()).isTrue();
+        assertThat(c.namespace("chat").presence()).isFalse();
+        assertThat(c.namespace("room").joinLeave()).as("a listed namespace that does not set it").isFalse();
+        assertThat(c.namespace("other").joinLeave()).as("an unlisted namespace").isFalse();
+        var joinLeave = c.namespaceFlag(NamespaceSettings::joinLeave);
+        var presence = c.namespaceFlag(NamespaceSettings::presence);
+        assertThat(List.of(joinLeave.test("chat"), joinLeave.test("room"), joinLeave.test("other"))).containsExactly(true, false, false);
+        assertThat(List.of(presence.test("chat"), presence.test("room"), presence.test("other"))).containsExactly(false, true, false);
+        assertThatThrownBy(() -> load("namespaces:\n  chat: { join_leave: often }\n"))
+                .hasMessageContaining("namespaces.chat.join_leave: \"often\" is not a boolean");
+    }
+
+    @Test
+    void thePresenceIntervalDefaultsTo10sAndHasAFloor() throws IOException {
+        assertThat(ConfigLoader.load(null, ConfigLoaderTest.env(), false).control().presenceInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ConfigLoader.load(null, ConfigLoaderTest.env("RTGW_PRESENCE_INTERVAL", "250ms"), false)
+                .control().presenceInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> ConfigLoader.load(null, ConfigLoaderTest.env("RTGW_PRESENCE_INTERVAL", "50ms"), false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("RTGW_PRESENCE_INTERVAL");
+    }
+
+    @Test
     void envHistoryDefaultsReachUnconfiguredFieldsOfNamespaces() throws IOException {
         Path file = dir.resolve("rtgw.yml");
         Files.writeString(file, "namespaces: { room: { presence: false } }\n");
@@ -73,7 +102,7 @@ class ConfigNamespacesTest {
         assertThatThrownBy(() -> load("namespaces:\n  room: { histroy_size: 5 }\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageEndingWith(": namespaces.room: histroy_size is not a namespace setting (did you mean history_size?)"
-                        + " (expected: one of history_size, history_ttl, client_publish, presence)");
+                        + " (expected: one of history_size, history_ttl, client_publish, presence, join_leave)");
     }
 
     @Test
