@@ -15,6 +15,7 @@ import io.rtgw.core.auth.AuthenticationException;
 import io.rtgw.core.broker.BrokerLimitException;
 import io.rtgw.core.broker.PublishRequest;
 import io.rtgw.core.presence.PresenceEntry;
+import io.rtgw.core.presence.PresenceSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,9 @@ public final class ClientSession {
     /** The channels a stream started with that have no position yet; null when none is awaited. */
     private StreamStart streamStart;
     private boolean closed;
+    /** Where joins and leaves go, and under which client id: the node's presence unless the transport says otherwise. */
+    private PresenceSink presenceSink;
+    private String presenceClient;
 
     public ClientSession(Connection connection, ClientIdentity identity, SessionContext ctx) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -63,6 +67,18 @@ public final class ClientSession {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.settings = ctx.settings();
         this.tokenTimers = new TokenTimers(connection, settings.skew(), settings.expiringLead());
+        this.presenceSink = ctx.presence();
+        this.presenceClient = connection.id();
+    }
+
+    /**
+     * Reports joins and leaves to {@code sink} under {@code clientId} instead of the node's
+     * presence under the connection's id: a long-poll client is one entry across its polls.
+     * Called before {@link #start} or {@link #startStream}.
+     */
+    public void presenceAs(String clientId, PresenceSink sink) {
+        this.presenceClient = Objects.requireNonNull(clientId, "clientId");
+        this.presenceSink = Objects.requireNonNull(sink, "sink");
     }
 
     public ClientIdentity identity() {
@@ -200,7 +216,7 @@ public final class ClientSession {
     private void end(SessionSubscription sub, UnsubscribeReason reason, String ref) {
         if (subscriptions.remove(sub.name(), sub)) {
             sub.leave();
-            leftPresence(sub);
+            leftPresence(sub, false);
             connection.send(new Unsubscribed(sub.name(), reason, ref));
             waiting.resume(sub.name()); // a revoked subscription never answers: run what waited for it
         }
@@ -286,15 +302,15 @@ public final class ClientSession {
     /** Once per subscription, when {@code subscribed} went out: the channel's presence and join message. */
     private void joinPresence(SessionSubscription sub) {
         if (sub.presence == null && ctx.presence().matters(sub.channel)) {
-            sub.presence = new PresenceEntry(connection.id(), identity.user(), identity.info(),
+            sub.presence = new PresenceEntry(presenceClient, identity.user(), identity.info(),
                     System.currentTimeMillis() / 1000);
-            ctx.presence().joined(sub.channel, sub.presence);
+            presenceSink.joined(sub.channel, sub.presence);
         }
     }
 
-    private void leftPresence(SessionSubscription sub) {
+    private void leftPresence(SessionSubscription sub, boolean connectionClosed) {
         if (sub.presence != null) {
-            ctx.presence().left(sub.channel, sub.presence);
+            presenceSink.left(sub.channel, sub.presence, connectionClosed);
             sub.presence = null;
         }
     }
@@ -348,7 +364,7 @@ public final class ClientSession {
         }
         for (SessionSubscription sub : subscriptions.values()) {
             sub.leave();
-            leftPresence(sub);
+            leftPresence(sub, true);
         }
         subscriptions.clear();
         streamStart = null;

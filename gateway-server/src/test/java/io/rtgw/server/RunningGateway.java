@@ -21,12 +21,17 @@ final class RunningGateway implements AutoCloseable {
     final Gateway gateway;
 
     RunningGateway(Map<String, String> extra) throws Exception {
+        this(null, extra);
+    }
+
+    /** @param config a YAML file (namespaces can only be set there), or null */
+    RunningGateway(java.nio.file.Path config, Map<String, String> extra) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
                 "RTGW_PUBLIC_PORT", "0", "RTGW_ADMIN_PORT", "0", "RTGW_BIND", "127.0.0.1",
                 "RTGW_JWT_SECRET", SECRET, "RTGW_API_KEY", API_KEY,
                 "RTGW_TENANT_API_KEYS", "acme:" + ACME_KEY));
         env.putAll(extra);
-        gateway = Gateway.start(ConfigLoader.load(null, env, false), Map.of());
+        gateway = Gateway.start(ConfigLoader.load(config, env, false), Map.of());
     }
 
     RunningGateway() throws Exception {

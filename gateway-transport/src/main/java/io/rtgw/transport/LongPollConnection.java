@@ -12,6 +12,7 @@ import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.ClientSession;
 import io.rtgw.core.Connection;
 import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.EventName;
 import io.rtgw.core.GatewayObserver;
 import io.rtgw.core.Publication;
 import io.rtgw.core.ServerMessage;
@@ -40,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * so is a poll that holds no wait ({@code hold == false}: no cursor was given, or the node
  * drains); otherwise the poll waits for the first live message, then answers after the current
  * event-loop turn so that a burst goes out together, or answers empty at the timeout.
- * Live-only publications are skipped: they have no position for a cursor to hold.
+ * Live-only publications are skipped — they have no position for a cursor to hold — except the
+ * gateway's own {@code rtgw.join} / {@code rtgw.leave} (docs/protocol.md §9), which a held poll
+ * answers with like a message (the cursor does not move for them).
  */
 final class LongPollConnection implements Connection {
     private static final AtomicLong IDS = new AtomicLong();
@@ -204,13 +207,19 @@ final class LongPollConnection implements Connection {
 
     private void collect(Publication p) {
         StreamPosition position = p.position();
-        int i = position == null ? -1 : cursor.indexOf(p.channel().name());
-        if (i < 0) {
-            return;
+        if (position == null) {
+            if (!p.event().startsWith(EventName.RESERVED_PREFIX) || cursor.indexOf(p.channel().name()) < 0) {
+                return;
+            }
+        } else {
+            int i = cursor.indexOf(p.channel().name());
+            if (i < 0) {
+                return;
+            }
+            cursor.set(i, position);
         }
         items.add(p.encoded(MessageItemEncoder.INSTANCE));
         publications.add(p);
-        cursor.set(i, position);
         if (positioned) {
             answerSoon();
         }

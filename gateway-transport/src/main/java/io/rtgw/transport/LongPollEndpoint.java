@@ -90,6 +90,7 @@ final class LongPollEndpoint implements HttpEndpoint {
             slot.unsubscribed().forEach(connection::endedByServer);
         }
         ClientSession session = new ClientSession(connection, identity, context.sessions());
+        session.presenceAs(slot.presenceClient(), slot.presence()); // one presence entry per client, not per poll
         connection.attach(session);
         StreamSessions.start(session, subscribed, StreamSessions.sinceByChannel(channels, wanted.cursor()));
     }

@@ -1,5 +1,9 @@
 package io.rtgw.transport;
 
+import io.rtgw.core.ChannelName;
+import io.rtgw.core.presence.Presence;
+import io.rtgw.core.presence.PresenceEntry;
+import io.rtgw.core.presence.PresenceSink;
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.DisconnectReason;
 import io.rtgw.core.SessionDirectory;
@@ -29,6 +33,12 @@ import java.util.concurrent.TimeUnit;
  * <p>A disconnect by the app (docs/protocol.md §7) reaches a client between its polls through
  * its lease: the next poll is answered {@code closed} at once, and the lease ends with it.
  *
+ * <p>Presence (docs/protocol.md §9): a long-poll client is one entry in a channel's presence from
+ * its first poll until its lease ends, under one client id ({@code l…}), and one {@code rtgw.join}
+ * / {@code rtgw.leave} pair — not a pair per poll. Each poll's session reports to the lease
+ * ({@link Poll#presence()}), which joins a channel the first time and leaves every joined
+ * channel when the lease ends (its linger ran out, or the app disconnected the client).
+ *
  * <p>Polls arrive on any event loop; each lease is changed only inside the map's atomic
  * {@code compute}, and the expiry carries a generation so a late timer cannot end a lease that
  * a new poll took up again.
@@ -37,10 +47,17 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
     private final ConnectionLimits limits;
     private final long lingerNanos;
     private final Map<Key, Lease> leases = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong CLIENT_IDS = new java.util.concurrent.atomic.AtomicLong();
+    private final Presence presence;
 
     LongPollLeases(ConnectionLimits limits, Duration linger) {
+        this(limits, linger, Presence.OFF);
+    }
+
+    LongPollLeases(ConnectionLimits limits, Duration linger, Presence presence) {
         this.limits = limits;
         this.lingerNanos = linger.toNanos();
+        this.presence = presence;
     }
 
     /** One admitted poll; {@link #end} once when it is answered or its client is gone. */
@@ -62,6 +79,16 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
          */
         default Set<String> unsubscribed() {
             return Set.of();
+        }
+
+        /** The client's id in presence, the same for all of its polls; null for a poll without a session. */
+        default String presenceClient() {
+            return null;
+        }
+
+        /** Where this poll's session reports joins and leaves: the client's lease. */
+        default PresenceSink presence() {
+            return null;
         }
     }
 
@@ -89,6 +116,7 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
                 closedBy[0] = lease.closedBy;
                 lease.stopExpiry();
                 limits.release(lease.identity); // its one lingering slot
+                leaveAll(lease);
                 return null;
             }
             Lease l = lease == null ? new Lease(identity) : lease;
@@ -191,6 +219,7 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
                 return l;
             } catch (RejectedExecutionException stopping) {
                 limits.release(l.identity); // the node stops: nothing lingers
+                leaveAll(l);
                 return null;
             }
         });
@@ -202,7 +231,41 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
                 return l;
             }
             limits.release(l.identity);
+            leaveAll(l);
             return null;
+        });
+    }
+
+    /** The lease ends: the client leaves every channel it was in (inside {@code compute} of its key). */
+    private void leaveAll(Lease l) {
+        if (l.joined != null) {
+            l.joined.forEach(presence::left);
+            l.joined = null;
+        }
+    }
+
+    /** A poll's session joined a channel: the lease joins it the first time only. */
+    private void joined(Key key, ChannelName channel, PresenceEntry entry) {
+        leases.computeIfPresent(key, (k, l) -> {
+            if (l.joined == null) {
+                l.joined = new java.util.HashMap<>(4);
+            }
+            if (!l.joined.containsKey(channel)) {
+                l.joined.put(channel, entry);
+                presence.joined(channel, entry);
+            }
+            return l;
+        });
+    }
+
+    /** Unsubscribed (not a poll ending): the lease leaves the channel. */
+    private void leave(Key key, ChannelName channel) {
+        leases.computeIfPresent(key, (k, l) -> {
+            PresenceEntry entry = l.joined == null ? null : l.joined.remove(channel);
+            if (entry != null) {
+                presence.left(channel, entry);
+            }
+            return l;
         });
     }
 
@@ -222,6 +285,10 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
         DisconnectReason closedBy;
         /** Channels unsubscribed by the app between polls; handed to the next poll. Null: none. */
         Set<String> unsubscribed;
+        /** The client's id in presence, for every poll of the lease. */
+        final String presenceClient = "l" + Long.toString(CLIENT_IDS.incrementAndGet(), 36);
+        /** The channels this client is in the presence of (or announced to), with its entry; null: none. */
+        Map<ChannelName, PresenceEntry> joined;
 
         Lease(ClientIdentity identity) {
             this.identity = identity;
@@ -251,6 +318,29 @@ final class LongPollLeases implements SessionDirectory.BetweenRequests {
         @Override
         public Set<String> unsubscribed() {
             return unsubscribed;
+        }
+
+        @Override
+        public String presenceClient() {
+            Lease l = leases.get(key);
+            return l == null ? "l-gone" : l.presenceClient;
+        }
+
+        @Override
+        public PresenceSink presence() {
+            return new PresenceSink() {
+                @Override
+                public void joined(ChannelName channel, PresenceEntry entry) {
+                    LongPollLeases.this.joined(key, channel, entry);
+                }
+
+                @Override
+                public void left(ChannelName channel, PresenceEntry entry, boolean connectionClosed) {
+                    if (!connectionClosed) {
+                        LongPollLeases.this.leave(key, channel);
+                    }
+                }
+            };
         }
 
         @Override

@@ -29,7 +29,8 @@ public record TransportContext(SessionContext sessions, TransportSettings settin
 
     public static TransportContext of(SessionContext sessions, TransportSettings settings, AbuseLimits limits) {
         ConnectionLimits connectionLimits = new ConnectionLimits(limits);
-        LongPollLeases leases = new LongPollLeases(connectionLimits, settings.subscriptionLinger());
+        LongPollLeases leases = new LongPollLeases(connectionLimits, settings.subscriptionLinger(),
+                sessions.presence());
         sessions.directory().betweenRequests(leases); // long-poll clients between their polls
         return new TransportContext(sessions, settings, new TokenSource(settings.tokenCookie(), settings.queryToken()),
                 new OriginPolicy(settings.allowedOrigins()), new DrainState(), limits, connectionLimits,

@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * ({@code join_leave}: live-only {@code rtgw.join} / {@code rtgw.leave} messages published through
  * the broker, so every node's subscribers get them).
  */
-public final class Presence {
+public final class Presence implements PresenceSink {
     public static final String JOIN_EVENT = "rtgw.join";
     public static final String LEAVE_EVENT = "rtgw.leave";
 
@@ -56,6 +56,7 @@ public final class Presence {
     }
 
     /** A connection's subscription of the channel started. */
+    @Override
     public void joined(ChannelName channel, PresenceEntry entry) {
         if (tracked(channel)) {
             tracker.join(channel, entry);
@@ -64,6 +65,11 @@ public final class Presence {
     }
 
     /** A connection's subscription of the channel ended (unsubscribed, or the connection closed). */
+    @Override
+    public void left(ChannelName channel, PresenceEntry entry, boolean connectionClosed) {
+        left(channel, entry);
+    }
+
     public void left(ChannelName channel, PresenceEntry entry) {
         if (tracked(channel)) {
             tracker.leave(channel, entry.client());
