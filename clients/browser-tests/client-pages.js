@@ -18,12 +18,12 @@ export function serveClient(proxy) {
 /**
  * Runs in the page: imports the client, connects with `options` and subscribes `channels`. The
  * token comes from window.freshToken (exposed by the test: the app's token endpoint). Everything
- * the app could see is recorded in window.seen with Date.now() stamps.
+ * the app could see is recorded in window.seen with Date.now() stamps (join/leave in `members`).
  */
 export async function startClient({ module, channels = [], options = {} }) {
   const { Realtime } = await import(module);
   const seen = (window.seen = { states: [], messages: [], errors: [], fallbacks: [], retries: [], subscribed: [], refreshed: [], net: [],
-    subRetries: [], ends: [] });
+    subRetries: [], ends: [], members: [] });
   for (const type of ['online', 'offline']) window.addEventListener(type, () => seen.net.push({ type, at: Date.now() }));
   // connectTimeout: the client's 5 s default for a welcome is meant for production; a cold gateway
   // on a busy test machine can take longer for its very first upgrade, and a timeout there would
@@ -41,6 +41,8 @@ export async function startClient({ module, channels = [], options = {} }) {
     sub.on('subscribed', (s) => seen.subscribed.push({ ...s, at: Date.now() }));
     sub.on('retry', (r) => seen.subRetries.push({ channel: r.channel, delay: r.delay, attempt: r.attempt, code: r.error.code, at: Date.now() }));
     sub.on('end', (e) => seen.ends.push({ channel: e.channel, reason: e.reason, code: e.error?.code }));
+    for (const kind of ['join', 'leave']) sub.on(kind, (e) => seen.members.push({ kind, ...e }));
+    (window.subs ||= {})[channel] = sub; // the latest Subscription of each channel, e.g. for presence()
   };
   for (const channel of channels) subscribe(channel);
   window.subscribeChannel = subscribe; // a later subscription (e.g. again after the server ended one), recorded alike

@@ -88,6 +88,12 @@ export interface RealtimeOptions {
   pollTimeout?: number;
   /** A publish with no ack within this (ms, default 10000) rejects with 'timeout'. */
   publishTimeout?: number;
+  /**
+   * presence() gives up after this (ms, default 15000) with 'timeout', or with the last temporary
+   * refusal (e.g. 'unavailable') if one came. Until then it waits for a connection and asks again
+   * after reconnects and temporary refusals.
+   */
+  presenceTimeout?: number;
   /** Largest frame the gateway takes (bytes, default 65536 = RTGW_MAX_MESSAGE). Bigger publishes reject without sending. */
   maxMessage?: number;
 }
@@ -120,6 +126,25 @@ export interface SubscribeRetry {
   error: RealtimeError;
 }
 
+/** One connection in a channel's presence set (docs/protocol.md §9). */
+export interface PresenceClient {
+  /** The connection's client id (a user with two tabs has two entries). */
+  client: string;
+  user: string;
+  /** The token's `info` claim (a JSON object ≤ 1 KiB, e.g. name and avatar), or null. */
+  info: Record<string, unknown> | null;
+  /** When it subscribed, Unix seconds. */
+  since: number;
+}
+
+/** A connection subscribed to (`join`) or left (`leave`) the channel: `rtgw.join` / `rtgw.leave`, live-only. */
+export interface PresenceChange {
+  channel: string;
+  client: string;
+  user: string;
+  info: Record<string, unknown> | null;
+}
+
 export class Subscription<T = unknown> {
   readonly channel: string;
   /** False after unsubscribe() or once the server ended it ('end'). */
@@ -134,7 +159,16 @@ export class Subscription<T = unknown> {
   on(type: 'end', fn: (e: SubscriptionEnd) => void): () => void;
   /** The subscribe was refused for now and will be sent again. */
   on(type: 'retry', fn: (r: SubscribeRetry) => void): () => void;
+  /** A namespace with `join_leave: true`: a connection subscribed to / left the channel (never a 'message'). */
+  on(type: 'join' | 'leave', fn: (e: PresenceChange) => void): () => void;
   off(type: string, fn: (...args: any[]) => void): void;
+  /**
+   * The channel's presence set (a namespace with `presence: true`). WebSocket only: on SSE and
+   * long-poll it rejects with code 'not_supported' (your backend can ask `GET /api/presence`).
+   * Rejects with the server's code ('bad_request': presence is off for the namespace;
+   * 'forbidden': not subscribed), 'disconnected' (close() or a 44xx), or 'timeout'.
+   */
+  presence(): Promise<PresenceClient[]>;
   unsubscribe(): void;
 }
 

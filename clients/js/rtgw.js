@@ -19,6 +19,8 @@ const CODE_NAMES = { 1007: 'invalid_json', 1009: 'too_large' };
 /** The reason of a 44xx close that came without one (a proxy in between, an old server). */
 const REFUSAL_NAMES = { 4400: 'bad_request', 4401: 'unauthorized', 4403: 'forbidden', 4410: 'disconnected' };
 const stops = (code) => code >= 4400 && code < 4500;
+/** Live-only messages of a join_leave namespace (docs/protocol.md §9): Subscription events, not messages. */
+const MEMBER_EVENTS = { 'rtgw.join': 'join', 'rtgw.leave': 'leave' };
 
 /**
  * SSE's rtgw.close and a poll's {closed} as the WebSocket close code that means the same. An
@@ -125,6 +127,7 @@ const normalize = (o) => ({
   heartbeat: o.heartbeat ?? 25,
   pollTimeout: o.pollTimeout ?? 25,
   publishTimeout: o.publishTimeout ?? 10000,
+  presenceTimeout: o.presenceTimeout ?? 15000,
   maxMessage: o.maxMessage ?? 65536,
   events: o.events || [],
   withCredentials: o.withCredentials ?? true,
@@ -135,7 +138,8 @@ const normalize = (o) => ({
  * The connection core: one transport at a time, the channels and their last ids, the state
  * machine. It has no per-subscriber handlers, so it runs in a page or inside a SharedWorker alike.
  * Events: state, message, gap, subscribed, error, refreshed, ended (the server ended a channel),
- * subretry (a subscribe refused as temporary will be sent again).
+ * subretry (a subscribe refused as temporary will be sent again). rtgw.join / rtgw.leave come as
+ * messages with those event names; Realtime turns them into Subscription events.
  */
 export class Core extends Emitter {
   constructor(options = {}) {
@@ -161,6 +165,7 @@ export class Core extends Emitter {
     this.cursor = null;         // SSE/poll cursor (opaque)
     this.muted = new Set();     // SSE/poll: channels left but still in the stream (the cursor needs them)
     this.pending = new Map();   // publish ref -> {resolve, reject, timer, frame}
+    this.queries = new Map();   // presence ref -> {channel, resolve, reject, timer, attempt, error, retry}
     this.ref = 0;
     this.closed = true;
     const kinds = this.o.transports;
@@ -212,6 +217,7 @@ export class Core extends Emitter {
       this.o.window.removeEventListener('offline', this._onOffline);
     }
     this._drop(1000);
+    this._endQueries(new RealtimeError('disconnected', 'close() was called before presence was answered'));
     this._setState('disconnected');
   }
 
@@ -250,6 +256,56 @@ export class Core extends Emitter {
       this.t.send(frame);
       this.t.lastPublish = ref;
     });
+  }
+
+  /**
+   * The channel's presence set (docs/protocol.md §9), for a subscribed channel. WebSocket only:
+   * SSE and long-poll have no command channel. It is a read, so unlike a publish it is safe to ask
+   * again: it waits for a connection, is asked again after a reconnect, and a temporary refusal is
+   * retried with backoff, all within presenceTimeout.
+   */
+  presence(channel) {
+    if (!this.channels.has(channel)) {
+      return Promise.reject(new RealtimeError('forbidden', 'presence needs a subscription to ' + channel,
+        { channel, temporary: false }));
+    }
+    if (this.closed || this.stopped) return Promise.reject(new RealtimeError('disconnected', 'not connected', { channel }));
+    if (this.state === 'connected' && this.transport !== 'websocket') return Promise.reject(this._noPresence(channel));
+    const ref = 'p' + ++this.ref;
+    return new Promise((resolve, reject) => {
+      const q = { channel, resolve, reject, attempt: 0, error: null, retry: null };
+      // Not a _timer: those end with the connection, and this outlives reconnects.
+      q.timer = setTimeout(() => this._answer(ref, null, q.error
+        || new RealtimeError('timeout', 'no answer to presence', { channel })), this.o.presenceTimeout);
+      this.queries.set(ref, q);
+      this._ask(ref);
+    });
+  }
+
+  _noPresence(channel) {
+    return new RealtimeError('not_supported', 'presence() needs the WebSocket transport (now ' + this.transport
+      + '); the app\'s backend can ask GET /api/presence (docs/protocol.md §7)', { channel, temporary: false });
+  }
+
+  /** Sends a presence query if a WebSocket is up; otherwise the next welcome sends it. */
+  _ask(ref) {
+    const q = this.queries.get(ref);
+    if (q && this.transport === 'websocket' && this.state === 'connected' && this.t?.ready) {
+      this.t.send(JSON.stringify({ type: 'presence', channel: q.channel, ref }));
+    }
+  }
+
+  _answer(ref, clients, err) {
+    const q = this.queries.get(ref);
+    if (!q) return;
+    this.queries.delete(ref);
+    clearTimeout(q.timer);
+    this._clearTimer(q.retry);
+    if (err) q.reject(err); else q.resolve(clients);
+  }
+
+  _endQueries(errorFor) {
+    for (const [ref, q] of this.queries) this._answer(ref, null, typeof errorFor === 'function' ? errorFor(q.channel) : errorFor);
   }
 
   /** Asks token() again and, on WebSocket, extends the live connection with it. */
@@ -325,6 +381,7 @@ export class Core extends Emitter {
     this._storage('set', this.transport);
     this._clearTimer(this.t.stable);
     this.t.stable = this._timer(() => { this.attempt = 0; }, this.o.stableAfter);
+    if (this.transport !== 'websocket') this._endQueries((channel) => this._noPresence(channel));
     this._setState('connected');
     this._alive(gen, heartbeat);
   }
@@ -373,6 +430,8 @@ export class Core extends Emitter {
       this.stopped = { token: tokenUsed };
       this.closeReason = { code, reason };
       this._setState('closed');
+      this._endQueries(new RealtimeError(reason, 'the server closed the connection for good (' + code + ' ' + reason + ')',
+        { closeCode: code }));
       this.emit('error', new RealtimeError(reason, 'the server closed the connection for good (' + code + ' '
         + reason + '); connect() once token() gives a different token', { closeCode: code }));
       return;
@@ -505,6 +564,10 @@ export class Core extends Emitter {
             if (!automatic.has(channel)) t.subscribe(channel);
             else if (sub.since != null) { t.unsubscribe(channel); t.subscribe(channel); } // resume it too
           }
+          // After the subscribes (the server answers a presence behind its channel's subscribe),
+          // also those asked from a 'connected' handler meanwhile.
+          t.ready = true;
+          for (const [ref, q] of this.queries) { this._clearTimer(q.retry); this._ask(ref); }
           break;
         }
         case 'subscribed': {
@@ -526,6 +589,7 @@ export class Core extends Emitter {
         case 'expiring': this.refresh().catch((err) => this.emit('error',
           new RealtimeError('token_failed', 'token() failed: ' + (err && err.message), { cause: err }))); break;
         case 'refreshed': this.emit('refreshed', { expiresAt: m.expiresAt }); break;
+        case 'presence': this._answer(m.ref, Array.isArray(m.clients) ? m.clients : [], null); break;
         case 'ack': {
           const p = this.pending.get(m.ref);
           if (p) { this.pending.delete(m.ref); this._clearTimer(p.timer); p.resolve(m.id); }
@@ -537,6 +601,8 @@ export class Core extends Emitter {
           if (m.channel != null) err.channel = m.channel;
           const p = m.ref != null && this.pending.get(m.ref);
           if (p) { this.pending.delete(m.ref); this._clearTimer(p.timer); p.reject(err); break; }
+          const q = m.ref != null && this.queries.get(m.ref);
+          if (q) { this._presenceRefused(m.ref, q, err); break; }
           const c = m.ref != null && t.asking.get(m.ref);
           if (c) { t.asking.delete(m.ref); this._refused(t, c, err); break; }
           // The server's own subscribe of an automatic channel (the personal one) has no ref.
@@ -578,6 +644,14 @@ export class Core extends Emitter {
       this.emit('error', err);
       this._ended(c.channel, 'error', err);
     }
+  }
+
+  /** A temporary refusal of presence (broker down) is asked again after a backoff; the rest reject. */
+  _presenceRefused(ref, q, err) {
+    if (!err.temporary) { this._answer(ref, null, err); return; }
+    q.error = err; // what the app gets if the deadline passes meanwhile
+    q.retry = this._timer(() => this._ask(ref),
+      backoffDelay(q.attempt++, this.o.backoffBase, this.o.backoffCap, this.o.random));
   }
 
   /**
@@ -633,7 +707,7 @@ export class Core extends Emitter {
     }
     let es = null;
     let connected = false;
-    const names = new Set(['message', ...this.o.events]);
+    const names = new Set(['message', ...Object.keys(MEMBER_EVENTS), ...this.o.events]);
     const failed = (list) => {
       if (t.probing) return;
       t.probing = true;
@@ -842,15 +916,15 @@ export class Core extends Emitter {
 // ---------------------------------------------------------------------------------------------
 // The tab <-> shared connection protocol. A "link" is anything with postMessage and a message
 // handler: a SharedWorker's MessagePort, or a per-tab view of a BroadcastChannel.
-//   tab -> hub: hello{opts} sub{ch,since} unsub{ch} pub{n,ch,ev,data} connect close token{n,token|error} bye
+//   tab -> hub: hello{opts} sub{ch,since} unsub{ch} pub{n,ch,ev,data} pres{n,ch} connect close token{n,token|error} bye
 //   hub -> tab: state{state,transport,closed} msg{m} gap{ch,reason} subd{ch,recovered} err{code,message,channel}
 //               end{ch,reason,code?,message?} subretry{ch,delay,attempt,code,message}
-//               ack{n,id} nack{n,code,message} token?{n} leader
+//               ack{n,id} (id: presence's clients for pres) nack{n,code,message,channel?,temporary?} token?{n} leader
 // ---------------------------------------------------------------------------------------------
 
 const SERIALIZABLE = ['url', 'transports', 'backoffBase', 'backoffCap', 'stableAfter', 'connectTimeout',
   'fallbackAfter', 'restartJitter', 'heartbeat', 'pollTimeout', 'publishTimeout', 'maxMessage', 'events',
-  'withCredentials', 'queryToken'];
+  'withCredentials', 'queryToken', 'presenceTimeout'];
 
 /** Runs one Core for many tabs. `scope` provides online/offline events where the host has them. */
 export class Hub {
@@ -923,6 +997,11 @@ export class Hub {
     this.core.connect();
   }
 
+  _reply(link, n, promise) {
+    promise.then((id) => this._post(link, { t: 'ack', n, id }),
+      (e) => this._post(link, { t: 'nack', n, code: e.code, message: e.message, channel: e.channel, temporary: e.temporary }));
+  }
+
   _toSubscribers(ch, msg) {
     for (const [l, info] of this.links) if (info.channels.has(ch)) this._post(l, msg);
   }
@@ -946,9 +1025,11 @@ export class Hub {
         break;
       case 'pub':
         if (!this.core) { this._post(link, { t: 'nack', n: d.n, code: 'disconnected', message: 'not connected' }); break; }
-        this.core.publish(d.ch, d.ev, d.data).then(
-          (id) => this._post(link, { t: 'ack', n: d.n, id }),
-          (e) => this._post(link, { t: 'nack', n: d.n, code: e.code, message: e.message }));
+        this._reply(link, d.n, this.core.publish(d.ch, d.ev, d.data));
+        break;
+      case 'pres':
+        if (!this.core) { this._post(link, { t: 'nack', n: d.n, code: 'disconnected', message: 'not connected' }); break; }
+        this._reply(link, d.n, this.core.presence(d.ch));
         break;
       case 'token': {
         const a = this.asks.get(d.n);
@@ -1011,15 +1092,24 @@ class RemoteCore extends Emitter {
   addEvent(name) { this._post({ t: 'event', name }); }
 
   publish(ch, ev, data) {
+    return this._request({ t: 'pub', ch, ev, data }, this.options.publishTimeout ?? 10000, 'publish');
+  }
+
+  /** The shared core has its own presenceTimeout; this one only covers a hub that went away. */
+  presence(ch) {
+    return this._request({ t: 'pres', ch }, (this.options.presenceTimeout ?? 15000) + 5000, 'presence');
+  }
+
+  _request(msg, ms, what) {
     const n = ++this.n;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(n);
-        reject(new RealtimeError('timeout', 'no answer to publish'));
-      }, this.options.publishTimeout ?? 10000);
+        reject(new RealtimeError('timeout', 'no answer to ' + what));
+      }, ms);
       this.pending.set(n, { resolve: (id) => { clearTimeout(timer); resolve(id); },
         reject: (e) => { clearTimeout(timer); reject(e); } });
-      this._post({ t: 'pub', n, ch, ev, data });
+      this._post({ ...msg, n });
     });
   }
 
@@ -1051,7 +1141,8 @@ class RemoteCore extends Emitter {
         const p = this.pending.get(d.n);
         if (!p) break;
         this.pending.delete(d.n);
-        if (d.t === 'ack') p.resolve(d.id); else p.reject(new RealtimeError(d.code, d.message));
+        if (d.t === 'ack') p.resolve(d.id);
+        else p.reject(new RealtimeError(d.code, d.message, d.channel == null ? undefined : { channel: d.channel, temporary: d.temporary }));
         break;
       }
       case 'token?':
@@ -1143,6 +1234,17 @@ export class Subscription extends Emitter {
   /** The last id delivered (or the position the subscription started at): store it to resume later. */
   get since() { return this._rt._core.since(this.channel); }
 
+  /**
+   * Resolves with the channel's presence set [{client, user, info, since}] (docs/protocol.md §9).
+   * WebSocket only; see docs/client.md "Presence".
+   */
+  presence() {
+    if (!this.active) {
+      return Promise.reject(new RealtimeError('forbidden', 'this subscription has ended', { channel: this.channel, temporary: false }));
+    }
+    return this._rt._core.presence(this.channel);
+  }
+
   unsubscribe() {
     if (!this.active) return;
     this.active = false;
@@ -1159,6 +1261,13 @@ export class Realtime {
     this.shared = !!shared;
     this._core.on('state', (s) => this._e.emit('state', s));
     this._core.on('message', (m) => {
+      const member = MEMBER_EVENTS[m.event];
+      if (member) {
+        const d = m.data || {};
+        const e = { channel: m.channel, client: d.client, user: d.user, info: d.info ?? null };
+        for (const sub of this._subs.get(m.channel) || []) sub.emit(member, e);
+        return;
+      }
       for (const sub of this._subs.get(m.channel) || []) sub.emit('message', m);
       this._e.emit('message', m);
     });
