@@ -56,6 +56,8 @@ public final class ClientSession {
     /** The channels a stream started with that have no position yet; null when none is awaited. */
     private StreamStart streamStart;
     private boolean closed;
+    /** begin() ran: the session counts as connected for connection events (docs/protocol.md §10). */
+    private boolean started;
 
     public ClientSession(Connection connection, ClientIdentity identity, SessionContext ctx) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -116,6 +118,8 @@ public final class ClientSession {
 
     private void begin() {
         ctx.directory().add(this);
+        started = true;
+        ctx.events().connected(identity, connection.id(), connection.transport());
         connection.send(new Welcome(connection.id(), identity, automaticChannels()));
         tokenTimers.arm(identity);
         if (!settings.maxLifetime().isZero()) {
@@ -285,6 +289,10 @@ public final class ClientSession {
 
     /** Once per subscription, when {@code subscribed} went out: the channel's presence and join message. */
     private void joinPresence(SessionSubscription sub) {
+        if (!sub.occupying) {
+            sub.occupying = true;
+            ctx.events().subscribed(sub.channel);
+        }
         if (sub.presence == null && ctx.presence().matters(sub.channel)) {
             sub.presence = new PresenceEntry(connection.id(), identity.user(), identity.info(),
                     System.currentTimeMillis() / 1000);
@@ -293,6 +301,10 @@ public final class ClientSession {
     }
 
     private void leftPresence(SessionSubscription sub) {
+        if (sub.occupying) {
+            sub.occupying = false;
+            ctx.events().unsubscribed(sub.channel);
+        }
         if (sub.presence != null) {
             ctx.presence().left(sub.channel, sub.presence);
             sub.presence = null;
@@ -342,6 +354,9 @@ public final class ClientSession {
         }
         closed = true;
         ctx.directory().remove(this, identity); // a refresh keeps the user and tenant it was added with
+        if (started) {
+            ctx.events().disconnected(identity, connection.id(), connection.transport(), connection.closeReason());
+        }
         tokenTimers.stop();
         if (lifetimeTimer != null) {
             lifetimeTimer.cancel(false);
