@@ -8,6 +8,7 @@ import io.rtgw.core.events.FleetState.Kind;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -73,6 +74,8 @@ public final class ConnectionEvents implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final Executor async = this::onThread;
     private final Map<LocalKey, Integer> local = new ConcurrentHashMap<>();
+    /** Keys whose arrival or departure failed to reach the state: sent again at the next renewal. */
+    private final Set<LocalKey> repairs = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
     /** Distinguishes this process's ids from a previous incarnation with the same node id. */
     private final String idPrefix;
@@ -178,13 +181,49 @@ public final class ConnectionEvents implements AutoCloseable {
             if (n != null) {
                 return n + 1;
             }
-            dispatch(() -> state.arrived(kind, tenant, name)).whenCompleteAsync((first, error) -> {
-                if (!failedIf(error, "arrival") && first) {
-                    emitName(kind == Kind.USER ? EventType.ONLINE : EventType.OCCUPIED, tenant, name);
-                }
-            }, async);
+            arrive(k);
             return 1;
         });
+    }
+
+    /** Called inside the key's compute, so it reaches the state in order with the key's other writes. */
+    private void arrive(LocalKey k) {
+        dispatch(() -> state.arrived(k.kind(), k.tenant(), k.name())).whenCompleteAsync((first, error) -> {
+            if (failedIf(error, "arrival")) {
+                repairs.add(k);
+            } else if (first) {
+                emitName(k.kind() == Kind.USER ? EventType.ONLINE : EventType.OCCUPIED, k.tenant(), k.name());
+            }
+        }, async);
+    }
+
+    /** Called inside the key's compute, like {@link #arrive}. */
+    private void depart(LocalKey k) {
+        dispatch(() -> state.left(k.kind(), k.tenant(), k.name())).whenCompleteAsync((goneEverywhere, error) -> {
+            if (failedIf(error, "departure")) {
+                repairs.add(k);
+            } else if (goneEverywhere) {
+                schedule(() -> checkGone(k.kind(), k.tenant(), k.name()), settings.grace());
+            }
+        }, async);
+    }
+
+    /**
+     * Sends again what failed, as the key stands now: an arrival if this node holds it, else a
+     * departure. Both are idempotent in the state, so a write that did land is harmless to repeat.
+     */
+    private void repair() {
+        for (LocalKey k : List.copyOf(repairs)) {
+            repairs.remove(k);
+            local.compute(k, (key, n) -> {
+                if (n != null) {
+                    arrive(key);
+                } else {
+                    depart(key);
+                }
+                return n;
+            });
+        }
     }
 
     private void release(Kind kind, String tenant, String name) {
@@ -195,18 +234,16 @@ public final class ConnectionEvents implements AutoCloseable {
             if (n > 1) {
                 return n - 1;
             }
-            dispatch(() -> state.left(kind, tenant, name)).whenCompleteAsync((goneEverywhere, error) -> {
-                if (!failedIf(error, "departure") && goneEverywhere) {
-                    schedule(() -> checkGone(kind, tenant, name), settings.grace());
-                }
-            }, async);
+            depart(k);
             return null;
         });
     }
 
     private void checkGone(Kind kind, String tenant, String name) {
         dispatch(() -> state.goneForGood(kind, tenant, name)).whenCompleteAsync((gone, error) -> {
-            if (!failedIf(error, "grace check") && gone) {
+            if (failedIf(error, "grace check")) {
+                schedule(() -> checkGone(kind, tenant, name), settings.interval()); // until the state answers
+            } else if (gone) {
                 emitName(kind == Kind.USER ? EventType.OFFLINE : EventType.VACATED, tenant, name);
             }
         }, async);
@@ -214,6 +251,7 @@ public final class ConnectionEvents implements AutoCloseable {
 
     /** On the events thread: the lease, and what dead nodes left behind. */
     private void renew() {
+        repair();
         dispatch(state::renewAndRecover).whenCompleteAsync((leftovers, error) -> {
             if (failedIf(error, "lease renewal")) {
                 return;

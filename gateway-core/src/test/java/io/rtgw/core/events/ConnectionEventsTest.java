@@ -152,6 +152,71 @@ class ConnectionEventsTest {
         assertThat(seen.get(0).json()).contains("\"channel\":\"room:1\"");
     }
 
+    /** The in-memory state, failing its first arrival and first departure as Redis away would. */
+    private static final class FlakyState implements FleetState {
+        final InMemoryFleetState real = new InMemoryFleetState();
+        final java.util.concurrent.atomic.AtomicInteger arrivalsToFail = new java.util.concurrent.atomic.AtomicInteger(1);
+        final java.util.concurrent.atomic.AtomicInteger departuresToFail = new java.util.concurrent.atomic.AtomicInteger(1);
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Boolean> arrived(Kind kind, String tenant, String name) {
+            return arrivalsToFail.getAndDecrement() > 0
+                    ? java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("redis away"))
+                    : real.arrived(kind, tenant, name);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Boolean> left(Kind kind, String tenant, String name) {
+            return departuresToFail.getAndDecrement() > 0
+                    ? java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("redis away"))
+                    : real.left(kind, tenant, name);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Boolean> goneForGood(Kind kind, String tenant, String name) {
+            return real.goneForGood(kind, tenant, name);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> connectionOpened(String tenant, String client, String record) {
+            return real.connectionOpened(tenant, client, record);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> connectionClosed(String tenant, String client) {
+            return real.connectionClosed(tenant, client);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<Leftovers>> renewAndRecover() {
+            return real.renewAndRecover();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void anArrivalAndADepartureThatFailedAreSentAgainAtTheNextRenewal() {
+        FlakyState state = new FlakyState();
+        java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
+        events = new ConnectionEvents("node-1", new ConnectionEvents.Settings(EnumSet.of(EventType.ONLINE,
+                EventType.OFFLINE), Duration.ofMillis(100), Duration.ofMillis(200), ns -> true), state, sink,
+                new EventCounters() {
+                    @Override
+                    public void stateError() {
+                        errors.incrementAndGet();
+                    }
+                }, Clock.systemUTC()).start();
+        events.connected(alice(), "c1", Transport.WEBSOCKET);
+        await().atMost(Duration.ofSeconds(30)).until(() -> types().contains("online"));
+        events.disconnected(alice(), "c1", Transport.WEBSOCKET, DisconnectReason.NORMAL);
+        await().atMost(Duration.ofSeconds(30)).until(() -> types().contains("offline"));
+        assertThat(types()).containsExactly("online", "offline");
+        assertThat(errors.get()).isEqualTo(2);
+    }
+
     @Test
     void offEmitsNothing() {
         ConnectionEvents.OFF.connected(alice(), "c1", Transport.WEBSOCKET);
