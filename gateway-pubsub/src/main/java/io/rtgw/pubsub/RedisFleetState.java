@@ -95,6 +95,8 @@ public final class RedisFleetState implements FleetState {
     private final Duration lease;
     /** Tenants this incarnation wrote to, registered in {@code tenants:<incarnation>} (again at each renewal). */
     private final Set<String> tenants = ConcurrentHashMap.newKeySet();
+    /** Only touched by the events thread, which runs the renewals. */
+    private boolean firstRenewal = true;
 
     public RedisFleetState(Supplier<RedisClusterAsyncCommands<String, String>> commands, String keyPrefix,
                            String nodeId, Duration interval) {
@@ -167,10 +169,11 @@ public final class RedisFleetState implements FleetState {
     }
 
     @Override
-    public CompletableFuture<Void> connectionOpened(String tenant, String client, String record) {
+    public CompletableFuture<Boolean> connectionOpened(String tenant, String client, String record) {
         RedisClusterAsyncCommands<String, String> redis = commands.get();
         register(redis, tenant);
-        return redis.hset(nodeKey(tenant, incarnation), "k:" + client, record).toCompletableFuture().thenApply(x -> null);
+        return redis.hset(nodeKey(tenant, incarnation), "k:" + client, record).toCompletableFuture()
+                .thenApply(Boolean.TRUE::equals);
     }
 
     @Override
@@ -183,7 +186,7 @@ public final class RedisFleetState implements FleetState {
      * incarnation whose lease is gone and whose claim this node wins.
      */
     @Override
-    public CompletableFuture<List<Leftovers>> renewAndRecover() {
+    public CompletableFuture<Renewal> renewAndRecover() {
         try {
             return CompletableFuture.completedFuture(renewAndRecoverNow());
         } catch (Exception e) {
@@ -194,14 +197,16 @@ public final class RedisFleetState implements FleetState {
         }
     }
 
-    private List<Leftovers> renewAndRecoverNow() throws Exception {
+    private Renewal renewAndRecoverNow() throws Exception {
         RedisClusterAsyncCommands<String, String> redis = commands.get();
-        RedisFuture<String> renewed = redis.set(fleetKey("lease:" + incarnation), "1", SetArgs.Builder.px(lease));
+        // SET … GET: nil means the lease had run out (or this is the first renewal)
+        RedisFuture<String> renewed = redis.setGet(fleetKey("lease:" + incarnation), "1", SetArgs.Builder.px(lease));
         RedisFuture<Long> listed = redis.sadd(fleetKey("nodes"), incarnation);
         RedisFuture<Long> registered = tenants.isEmpty() ? null
                 : redis.sadd(fleetKey("tenants:" + incarnation), tenants.toArray(String[]::new));
         RedisFuture<Set<String>> nodes = redis.smembers(fleetKey("nodes"));
-        renewed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        boolean leaseWasLost = renewed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) == null && !firstRenewal;
+        firstRenewal = false;
         listed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (registered != null) {
             registered.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -218,7 +223,7 @@ public final class RedisFleetState implements FleetState {
                 out.addAll(recover(redis, node));
             }
         }
-        return out;
+        return new Renewal(leaseWasLost, out);
     }
 
     private List<Leftovers> recover(RedisClusterAsyncCommands<String, String> redis, String node) throws Exception {

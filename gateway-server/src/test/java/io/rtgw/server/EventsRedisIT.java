@@ -99,4 +99,34 @@ class EventsRedisIT {
                 .filter(t -> Set.of("online", "offline").contains(t)).toList();
         assertThat(order).containsExactly("online", "offline");
     }
+
+    /**
+     * A node cut off from Redis longer than its lease (here: its lease deleted) may be recovered
+     * by a survivor, which reports its users offline; when it renews again it announces them
+     * again. Whichever happens first, what the app ends up with is true: online while connected,
+     * offline once the user has gone.
+     */
+    @Test
+    void aNodeWhoseLeaseRanOutAnnouncesWhatItHoldsAgain() throws Exception {
+        String tenant = redis.tenant();
+        try (WsClient ws = WsClient.connect(a.ws(), token("dora", tenant, "room:*"))) {
+            ws.await("welcome", m -> true);
+            await().atMost(WAIT).until(() -> stream.of(tenant, "online", "dora").size() == 1);
+            for (String lease : stream.redis().keys("rtgw:{~events}:lease:*")) {
+                stream.redis().del(lease);
+            }
+            // both nodes renew within an interval; a survivor may have taken node a over meanwhile
+            await().atMost(WAIT).until(() -> stream.redis().keys("rtgw:{~events}:lease:*").size() >= 2);
+            await().atMost(WAIT).until(() -> lastPresence(tenant, "dora").equals("online"));
+        }
+        await().atMost(WAIT).until(() -> lastPresence(tenant, "dora").equals("offline"));
+        long onlines = stream.of(tenant, "online", "dora").size();
+        assertThat(stream.of(tenant, "offline", "dora")).hasSize((int) onlines);
+    }
+
+    private static String lastPresence(String tenant, String user) throws Exception {
+        List<JsonNode> seen = stream.all(tenant).stream().filter(e -> e.path("user").asText().equals(user))
+                .filter(e -> Set.of("online", "offline").contains(e.path("type").asText())).toList();
+        return seen.isEmpty() ? "" : seen.get(seen.size() - 1).path("type").asText();
+    }
 }

@@ -64,6 +64,9 @@ public final class ConnectionEvents implements AutoCloseable {
     private record LocalKey(Kind kind, String tenant, String name) {
     }
 
+    private record ClientKey(String tenant, String client) {
+    }
+
     private final boolean on;
     private final String node;
     private final Settings settings;
@@ -74,6 +77,13 @@ public final class ConnectionEvents implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final Executor async = this::onThread;
     private final Map<LocalKey, Integer> local = new ConcurrentHashMap<>();
+    /**
+     * This node's open connections' records by tenant and client (kept only when {@code disconnect}
+     * events are on), so that after a lost lease they can be written again.
+     */
+    private final Map<ClientKey, String> records = new ConcurrentHashMap<>();
+    /** Renewals left that must write everything again (a lost lease: see {@link #reassert}). */
+    private int reassertions;
     /** Keys whose arrival or departure failed to reach the state: sent again at the next renewal. */
     private final Set<LocalKey> repairs = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
@@ -136,7 +146,9 @@ public final class ConnectionEvents implements AutoCloseable {
         }
         String tenant = identity.tenant();
         if (settings.types().contains(EventType.DISCONNECT)) {
-            state.connectionOpened(tenant, client, record(client, identity.user(), transport))
+            String record = record(client, identity.user(), transport);
+            records.put(new ClientKey(tenant, client), record);
+            state.connectionOpened(tenant, client, record)
                     .whenComplete((ok, error) -> failedIf(error, "connection record"));
         }
         if (settings.types().contains(EventType.CONNECT)) {
@@ -154,6 +166,7 @@ public final class ConnectionEvents implements AutoCloseable {
         }
         String tenant = identity.tenant();
         if (settings.types().contains(EventType.DISCONNECT)) {
+            records.remove(new ClientKey(tenant, client));
             state.connectionClosed(tenant, client).whenComplete((ok, error) -> failedIf(error, "connection record"));
             emit(EventType.DISCONNECT, tenant, connectionFields(client, identity.user(), transport, reason));
         }
@@ -252,14 +265,48 @@ public final class ConnectionEvents implements AutoCloseable {
     /** On the events thread: the lease, and what dead nodes left behind. */
     private void renew() {
         repair();
-        dispatch(state::renewAndRecover).whenCompleteAsync((leftovers, error) -> {
+        if (reassertions > 0) {
+            reassertions--;
+            reassert();
+        }
+        dispatch(state::renewAndRecover).whenCompleteAsync((renewal, error) -> {
             if (failedIf(error, "lease renewal")) {
                 return;
             }
-            for (FleetState.Leftovers l : leftovers) {
+            if (renewal.leaseWasLost() && !local.isEmpty()) {
+                log.warn("events: this node's lease had run out (cut off from the state too long); survivors may have "
+                        + "reported its users offline, so it announces what it holds again");
+                // now, and once more at the next renewal: a survivor may have been taking this
+                // node's state over at the very moment the lease came back
+                reassertions = 1;
+                reassert();
+            }
+            for (FleetState.Leftovers l : renewal.leftovers()) {
                 recovered(l);
             }
         }, async);
+    }
+
+    /**
+     * Writes everything this node holds again; what a survivor had taken is marked anew, so the
+     * app hears {@code connect} for its connections and {@code online}/{@code occupied} again for
+     * what it was told was gone. Arrivals are idempotent, so what was not taken stays as it was.
+     */
+    private void reassert() {
+        records.forEach((k, record) -> state.connectionOpened(k.tenant(), k.client(), record)
+                .whenCompleteAsync((taken, error) -> {
+                    // a record that was gone had been taken by a survivor, which reported it node_lost
+                    if (!failedIf(error, "connection record") && taken && records.containsKey(k)
+                            && settings.types().contains(EventType.CONNECT)) {
+                        emit(EventType.CONNECT, k.tenant(), fieldsOf(record));
+                    }
+                }, async));
+        for (LocalKey k : List.copyOf(local.keySet())) {
+            local.computeIfPresent(k, (key, n) -> {
+                arrive(key);
+                return n;
+            });
+        }
     }
 
     private void recovered(FleetState.Leftovers l) {
@@ -320,11 +367,13 @@ public final class ConnectionEvents implements AutoCloseable {
 
     /** A record of {@link #record} (an object) as fields, with the crash's reason. */
     static String lostConnectionFields(String record) {
+        return fieldsOf(record) + ",\"reason\":\"" + NODE_LOST + "\"";
+    }
+
+    /** The fields of a JSON object: its text without the braces. */
+    static String fieldsOf(String record) {
         String inner = record.strip();
-        if (inner.startsWith("{") && inner.endsWith("}")) {
-            inner = inner.substring(1, inner.length() - 1);
-        }
-        return inner + ",\"reason\":\"" + NODE_LOST + "\"";
+        return inner.startsWith("{") && inner.endsWith("}") ? inner.substring(1, inner.length() - 1) : inner;
     }
 
     private <T> CompletableFuture<T> dispatch(java.util.function.Supplier<CompletableFuture<T>> call) {

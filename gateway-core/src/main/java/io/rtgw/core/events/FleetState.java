@@ -36,8 +36,12 @@ public interface FleetState extends AutoCloseable {
      */
     CompletableFuture<Boolean> goneForGood(Kind kind, String tenant, String name);
 
-    /** Records a connection of this node ({@code record} is its connect event's fields) so a crash can still end it. */
-    CompletableFuture<Void> connectionOpened(String tenant, String client, String record);
+    /**
+     * Records a connection of this node ({@code record} is its connect event's fields) so a crash can still end it.
+     *
+     * @return whether the record was not there yet (false when written again over itself)
+     */
+    CompletableFuture<Boolean> connectionOpened(String tenant, String client, String record);
 
     CompletableFuture<Void> connectionClosed(String tenant, String client);
 
@@ -45,7 +49,17 @@ public interface FleetState extends AutoCloseable {
      * Once per interval: renews this node's lease and takes over what dead nodes left (each dead
      * node's leftovers are returned to exactly one caller across the fleet).
      */
-    CompletableFuture<List<Leftovers>> renewAndRecover();
+    CompletableFuture<Renewal> renewAndRecover();
+
+    /**
+     * @param leaseWasLost this node's lease had run out before this renewal (it was cut off from
+     *                     the state for longer than the lease): survivors may have taken what it
+     *                     holds, so it must write it all again
+     * @param leftovers    what dead nodes held, for this node to emit
+     */
+    record Renewal(boolean leaseWasLost, List<Leftovers> leftovers) {
+        public static final Renewal NOTHING = new Renewal(false, List.of());
+    }
 
     /**
      * What a dead node held in one tenant, already removed from the fleet state.

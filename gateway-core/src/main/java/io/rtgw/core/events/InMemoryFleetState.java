@@ -3,7 +3,6 @@ package io.rtgw.core.events;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -56,8 +55,8 @@ public final class InMemoryFleetState implements FleetState {
     }
 
     @Override
-    public CompletableFuture<Void> connectionOpened(String tenant, String client, String record) {
-        return DONE;
+    public CompletableFuture<Boolean> connectionOpened(String tenant, String client, String record) {
+        return TRUE;
     }
 
     @Override
@@ -66,8 +65,8 @@ public final class InMemoryFleetState implements FleetState {
     }
 
     @Override
-    public CompletableFuture<List<Leftovers>> renewAndRecover() {
-        return CompletableFuture.completedFuture(List.of());
+    public CompletableFuture<Renewal> renewAndRecover() {
+        return CompletableFuture.completedFuture(Renewal.NOTHING);
     }
 
     @Override

@@ -178,7 +178,7 @@ class ConnectionEventsTest {
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Void> connectionOpened(String tenant, String client, String record) {
+        public java.util.concurrent.CompletableFuture<Boolean> connectionOpened(String tenant, String client, String record) {
             return real.connectionOpened(tenant, client, record);
         }
 
@@ -188,7 +188,7 @@ class ConnectionEventsTest {
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<List<Leftovers>> renewAndRecover() {
+        public java.util.concurrent.CompletableFuture<Renewal> renewAndRecover() {
             return real.renewAndRecover();
         }
 
