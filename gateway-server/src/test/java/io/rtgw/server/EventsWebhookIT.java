@@ -81,4 +81,27 @@ class EventsWebhookIT {
             assertThat(app.events).isEmpty();
         }
     }
+
+    @Test
+    void sseAndLongPollConnectionsAreReportedWithTheirTransport() throws Exception {
+        try (EventReceiver app = new EventReceiver(EVENTS_SECRET, 0);
+             RunningGateway node = new RunningGateway(Map.of("RTGW_EVENTS", app.url().toString(),
+                     "RTGW_EVENTS_SECRET", EVENTS_SECRET, "RTGW_EVENTS_TYPES", "connect,disconnect"))) {
+            String jwt = token("erin", "acme", "room:*");
+            try (io.rtgw.transport.SseClient sse = io.rtgw.transport.SseClient.open(
+                    node.pub(RedisE2e.sseQuery("/sse", java.util.List.of("room:3"), null)),
+                    Map.of("Authorization", "Bearer " + jwt))) {
+                sse.connected();
+                await().atMost(Duration.ofSeconds(60)).until(() -> app.of("connect").size() == 1);
+            }
+            RedisE2e.poll(node, jwt, java.util.List.of("room:3"), null);
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.of("disconnect").size() == 2);
+            assertThat(app.of("connect")).extracting(e -> e.path("transport").asText())
+                    .containsExactlyInAnyOrder("sse", "long_poll");
+            assertThat(app.of("disconnect")).extracting(e -> e.path("transport").asText())
+                    .containsExactlyInAnyOrder("sse", "long_poll");
+            assertThat(app.events).hasSize(4); // only the types chosen
+            assertThat(app.badSignatures.get()).isZero();
+        }
+    }
 }
