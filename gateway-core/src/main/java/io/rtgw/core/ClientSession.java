@@ -60,6 +60,8 @@ public final class ClientSession {
     /** Where joins and leaves go, and under which client id: the node's presence unless the transport says otherwise. */
     private PresenceSink presenceSink;
     private String presenceClient;
+    /** begin() ran: the session counts as connected for connection events (docs/protocol.md §10). */
+    private boolean started;
 
     public ClientSession(Connection connection, ClientIdentity identity, SessionContext ctx) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -132,6 +134,8 @@ public final class ClientSession {
 
     private void begin() {
         ctx.directory().add(this);
+        started = true;
+        ctx.events().connected(identity, connection.id(), connection.transport());
         connection.send(new Welcome(connection.id(), identity, automaticChannels()));
         tokenTimers.arm(identity);
         if (!settings.maxLifetime().isZero()) {
@@ -301,6 +305,10 @@ public final class ClientSession {
 
     /** Once per subscription, when {@code subscribed} went out: the channel's presence and join message. */
     private void joinPresence(SessionSubscription sub) {
+        if (!sub.occupying) {
+            sub.occupying = true;
+            ctx.events().subscribed(sub.channel);
+        }
         if (sub.presence == null && ctx.presence().matters(sub.channel)) {
             sub.presence = new PresenceEntry(presenceClient, identity.user(), identity.info(),
                     System.currentTimeMillis() / 1000);
@@ -309,6 +317,10 @@ public final class ClientSession {
     }
 
     private void leftPresence(SessionSubscription sub, boolean connectionClosed) {
+        if (sub.occupying) {
+            sub.occupying = false;
+            ctx.events().unsubscribed(sub.channel);
+        }
         if (sub.presence != null) {
             presenceSink.left(sub.channel, sub.presence, connectionClosed);
             sub.presence = null;
@@ -358,6 +370,9 @@ public final class ClientSession {
         }
         closed = true;
         ctx.directory().remove(this, identity); // a refresh keeps the user and tenant it was added with
+        if (started) {
+            ctx.events().disconnected(identity, connection.id(), connection.transport(), connection.closeReason());
+        }
         tokenTimers.stop();
         if (lifetimeTimer != null) {
             lifetimeTimer.cancel(false);

@@ -29,6 +29,11 @@ public interface Connection {
     /** Ends the connection, telling the client why in its transport's way. Idempotent. */
     void close(DisconnectReason reason);
 
+    /** The reason the server gave when it closed the connection; null while open or when the peer went away. */
+    default DisconnectReason closeReason() {
+        return null;
+    }
+
     /** The thread that owns this connection (its event loop). */
     ScheduledExecutorService executor();
 }

@@ -67,6 +67,8 @@ final class SessionSubscription implements SessionHandle {
     private int failures;
     /** This connection's entry in the channel's presence (docs/protocol.md §9) once joined; null otherwise. */
     io.rtgw.core.presence.PresenceEntry presence;
+    /** Counted in the channel's occupancy for connection events (docs/protocol.md §10) until it ends. */
+    boolean occupying;
     /** Replies that must follow {@code subscribed} (commands take effect in order, §4.2). */
     private List<Runnable> afterSubscribed;
 

@@ -111,6 +111,18 @@ public final class RedisControlPlane implements ControlPlane {
         return new RedisPresenceStore(() -> bus.topology().commands(), keyPrefix, nodeId, interval, clock);
     }
 
+    /** Connection-event state in Redis, on this plane's command connection (docs/scaling.md, "Event keys"). */
+    @Override
+    public io.rtgw.core.events.FleetState fleetState(String nodeId, Duration interval) {
+        return new RedisFleetState(() -> bus.topology().commands(), keyPrefix, nodeId, interval);
+    }
+
+    /** One capped stream per tenant (docs/protocol.md §10). */
+    @Override
+    public java.util.Optional<io.rtgw.core.events.QueuedSink.Delivery> eventStreams(long maxLen) {
+        return java.util.Optional.of(new RedisEventStreams(() -> bus.topology().commands(), keyPrefix, maxLen));
+    }
+
     /** Whether the control link is up (subscribed and answering its probes). */
     public boolean isUp() {
         return bus.isUp() && !closed;

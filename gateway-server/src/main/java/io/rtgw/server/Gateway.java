@@ -9,6 +9,8 @@ import io.rtgw.core.SessionContext;
 import io.rtgw.core.SessionDirectory;
 import io.rtgw.core.SessionSettings;
 import io.rtgw.core.broker.Broker;
+import io.rtgw.core.events.ConnectionEvents;
+import io.rtgw.server.events.EventsWiring;
 import io.rtgw.core.presence.Presence;
 import io.rtgw.core.presence.PresenceTracker;
 import io.lettuce.core.resource.ClientResources;
@@ -67,6 +69,8 @@ public final class Gateway implements AutoCloseable {
     /** This node's presence entries and their leases (docs/protocol.md §9). */
     private final PresenceTracker presenceTracker;
     private final Presence presence;
+    /** Connection events for the app (docs/protocol.md §10); OFF unless RTGW_EVENTS is set. */
+    private final ConnectionEvents events;
     private volatile boolean stopped;
 
     private Gateway(GatewayConfig config, Map<String, StaticEndpoint> pages) {
@@ -90,8 +94,9 @@ public final class Gateway implements AutoCloseable {
                 presenceInterval, observer);
         this.presence = new Presence(config.namespaceFlag(NamespaceSettings::presence),
                 config.namespaceFlag(NamespaceSettings::joinLeave), presenceTracker, broker, observer);
+        this.events = EventsWiring.create(config, control.plane(), control.nodeId(), metrics.registry());
         SessionContext sessions = new SessionContext(hub, broker, control.guard(authenticator), observer, sessionSettings,
-                directory, presence);
+                directory, presence, events);
         this.transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
         this.publicServer = new PublicServer(transport, loops);
         ClientFiles.routes().forEach(publicServer::route);
@@ -135,6 +140,7 @@ public final class Gateway implements AutoCloseable {
             gateway.awaitControl();
             gateway.reporter.start();
             gateway.presenceTracker.start();
+            gateway.events.start();
             gateway.adminServer.start();
             gateway.publicServer.start();
         } catch (Exception e) {
@@ -303,6 +309,8 @@ public final class Gateway implements AutoCloseable {
         reporter.close();
         // after the loops: the sessions they closed have sent their leaves; before the plane, whose connection it uses
         presenceTracker.close();
+        // likewise: the closed sessions' departures are in; pending grace checks run, then the queue flushes
+        events.close();
         control.close();
         broker.close();
         if (redisResources != null) {

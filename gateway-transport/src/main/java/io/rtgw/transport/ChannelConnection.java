@@ -181,7 +181,8 @@ public abstract class ChannelConnection implements Connection {
     }
 
     /** The reason the server gave, or null when the peer went away by itself. */
-    protected DisconnectReason closeReason() {
+    @Override
+    public DisconnectReason closeReason() {
         return closeReason;
     }
 

@@ -73,6 +73,8 @@ final class LongPollConnection implements Connection {
     private ScheduledFuture<?> timeout;
     private boolean answerScheduled;
     private boolean done;
+    /** Why the poll ended, for the session's disconnect event (docs/protocol.md §10). */
+    private DisconnectReason finishedBy;
 
     /** @param head the request's version and keep-alive (see {@link HttpResponses#head}) */
     LongPollConnection(ChannelHandlerContext ctx, HttpRequest head, GatewayObserver observer,
@@ -130,6 +132,11 @@ final class LongPollConnection implements Connection {
     @Override
     public ScheduledExecutorService executor() {
         return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public DisconnectReason closeReason() {
+        return finishedBy;
     }
 
     @Override
@@ -319,6 +326,7 @@ final class LongPollConnection implements Connection {
     /** Ends the session and records the close; the node subscription lingers for the next poll. */
     private void finish(DisconnectReason reason) {
         done = true;
+        finishedBy = reason;
         registry.removed(this);
         if (timeout != null) {
             timeout.cancel(false);

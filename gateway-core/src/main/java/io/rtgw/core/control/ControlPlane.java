@@ -63,4 +63,22 @@ public interface ControlPlane extends AutoCloseable {
     default io.rtgw.core.presence.PresenceStore presenceStore(String nodeId, Duration interval) {
         return new io.rtgw.core.presence.InMemoryPresenceStore();
     }
+
+    /**
+     * Where this node keeps the fleet-wide state of connection events (docs/protocol.md §10): in
+     * memory by default (one node), shared in Redis for a fleet, on the plane's connection.
+     *
+     * @param interval how often the node renews its lease and recovers dead nodes
+     */
+    default io.rtgw.core.events.FleetState fleetState(String nodeId, Duration interval) {
+        return new io.rtgw.core.events.InMemoryFleetState();
+    }
+
+    /**
+     * The delivery of {@code RTGW_EVENTS=redis} (a capped stream per tenant), or empty when this
+     * plane has no Redis (the setting is then refused at start).
+     */
+    default java.util.Optional<io.rtgw.core.events.QueuedSink.Delivery> eventStreams(long maxLen) {
+        return java.util.Optional.empty();
+    }
 }

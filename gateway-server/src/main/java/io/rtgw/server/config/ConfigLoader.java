@@ -72,6 +72,7 @@ public final class ConfigLoader {
         Namespaces namespaces = Namespaces.from(r);
         ObservabilitySettings observability = ObservabilitySettings.from(r);
         ControlSettings control = ControlSettings.from(r);
+        EventSettings events = EventSettings.from(r, broker);
         Duration drain = r.duration(Setting.DRAIN, GatewayConfig.DEFAULT_DRAIN, Duration.ZERO);
         Duration idempotency = r.duration(Setting.IDEMPOTENCY_WINDOW, io.rtgw.core.broker.Broker.DEFAULT_IDEMPOTENCY_WINDOW,
                 Duration.ofSeconds(1));
@@ -79,6 +80,6 @@ public final class ConfigLoader {
         JwtConfig jwt = JwtConfig.from(r, dev);
         ApiKeyConfig apiKeys = ApiKeyConfig.from(r, dev);
         return new GatewayConfig(network, apiKeys, jwt, broker, connections, limits, namespaces, drain, idempotency,
-                observability, control, dev, warnings);
+                observability, control, events, dev, warnings);
     }
 }
