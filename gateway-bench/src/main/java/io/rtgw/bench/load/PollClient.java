@@ -67,8 +67,8 @@ final class PollClient extends Client {
         }
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target);
         req.headers().set(HttpHeaderNames.HOST, Spec.hostHeader(uri));
-        if (spec.token != null) {
-            req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token);
+        if (spec.token(index) != null) {
+            req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token(index));
         }
         if (!spec.rtgw() && resumeId != null) {
             int bar = resumeId.indexOf('|');

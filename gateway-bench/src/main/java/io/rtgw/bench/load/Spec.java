@@ -16,6 +16,8 @@ final class Spec {
     final String pollUrl;
     final String channelPrefix;
     final String token;
+    /** One token per user, client g using line g mod count ({@code --token-file}); null: every client uses {@code token}. */
+    private final String[] tokens;
     final boolean tokenInSubprotocol;
 
     Spec(Options o) {
@@ -25,7 +27,29 @@ final class Spec {
         pollUrl = o.get("poll-url", null);
         channelPrefix = o.get("channel-prefix", "bench:");
         token = o.get("token", null);
+        tokens = readTokens(o.get("token-file", null));
         tokenInSubprotocol = "subprotocol".equals(o.get("ws-auth", "header"));
+    }
+
+    /** The token client {@code index} presents: its user's when a token file was given. */
+    String token(int index) {
+        return tokens == null ? token : tokens[index % tokens.length];
+    }
+
+    private static String[] readTokens(String file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            String[] lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file)).stream()
+                    .filter(l -> !l.isBlank()).toArray(String[]::new);
+            if (lines.length == 0) {
+                throw new IllegalArgumentException("--token-file " + file + " holds no token");
+            }
+            return lines;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     boolean rtgw() {

@@ -48,14 +48,14 @@ final class WsClient extends Client {
         String subprotocol = null;
         if (spec.rtgw()) {
             subprotocol = "rtgw.v1";
-            if (spec.token != null && spec.tokenInSubprotocol) {
-                subprotocol += ",rtgw.token." + spec.token;
-            } else if (spec.token != null) {
-                headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token);
+            if (spec.token(index) != null && spec.tokenInSubprotocol) {
+                subprotocol += ",rtgw.token." + spec.token(index);
+            } else if (spec.token(index) != null) {
+                headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token(index));
             }
         } else {
-            if (spec.token != null) {
-                headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token);
+            if (spec.token(index) != null) {
+                headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token(index));
             }
             if (spec.nchan()) {
                 subprotocol = "ws+meta.nchan";

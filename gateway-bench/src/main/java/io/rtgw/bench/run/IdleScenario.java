@@ -19,6 +19,9 @@ final class IdleScenario {
         r.server.settleMemory();
         long rss0 = Proc.rssBytes(r.server.pids());
         Wave first = Wave.connect(r);
+        List<Row> rows = new ArrayList<>();
+        rows.add(Row.of("idle.connected", "connections held", first.ready, "", true, first.clientCores));
+        first.addRows(rows, r, "idle.", "");
         Thread.sleep((long) (holdSeconds * 1000));
         r.server.settleMemory();
         long rssN = Proc.rssBytes(r.server.pids());
@@ -29,9 +32,6 @@ final class IdleScenario {
         r.workers.all("drop");
         Thread.sleep(2000);
         Wave second = Wave.connect(r);
-        List<Row> rows = new ArrayList<>();
-        rows.add(Row.of("idle.connected", "connections held", first.ready, "", true, first.clientCores));
-        first.addRows(rows, r, "idle.", "");
         second.addRows(rows, r, "idle.warm.", " (second wave, warm)");
         rows.add(Row.of("idle.rss0", "server RSS at 0", rss0 / 1048576.0, "MiB", false, 0));
         rows.add(Row.of("idle.rssN", "server RSS at N", rssN / 1048576.0, "MiB", false, 0));
@@ -42,23 +42,26 @@ final class IdleScenario {
     }
 
     /** All clients connecting at once: how fast they got ready, and what it cost the server. */
-    private record Wave(long ready, double seconds, double serverCores, double serverSeconds, double clientCores) {
+    record Wave(long ready, double seconds, double serverCores, double serverSeconds, double clientCores, RedisCost redis) {
         static Wave connect(RunContext r) throws Exception {
+            RedisCost redis = RedisCost.start(r);
             CpuMeter.Sample s0 = r.cpu.sample();
             List<JsonNode> answers = r.workers.all("connect");
             CpuMeter.Usage u = r.cpu.since(s0);
             RunContext.requireConnected(answers, r.clients);
             return new Wave(Workers.sum(answers, "ready"), Workers.max(answers, "seconds"), u.serverCores(),
-                    u.serverSeconds(), u.clientCores());
+                    u.serverSeconds(), u.clientCores(), redis);
         }
 
-        void addRows(List<Row> rows, RunContext r, String key, String suffix) {
+        /** The rows of the wave; Redis is read again here, so call it right after {@link #connect}. */
+        void addRows(List<Row> rows, RunContext r, String key, String suffix) throws Exception {
             rows.add(Row.of(key + "connectRate", "connect rate" + suffix, ready / Math.max(seconds, 1e-9), "conn/s", true,
                     clientCores).withNote(r.limitNote(clientCores)));
             rows.add(Row.of(key + "connectServerCpu", "server CPU while connecting" + suffix, serverCores, "cores", false,
                     clientCores));
             rows.add(Row.of(key + "connectCpuPerConn", "server CPU per connection" + suffix, serverSeconds * 1e6 / Math.max(ready, 1),
                     "µs", false, clientCores));
+            redis.addRows(rows, key, suffix, ready, clientCores);
         }
     }
 }

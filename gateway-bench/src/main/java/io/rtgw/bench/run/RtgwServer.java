@@ -31,13 +31,24 @@ final class RtgwServer implements Server {
     private final String jvmFlags;
     private final Map<String, String> extraEnv;
     private final String wsAuth;
+    private final boolean presence;
+    private final int users;
     private final String apiKey = DevTokens.randomSecret();
     private final String secret = DevTokens.randomSecret();
     private Process process;
     private String publicBase;
     private String adminBase;
+    private List<String> tokenArgs;
 
-    RtgwServer(Path jar, String cpus, String jvmFlags, Map<String, String> extraEnv, String wsAuth) {
+    /**
+     * @param presence the bench namespace gets {@code presence: true} (docs/protocol.md §9); connection
+     *                 events (§10) are switched on by the caller's {@code RTGW_EVENTS} in {@code extraEnv}
+     * @param users    distinct users (one token each); client g is user g mod users
+     */
+    RtgwServer(Path jar, String cpus, String jvmFlags, Map<String, String> extraEnv, String wsAuth, boolean presence,
+               int users) {
+        this.presence = presence;
+        this.users = users;
         this.jar = jar;
         this.cpus = cpus;
         this.jvmFlags = jvmFlags;
@@ -61,6 +72,12 @@ final class RtgwServer implements Server {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(jvmFlags.trim().split("\\s+")));
         cmd.addAll(List.of("-jar", jar.toString()));
+        if (presence) {
+            Path config = dir.resolve("rtgw.yml");
+            Files.writeString(config, "namespaces:\n  " + PREFIX.substring(0, PREFIX.length() - 1) + ": { presence: true }\n");
+            cmd.addAll(List.of("--config", config.toString()));
+        }
+        tokenArgs = tokenArgs(dir);
         Path log = dir.resolve("rtgw.log");
         process = Proc.start(cmd, cpus, log, env);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -95,12 +112,24 @@ final class RtgwServer implements Server {
 
     @Override
     public List<String> workerArgs() {
-        String token = DevTokens.hs256(secret, "bench", TENANT, List.of(PREFIX + "*"), List.of(), Duration.ofHours(6));
-        return List.of("--dialect", "rtgw", "--token", token, "--ws-auth", wsAuth,
+        List<String> args = new ArrayList<>(tokenArgs);
+        args.addAll(List.of("--dialect", "rtgw", "--ws-auth", wsAuth,
                 "--ws-url", "ws://" + publicBase + "/ws",
                 "--sse-url", "http://" + publicBase + "/sse?channel={channel}",
                 "--poll-url", "http://" + publicBase + "/poll?channel={channel}",
-                "--channel-prefix", PREFIX);
+                "--channel-prefix", PREFIX));
+        return args;
+    }
+
+    /** One token on the command line, or a file of one token per user (client g reads line g mod users). */
+    private List<String> tokenArgs(Path dir) throws Exception {
+        List<String> tokens = BenchTokens.forUsers(secret, TENANT, PREFIX + "*", users);
+        if (tokens.size() == 1) {
+            return List.of("--token", tokens.get(0));
+        }
+        Path file = dir.resolve("tokens.txt");
+        Files.write(file, tokens);
+        return List.of("--token-file", file.toString());
     }
 
     @Override

@@ -14,8 +14,15 @@ final class RunContext {
     final int channels;
     final int clientCpuCount;
     final String padding;
+    /** The bench's redis-server (null with the embedded broker), whose own figures a wave reports. */
+    final RedisServer redis;
+    /** Where this server's logs go (Redis command counts per wave, among others). */
+    final java.nio.file.Path dir;
 
-    RunContext(Server server, Workers workers, CpuMeter cpu, int clients, int channels, int clientCpuCount, String padding) {
+    RunContext(Server server, Workers workers, CpuMeter cpu, int clients, int channels, int clientCpuCount, String padding,
+               RedisServer redis, java.nio.file.Path dir) {
+        this.redis = redis;
+        this.dir = dir;
         this.server = server;
         this.workers = workers;
         this.cpu = cpu;

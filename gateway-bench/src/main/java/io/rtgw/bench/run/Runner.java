@@ -24,6 +24,9 @@ public final class Runner {
               --peer nchan            also run Nchan (same load, same pinning) and print ratios
               --store memory|redis    broker/store of both servers (default memory)
               --n N                   connections (idle 19k; fanout, broadcast, storm 10k)
+              --users U               distinct users, one token each (default 1: every client the same user)
+              --presence              rtgw: presence on the bench namespace, and with --store redis
+                                      connection events too (RTGW_EVENTS=redis); Redis cost per connection reported
               --channels K            channels (fanout, storm 100; broadcast 1; idle 100)
               --mix ws:1,sse:1,poll:1 transport shares (idle, storm: all three; fanout, broadcast: ws)
               --duration S            seconds per rate step, or idle hold time (default 10)
@@ -45,7 +48,7 @@ public final class Runner {
 
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
-            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency");
+            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence");
 
     private Runner() {
     }
@@ -58,6 +61,9 @@ public final class Runner {
         Path dir = s.out.resolve(scenario + "-" + stamp);
         Files.createDirectories(dir);
         System.err.println("bench: " + scenario + " " + s.describe() + "; logs in " + dir);
+        if (s.presence && !s.redis) {
+            System.err.println("bench: --presence with the embedded broker: presence only (connection events need --store redis)");
+        }
         Map<String, List<Row>> results = new LinkedHashMap<>();
         results.put("rtgw", runOne(s, dir, "rtgw"));
         if (s.peer != null) {
@@ -79,7 +85,7 @@ public final class Runner {
         System.err.println("bench: " + which + ": starting");
         RedisServer redis = s.redis ? new RedisServer(dir, s.serverCpus) : null;
         Server server = which.equals("rtgw")
-                ? new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth)
+                ? new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth, s.presence, s.users)
                 : new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());
         try (AutoCloseable r = redis == null ? () -> { } : redis; Server srv = server) {
             srv.start(dir);
@@ -93,7 +99,7 @@ public final class Runner {
                     serverPids.addAll(Proc.tree(redis.pid())); // the store works for the server: its CPU counts
                 }
                 RunContext ctx = new RunContext(srv, workers, new CpuMeter(serverPids, workers.pids()), s.n, s.channels,
-                        s.clientCpuCount(), "x".repeat(s.payloadBytes));
+                        s.clientCpuCount(), "x".repeat(s.payloadBytes), redis, dir);
                 System.err.println("bench: " + which + ": running " + s.scenario + " with " + s.n + " clients");
                 return switch (s.scenario) {
                     case "idle" -> IdleScenario.run(ctx, s.duration);
@@ -111,6 +117,9 @@ public final class Runner {
         env.put("RTGW_HISTORY_SIZE", "1000"); // the replay depth Nchan gets (nchan_message_buffer_length)
         if (redis != null) {
             env.put("RTGW_REDIS_URL", "redis://" + redis.hostPort());
+            if (s.events()) {
+                env.put("RTGW_EVENTS", "redis");
+            }
         }
         return env;
     }

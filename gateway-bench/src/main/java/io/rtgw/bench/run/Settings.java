@@ -10,6 +10,9 @@ final class Settings {
     final String scenario;
     final String peer;
     final boolean redis;
+    /** Presence on the bench namespace, and with the Redis store connection events too (issue 15). */
+    final boolean presence;
+    final int users;
     final int n;
     final int channels;
     final String mix;
@@ -41,6 +44,11 @@ final class Settings {
         peer = p.equals("none") ? null : p;
         redis = "redis".equals(o.get("store", "memory"));
         n = o.getInt("n", scenario.equals("idle") ? 19_000 : 10_000);
+        presence = o.flag("presence");
+        users = o.getInt("users", 1);
+        if (users < 1 || users > n) {
+            throw new IllegalArgumentException("--users: between 1 and --n (" + n + ")");
+        }
         channels = o.getInt("channels", scenario.equals("broadcast") ? 1 : 100);
         mix = o.get("mix", scenario.equals("idle") || scenario.equals("storm") ? "ws:1,sse:1,poll:1" : "ws");
         io.rtgw.bench.load.Mix.parse(mix);
@@ -84,8 +92,14 @@ final class Settings {
         return count;
     }
 
+    /** With the embedded broker there is no event stream: presence alone is measured then. */
+    boolean events() {
+        return presence && redis;
+    }
+
     String describe() {
         return "n=" + n + " channels=" + channels + " mix=" + mix + " store=" + (redis ? "redis" : "memory")
+                + " users=" + users + " presence=" + (presence ? "on" : "off") + " events=" + (events() ? "redis" : "off")
                 + " server-cpus=" + serverCpus + " client-cpus=" + clientCpus;
     }
 
@@ -95,6 +109,9 @@ final class Settings {
         m.put("peer", peer == null ? "none" : peer);
         m.put("store", redis ? "redis" : "memory");
         m.put("n", Integer.toString(n));
+        m.put("users", Integer.toString(users));
+        m.put("presence", Boolean.toString(presence));
+        m.put("events", events() ? "redis" : "off");
         m.put("channels", Integer.toString(channels));
         m.put("mix", mix);
         m.put("duration", Double.toString(duration));

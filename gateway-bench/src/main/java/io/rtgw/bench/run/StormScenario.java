@@ -13,29 +13,33 @@ import java.util.List;
  */
 final class StormScenario {
     static List<Row> run(RunContext r, double rate, double downSeconds, double afterSeconds) throws Exception {
-        List<JsonNode> connected = r.workers.all("connect");
-        RunContext.requireConnected(connected, r.clients);
-        Thread.sleep(1000);
+        // The first connect is a clean wave (nothing published yet): its rate and Redis cost per connection.
+        IdleScenario.Wave first = IdleScenario.Wave.connect(r);
         List<Row> rows = new ArrayList<>();
+        first.addRows(rows, r, "storm.", " (first connect)");
+        Thread.sleep(1000);
         try (Publisher pub = r.server.publisher(r.channels, r.padding)) {
             Thread publishing = new Thread(() -> pub.run(rate, 0, 3600), "bench-publisher");
             publishing.setDaemon(true);
             publishing.start();
             Thread.sleep(3000);
+            RedisCost redis = RedisCost.start(r);
             CpuMeter.Sample s0 = r.cpu.sample();
             r.workers.all("drop");
             Thread.sleep((long) (downSeconds * 1000));
             String targets = csv(pub.heads());
             List<JsonNode> resumed = r.workers.all("resume " + targets);
             CpuMeter.Usage u = r.cpu.since(s0);
+            double cc = u.clientCores();
+            long back = Workers.sum(resumed, "ready");
+            // drop + away + resume, publishing included (the same in every run at the same --rate)
+            redis.addRows(rows, "storm.resume.", " (drop, away, resume)", back, cc);
             Thread.sleep((long) (afterSeconds * 1000));
             pub.stop();
             publishing.join(10_000);
             pub.awaitIdle(Duration.ofSeconds(10));
             Thread.sleep(2000);
             List<JsonNode> verified = r.workers.all("verify " + csv(pub.heads()));
-            double cc = u.clientCores();
-            long back = Workers.sum(resumed, "ready");
             long holes = Workers.sum(verified, "holes");
             long missing = Workers.sum(verified, "missingAtEnd");
             long dups = Workers.sum(verified, "duplicates");
@@ -44,6 +48,8 @@ final class StormScenario {
                     .withNote(back < r.clients ? (r.clients - back) + " did not come back" : ""));
             rows.add(Row.of("storm.reconnect", "reconnect time (all clients)", Workers.max(resumed, "seconds"), "s", false, cc)
                     .withNote(r.limitNote(cc)));
+            rows.add(Row.of("storm.reconnectRate", "reconnect rate", back / Math.max(Workers.max(resumed, "seconds"), 1e-9),
+                    "conn/s", true, cc).withNote(r.limitNote(cc)));
             rows.add(Row.of("storm.catchUp", "catch-up time to the head at reconnect", Workers.max(resumed, "catchUpSeconds"),
                     "s", false, cc).withNote(Workers.sum(resumed, "caughtUp") < r.clients ? "not all caught up" : ""));
             rows.add(Row.of("storm.serverCpu", "server CPU during the storm", u.serverSeconds(), "s", false, cc));

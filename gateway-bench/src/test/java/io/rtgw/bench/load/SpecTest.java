@@ -1,0 +1,26 @@
+package io.rtgw.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtgw.bench.Options;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpecTest {
+    @Test
+    void withATokenFileClientGIsUserGModTheNumberOfTokens(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tokens.txt");
+        Files.writeString(file, "t0\nt1\nt2\n");
+        Spec spec = new Spec(Options.parse("--token-file", file.toString()));
+        assertThat(spec.token(1)).isEqualTo("t1");
+        assertThat(spec.token(5)).isEqualTo("t2");
+    }
+
+    @Test
+    void withoutOneEveryClientPresentsTheSameToken() {
+        Spec spec = new Spec(Options.parse("--token", "abc"));
+        assertThat(spec.token(0)).isEqualTo("abc").isEqualTo(spec.token(12345));
+    }
+}
