@@ -27,6 +27,7 @@ public final class Runner {
               --users U               distinct users, one token each (default 1: every client the same user)
               --presence              rtgw: presence on the bench namespace, and with --store redis
                                       connection events too (RTGW_EVENTS=redis); Redis cost per connection reported
+              --events redis|off      events alone (redis, without --presence) or presence alone (--presence --events off)
               --channels K            channels (fanout, storm 100; broadcast 1; idle 100)
               --mix ws:1,sse:1,poll:1 transport shares (idle, storm: all three; fanout, broadcast: ws)
               --duration S            seconds per rate step, or idle hold time (default 10)
@@ -48,7 +49,7 @@ public final class Runner {
 
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
-            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence");
+            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events");
 
     private Runner() {
     }

@@ -13,6 +13,11 @@ final class Settings {
     /** Presence on the bench namespace, and with the Redis store connection events too (issue 15). */
     final boolean presence;
     final int users;
+    /**
+     * Connection events: on with {@code --presence} unless {@code --events off}; {@code --events redis}
+     * alone turns them on without presence (the two costs told apart). Redis store only.
+     */
+    private final boolean eventsWanted;
     final int n;
     final int channels;
     final String mix;
@@ -46,6 +51,11 @@ final class Settings {
         n = o.getInt("n", scenario.equals("idle") ? 19_000 : 10_000);
         presence = o.flag("presence");
         users = o.getInt("users", 1);
+        String ev = o.get("events", presence ? "redis" : "off");
+        if (!ev.equals("redis") && !ev.equals("off")) {
+            throw new IllegalArgumentException("--events: redis or off");
+        }
+        eventsWanted = ev.equals("redis");
         if (users < 1 || users > n) {
             throw new IllegalArgumentException("--users: between 1 and --n (" + n + ")");
         }
@@ -94,7 +104,7 @@ final class Settings {
 
     /** With the embedded broker there is no event stream: presence alone is measured then. */
     boolean events() {
-        return presence && redis;
+        return redis && eventsWanted;
     }
 
     String describe() {
