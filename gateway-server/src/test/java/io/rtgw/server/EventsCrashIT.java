@@ -107,6 +107,9 @@ class EventsCrashIT {
                 // a survivor took the dead node over when it is no longer listed
                 await().atMost(WAIT).until(() -> stream.redis().smembers("rtgw:{~events}:nodes").stream()
                         .noneMatch(n -> n.startsWith(victimId + ".")));
+                // the survivor appends the events after it took the node over: wait for them, then check none came twice
+                await().atMost(WAIT).until(() -> stream.of(tenant, "offline", "alice").size() >= 1
+                        && stream.of(tenant, "disconnect").size() >= 2 && stream.of(tenant, "vacated").size() >= 2);
 
                 assertThat(stream.of(tenant, "offline", "alice")).hasSize(1);
                 assertThat(stream.of(tenant, "offline", "carol")).as("carol is still on node a").isEmpty();
