@@ -1,5 +1,7 @@
 package io.rtgw.core.events;
 
+import io.rtgw.core.JsonStrings;
+
 import io.rtgw.core.ChannelName;
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.DisconnectReason;
@@ -331,7 +333,7 @@ public final class ConnectionEvents implements AutoCloseable {
         }
         StringBuilder b = new StringBuilder(64);
         b.append(type == EventType.ONLINE || type == EventType.OFFLINE ? "\"user\":" : "\"channel\":");
-        Json.quote(b, name);
+        JsonStrings.quote(b, name);
         emit(type, tenant, b);
     }
 
@@ -340,7 +342,7 @@ public final class ConnectionEvents implements AutoCloseable {
         StringBuilder b = new StringBuilder(96 + fields.length());
         b.append("{\"id\":\"").append(idPrefix).append(Long.toString(sequence.incrementAndGet(), 36))
                 .append("\",\"type\":\"").append(type.wire()).append("\",\"tenant\":");
-        Json.quote(b, tenant);
+        JsonStrings.quote(b, tenant);
         b.append(",\"at\":").append(clock.millis()).append(',').append(fields).append('}');
         counters.emitted(type);
         sink.emit(new AppEvent(tenant, type, b.toString()));
@@ -354,11 +356,11 @@ public final class ConnectionEvents implements AutoCloseable {
     private StringBuilder connectionFields(String client, String user, Transport transport, DisconnectReason reason) {
         StringBuilder b = new StringBuilder(96);
         b.append("\"client\":");
-        Json.quote(b, client);
+        JsonStrings.quote(b, client);
         b.append(",\"user\":");
-        Json.quote(b, user);
+        JsonStrings.quote(b, user);
         b.append(",\"transport\":\"").append(transport.label()).append("\",\"node\":");
-        Json.quote(b, node);
+        JsonStrings.quote(b, node);
         if (reason != null) {
             b.append(",\"code\":").append(reason.closeCode()).append(",\"reason\":\"").append(reason.reason()).append('"');
         }
@@ -431,30 +433,5 @@ public final class ConnectionEvents implements AutoCloseable {
         }
         state.close();
         sink.close();
-    }
-
-    /** JSON strings without a library: the fields are short and this runs per connection. */
-    static final class Json {
-        private Json() {
-        }
-
-        static void quote(StringBuilder b, String s) {
-            b.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    default -> {
-                        if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                            b.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            b.append(c);
-                        }
-                    }
-                }
-            }
-            b.append('"');
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.rtgw.core.presence;
 
+import io.rtgw.core.JsonStrings;
+
 import io.rtgw.core.ChannelName;
 import io.rtgw.core.GatewayObserver;
 import io.rtgw.core.broker.Broker;
@@ -105,30 +107,10 @@ public final class Presence implements PresenceSink {
     static String announcement(PresenceEntry entry) {
         StringBuilder b = new StringBuilder(64 + (entry.info() == null ? 0 : entry.info().length()));
         b.append("{\"client\":");
-        quote(b, entry.client());
+        JsonStrings.quote(b, entry.client());
         b.append(",\"user\":");
-        quote(b, entry.user());
+        JsonStrings.quote(b, entry.user());
         b.append(",\"info\":").append(entry.info() == null ? "null" : entry.info()).append('}');
         return b.toString();
-    }
-
-    /** A JSON string; control characters escaped so the result holds no raw line break. */
-    static void quote(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 }
