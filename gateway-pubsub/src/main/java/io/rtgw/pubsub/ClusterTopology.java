@@ -97,6 +97,13 @@ final class ClusterTopology implements RedisTopology {
     }
 
     @Override
+    public BatchConnection connectBatch(Duration timeout) throws Exception {
+        StatefulRedisClusterConnection<String, String> c = commandClient.connectAsync(StringCodec.UTF8)
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return new BatchConnection(c, c.async());
+    }
+
+    @Override
     public synchronized void resetCommands() {
         StatefulRedisClusterConnection<String, String> c = commands;
         commands = null;

@@ -39,7 +39,11 @@ public final class RedisControlPlane implements ControlPlane {
     private final NodeReports reports;
     private final String keyPrefix;
     private final Clock clock;
+    /** Writes waiting to be sent: a few seconds of a connect storm's presence and event writes. */
+    static final int WRITE_QUEUE = 65_536;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private volatile String nodeId;
+    private BatchedWrites writes;
     private volatile boolean closed;
 
     public RedisControlPlane(RedisBrokerConfig config, Duration reportInterval, Duration maxTokenAge, Duration skew,
@@ -108,19 +112,28 @@ public final class RedisControlPlane implements ControlPlane {
     /** Presence sets in Redis, on this plane's command connection (docs/scaling.md, "Presence keys"). */
     @Override
     public PresenceStore presenceStore(String nodeId, Duration interval) {
-        return new RedisPresenceStore(() -> bus.topology().commands(), keyPrefix, nodeId, interval, clock);
+        return new RedisPresenceStore(() -> bus.topology().commands(), writes(), keyPrefix, nodeId, interval, clock);
     }
 
     /** Connection-event state in Redis, on this plane's command connection (docs/scaling.md, "Event keys"). */
     @Override
     public io.rtgw.core.events.FleetState fleetState(String nodeId, Duration interval) {
-        return new RedisFleetState(() -> bus.topology().commands(), keyPrefix, nodeId, interval);
+        return new RedisFleetState(() -> bus.topology().commands(), writes(), keyPrefix, nodeId, interval);
     }
 
     /** One capped stream per tenant (docs/protocol.md §10). */
     @Override
     public java.util.Optional<io.rtgw.core.events.QueuedSink.Delivery> eventStreams(long maxLen) {
-        return java.util.Optional.of(new RedisEventStreams(() -> bus.topology().commands(), keyPrefix, maxLen));
+        return java.util.Optional.of(new RedisEventStreams(writes(), keyPrefix, maxLen));
+    }
+
+    /** Presence and event writes share one batching connection, made at the first use. */
+    private synchronized BatchedWrites writes() {
+        if (writes == null) {
+            writes = new BatchedWrites("control", WRITE_QUEUE, () -> bus.topology().connectBatch(CONNECT_TIMEOUT),
+                    Duration.ofSeconds(1));
+        }
+        return writes;
     }
 
     /** Whether the control link is up (subscribed and answering its probes). */
@@ -142,6 +155,13 @@ public final class RedisControlPlane implements ControlPlane {
             } catch (Exception e) {
                 log.debug("leaving the node reports failed; the entry ages out instead", e);
             }
+        }
+        BatchedWrites w;
+        synchronized (this) {
+            w = writes;
+        }
+        if (w != null) {
+            w.close();
         }
         bus.close();
         if (ownsResources) {

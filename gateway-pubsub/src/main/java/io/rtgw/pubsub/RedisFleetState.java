@@ -36,20 +36,32 @@ import java.util.function.Supplier;
  * recovers them once that lease has run out. Taking a node's records is one script per tenant
  * that empties its hash as it decrements the counts, so even two survivors racing past the claim
  * could not both emit its events.
+ *
+ * <p>A node's transitions go through {@link BatchedWrites} (in order, batched, off the caller's
+ * thread); the renewal and the recovery, which wait for their answers on the events thread, use
+ * the plane's command connection.
  */
 public final class RedisFleetState implements FleetState {
     static final double LEASE_INTERVALS = 2.5;
     private static final long TIMEOUT_SECONDS = 5;
 
-    /** KEYS: counts, marks, node hash; ARGV: name, field prefix. Returns 1 when newly marked. */
+    /**
+     * KEYS: counts, marks, node hash; ARGV: name, field prefix, and optionally a connection
+     * record's field and value for the node hash. Returns 1 when newly marked.
+     */
     static final String ARRIVE = """
+            if ARGV[3] then redis.call('HSET', KEYS[3], ARGV[3], ARGV[4]) end
             if redis.call('HSETNX', KEYS[3], ARGV[2] .. ARGV[1], 1) == 1 then
               redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
             end
             return redis.call('SADD', KEYS[2], ARGV[1])
             """;
-    /** KEYS: counts, node hash; ARGV: name, field prefix. Returns 1 when no node holds it now. */
+    /**
+     * KEYS: counts, node hash; ARGV: name, field prefix, and optionally a connection record's field
+     * to delete from the node hash. Returns 1 when no node holds it now.
+     */
     static final String LEAVE = """
+            if ARGV[3] then redis.call('HDEL', KEYS[2], ARGV[3]) end
             if redis.call('HDEL', KEYS[2], ARGV[2] .. ARGV[1]) == 0 then return 0 end
             if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then
               redis.call('HDEL', KEYS[1], ARGV[1])
@@ -90,6 +102,7 @@ public final class RedisFleetState implements FleetState {
             """;
 
     private final Supplier<RedisClusterAsyncCommands<String, String>> commands;
+    private final BatchedWrites writes;
     private final String prefix;
     private final String incarnation;
     private final Duration lease;
@@ -98,9 +111,10 @@ public final class RedisFleetState implements FleetState {
     /** Only touched by the events thread, which runs the renewals. */
     private boolean firstRenewal = true;
 
-    public RedisFleetState(Supplier<RedisClusterAsyncCommands<String, String>> commands, String keyPrefix,
-                           String nodeId, Duration interval) {
+    RedisFleetState(Supplier<RedisClusterAsyncCommands<String, String>> commands, BatchedWrites writes,
+                    String keyPrefix, String nodeId, Duration interval) {
         this.commands = Objects.requireNonNull(commands, "commands");
+        this.writes = Objects.requireNonNull(writes, "writes");
         this.prefix = new ChannelKeys(keyPrefix).prefix();
         this.incarnation = ControlKeys.checkNodeId(nodeId) + "."
                 + Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36);
@@ -147,38 +161,61 @@ public final class RedisFleetState implements FleetState {
 
     @Override
     public CompletableFuture<Boolean> arrived(Kind kind, String tenant, String name) {
-        RedisClusterAsyncCommands<String, String> redis = commands.get();
-        register(redis, tenant);
-        RedisFuture<Long> r = redis.eval(ARRIVE, ScriptOutputType.INTEGER,
-                new String[]{counts(kind, tenant), marks(kind, tenant), nodeKey(tenant, incarnation)}, name, field(kind));
-        return r.toCompletableFuture().thenApply(n -> n == 1L);
+        String[] keys = {counts(kind, tenant), marks(kind, tenant), nodeKey(tenant, incarnation)};
+        String field = field(kind);
+        return writes.submit(redis -> {
+            register(redis, tenant);
+            return redis.<Long>eval(ARRIVE, ScriptOutputType.INTEGER, keys, name, field).thenApply(n -> n == 1L);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> connectionOpenedAndArrived(String tenant, String client, String record, String user) {
+        String[] keys = {counts(Kind.USER, tenant), marks(Kind.USER, tenant), nodeKey(tenant, incarnation)};
+        String field = field(Kind.USER);
+        return writes.submit(redis -> {
+            register(redis, tenant);
+            return redis.<Long>eval(ARRIVE, ScriptOutputType.INTEGER, keys, user, field, "k:" + client, record)
+                    .thenApply(n -> n == 1L);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> connectionClosedAndLeft(String tenant, String client, String user) {
+        String[] keys = {counts(Kind.USER, tenant), nodeKey(tenant, incarnation)};
+        String field = field(Kind.USER);
+        return writes.submit(redis -> redis.<Long>eval(LEAVE, ScriptOutputType.INTEGER, keys, user, field, "k:" + client)
+                .thenApply(n -> n == 1L));
     }
 
     @Override
     public CompletableFuture<Boolean> left(Kind kind, String tenant, String name) {
-        RedisFuture<Long> r = commands.get().eval(LEAVE, ScriptOutputType.INTEGER,
-                new String[]{counts(kind, tenant), nodeKey(tenant, incarnation)}, name, field(kind));
-        return r.toCompletableFuture().thenApply(n -> n == 1L);
+        String[] keys = {counts(kind, tenant), nodeKey(tenant, incarnation)};
+        String field = field(kind);
+        return writes.submit(redis -> redis.<Long>eval(LEAVE, ScriptOutputType.INTEGER, keys, name, field)
+                .thenApply(n -> n == 1L));
     }
 
     @Override
     public CompletableFuture<Boolean> goneForGood(Kind kind, String tenant, String name) {
-        RedisFuture<Long> r = commands.get().eval(GONE, ScriptOutputType.INTEGER,
-                new String[]{counts(kind, tenant), marks(kind, tenant)}, name);
-        return r.toCompletableFuture().thenApply(n -> n == 1L);
+        String[] keys = {counts(kind, tenant), marks(kind, tenant)};
+        return writes.submit(redis -> redis.<Long>eval(GONE, ScriptOutputType.INTEGER, keys, name)
+                .thenApply(n -> n == 1L));
     }
 
     @Override
     public CompletableFuture<Boolean> connectionOpened(String tenant, String client, String record) {
-        RedisClusterAsyncCommands<String, String> redis = commands.get();
-        register(redis, tenant);
-        return redis.hset(nodeKey(tenant, incarnation), "k:" + client, record).toCompletableFuture()
-                .thenApply(Boolean.TRUE::equals);
+        String key = nodeKey(tenant, incarnation);
+        return writes.submit(redis -> {
+            register(redis, tenant);
+            return redis.hset(key, "k:" + client, record).thenApply(Boolean.TRUE::equals);
+        });
     }
 
     @Override
     public CompletableFuture<Void> connectionClosed(String tenant, String client) {
-        return commands.get().hdel(nodeKey(tenant, incarnation), "k:" + client).toCompletableFuture().thenApply(x -> null);
+        String key = nodeKey(tenant, incarnation);
+        return writes.submit(redis -> redis.hdel(key, "k:" + client).thenApply(n -> (Void) null));
     }
 
     /**

@@ -3,7 +3,6 @@ package io.rtgw.pubsub;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.rtgw.core.ChannelName;
@@ -43,9 +42,11 @@ import org.slf4j.LoggerFactory;
  * lease again, so a node renewing at that very moment never loses an entry. The key itself expires
  * one lease window after its last write, so a channel that the whole fleet left goes away.
  *
- * <p>Costs: a join is three pipelined commands on one key (lease, entry, expiry); a leave one
- * {@code HDEL}; a renewal two per channel the node holds entries in, whatever the number of
- * connections; a query one {@code HGETALL}.
+ * <p>Costs: a join is two pipelined commands on one key (lease and entry in one {@code HSET},
+ * expiry); a leave one {@code HDEL}; a renewal two per channel the node holds entries in,
+ * whatever the number of connections; a query one {@code HGETALL}. Writes go through
+ * {@link BatchedWrites} (in order, batched, off the caller's thread); reads through the plane's
+ * command connection.
  */
 public final class RedisPresenceStore implements PresenceStore {
     private static final Logger log = LoggerFactory.getLogger(RedisPresenceStore.class);
@@ -66,6 +67,7 @@ public final class RedisPresenceStore implements PresenceStore {
     static final double LEASE_INTERVALS = 2.5;
 
     private final Supplier<RedisClusterAsyncCommands<String, String>> commands;
+    private final BatchedWrites writes;
     private final ChannelKeys keys;
     private final String nodeId;
     private final String leaseField;
@@ -77,9 +79,10 @@ public final class RedisPresenceStore implements PresenceStore {
      * @param interval the node's renewal interval ({@code RTGW_PRESENCE_INTERVAL}); leases last
      *                 {@link #leaseWindow} of it
      */
-    public RedisPresenceStore(Supplier<RedisClusterAsyncCommands<String, String>> commands, String keyPrefix,
-                              String nodeId, Duration interval, Clock clock) {
+    RedisPresenceStore(Supplier<RedisClusterAsyncCommands<String, String>> commands, BatchedWrites writes,
+                       String keyPrefix, String nodeId, Duration interval, Clock clock) {
         this.commands = Objects.requireNonNull(commands, "commands");
+        this.writes = Objects.requireNonNull(writes, "writes");
         this.keys = new ChannelKeys(keyPrefix);
         this.nodeId = ControlKeys.checkNodeId(nodeId);
         this.leaseField = NODE_FIELD + nodeId;
@@ -104,79 +107,71 @@ public final class RedisPresenceStore implements PresenceStore {
         return keys.of(channel) + ":p";
     }
 
+    /**
+     * The lease and the entry in one {@code HSET}, so a reader never sees the entry without the
+     * lease. The entry's field is always new (client ids are unique), so two new fields mean the
+     * lease was missing.
+     */
     @Override
     public CompletableFuture<Boolean> add(ChannelName channel, PresenceEntry entry) {
-        try {
-            RedisClusterAsyncCommands<String, String> redis = commands.get();
-            String key = key(channel);
-            // the lease first: a reader never sees an entry of this node without it
-            RedisFuture<Boolean> leaseNew = redis.hset(key, leaseField, expiry());
-            RedisFuture<Boolean> entryWritten = redis.hset(key, CLIENT_FIELD + entry.client(), json(entry));
-            RedisFuture<Boolean> expires = redis.pexpire(key, lease);
-            return CompletableFuture.allOf(leaseNew.toCompletableFuture(), entryWritten.toCompletableFuture(),
-                    expires.toCompletableFuture()).thenApply(done -> Boolean.TRUE.equals(leaseNew.toCompletableFuture().join()));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        String key = key(channel);
+        Map<String, String> fields = new LinkedHashMap<>(4);
+        fields.put(leaseField, expiry());
+        fields.put(CLIENT_FIELD + entry.client(), json(entry));
+        return writes.submit(redis -> {
+            CompletableFuture<Long> written = redis.hset(key, fields).toCompletableFuture();
+            redis.pexpire(key, lease);
+            return written.thenApply(added -> added != null && added == 2L);
+        });
     }
 
     @Override
     public CompletableFuture<Void> remove(ChannelName channel, String client, boolean lastOfNode) {
-        try {
-            RedisClusterAsyncCommands<String, String> redis = commands.get();
-            RedisFuture<Long> deleted = lastOfNode
-                    ? redis.hdel(key(channel), CLIENT_FIELD + client, leaseField)
-                    : redis.hdel(key(channel), CLIENT_FIELD + client);
-            return deleted.toCompletableFuture().thenApply(n -> null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        String key = key(channel);
+        String entryField = CLIENT_FIELD + client;
+        return writes.submit(redis -> (lastOfNode ? redis.hdel(key, entryField, leaseField) : redis.hdel(key, entryField))
+                .thenApply(n -> (Void) null));
     }
 
     @Override
     public CompletableFuture<Set<ChannelName>> renew(Collection<ChannelName> channels) {
-        try {
-            RedisClusterAsyncCommands<String, String> redis = commands.get();
-            String expiry = expiry();
-            Map<ChannelName, CompletableFuture<Boolean>> leases = new LinkedHashMap<>();
-            List<CompletableFuture<?>> all = new ArrayList<>(channels.size() * 2);
-            for (ChannelName channel : channels) {
+        String expiry = expiry();
+        List<ChannelName> held = List.copyOf(channels);
+        return writes.submit(redis -> {
+            List<CompletableFuture<Boolean>> leases = new ArrayList<>(held.size());
+            List<CompletableFuture<?>> all = new ArrayList<>(held.size() * 2);
+            for (ChannelName channel : held) {
                 String key = key(channel);
                 CompletableFuture<Boolean> leaseNew = redis.hset(key, leaseField, expiry).toCompletableFuture();
-                leases.put(channel, leaseNew);
+                leases.add(leaseNew);
                 all.add(leaseNew);
                 all.add(redis.pexpire(key, lease).toCompletableFuture());
             }
             return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
                 Set<ChannelName> lost = new HashSet<>();
-                leases.forEach((channel, leaseNew) -> {
-                    if (Boolean.TRUE.equals(leaseNew.join())) {
-                        lost.add(channel);
+                for (int i = 0; i < held.size(); i++) {
+                    if (Boolean.TRUE.equals(leases.get(i).join())) {
+                        lost.add(held.get(i));
                     }
-                });
+                }
                 return lost;
             });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     @Override
     public CompletableFuture<Void> rewrite(ChannelName channel, Collection<PresenceEntry> entries) {
-        try {
-            RedisClusterAsyncCommands<String, String> redis = commands.get();
-            String key = key(channel);
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put(leaseField, expiry());
-            for (PresenceEntry e : entries) {
-                fields.put(CLIENT_FIELD + e.client(), json(e));
-            }
-            RedisFuture<Long> written = redis.hset(key, fields);
-            RedisFuture<Boolean> expires = redis.pexpire(key, lease);
-            return CompletableFuture.allOf(written.toCompletableFuture(), expires.toCompletableFuture());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+        String key = key(channel);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(leaseField, expiry());
+        for (PresenceEntry e : entries) {
+            fields.put(CLIENT_FIELD + e.client(), json(e));
         }
+        return writes.submit(redis -> {
+            CompletableFuture<Long> written = redis.hset(key, fields).toCompletableFuture();
+            CompletableFuture<Boolean> expires = redis.pexpire(key, lease).toCompletableFuture();
+            return CompletableFuture.allOf(written, expires);
+        });
     }
 
     @Override

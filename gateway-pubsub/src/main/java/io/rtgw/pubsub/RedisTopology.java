@@ -1,5 +1,6 @@
 package io.rtgw.pubsub;
 
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,16 @@ interface RedisTopology extends AutoCloseable {
     void resetCommands();
 
     RedisClusterAsyncCommands<String, String> commands();
+
+    /**
+     * Opens one more command connection, for {@link BatchedWrites} only (it turns auto-flush off,
+     * which would hold back every other user of a shared connection).
+     */
+    BatchConnection connectBatch(Duration timeout) throws Exception;
+
+    /** A connection and its commands (the two types differ between one Redis and a Cluster). */
+    record BatchConnection(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands) {
+    }
 
     /** FUNCTION LOAD REPLACE on every master. */
     void loadFunction(String code, Duration timeout) throws Exception;

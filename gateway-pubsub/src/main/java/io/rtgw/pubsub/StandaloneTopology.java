@@ -73,6 +73,13 @@ final class StandaloneTopology implements RedisTopology {
     }
 
     @Override
+    public BatchConnection connectBatch(Duration timeout) throws Exception {
+        StatefulRedisConnection<String, String> c = commandClient.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return new BatchConnection(c, c.async());
+    }
+
+    @Override
     public synchronized void resetCommands() {
         StatefulRedisConnection<String, String> c = commands;
         commands = null;

@@ -147,17 +147,18 @@ public final class ConnectionEvents implements AutoCloseable {
             return;
         }
         String tenant = identity.tenant();
+        String record = null;
         if (settings.types().contains(EventType.DISCONNECT)) {
-            String record = record(client, identity.user(), transport);
+            record = record(client, identity.user(), transport);
             records.put(new ClientKey(tenant, client), record);
-            state.connectionOpened(tenant, client, record)
-                    .whenComplete((ok, error) -> failedIf(error, "connection record"));
         }
         if (settings.types().contains(EventType.CONNECT)) {
             emit(EventType.CONNECT, tenant, connectionFields(client, identity.user(), transport, null));
         }
         if (users) {
-            hold(Kind.USER, tenant, identity.user());
+            hold(Kind.USER, tenant, identity.user(), client, record);
+        } else if (record != null) {
+            openRecord(tenant, client, record);
         }
     }
 
@@ -167,60 +168,85 @@ public final class ConnectionEvents implements AutoCloseable {
             return;
         }
         String tenant = identity.tenant();
+        String recorded = null;
         if (settings.types().contains(EventType.DISCONNECT)) {
             records.remove(new ClientKey(tenant, client));
-            state.connectionClosed(tenant, client).whenComplete((ok, error) -> failedIf(error, "connection record"));
+            recorded = client;
             emit(EventType.DISCONNECT, tenant, connectionFields(client, identity.user(), transport, reason));
         }
         if (users) {
-            release(Kind.USER, tenant, identity.user());
+            release(Kind.USER, tenant, identity.user(), recorded);
+        } else if (recorded != null) {
+            closeRecord(tenant, client);
         }
     }
 
     /** A session's subscription of the channel started. */
     public void subscribed(ChannelName channel) {
         if (channels && settings.namespaces().test(channel.namespace())) {
-            hold(Kind.CHANNEL, channel.tenant(), channel.name());
+            hold(Kind.CHANNEL, channel.tenant(), channel.name(), null, null);
         }
     }
 
     /** A session's subscription of the channel ended (unsubscribed, or the session closed). */
     public void unsubscribed(ChannelName channel) {
         if (channels && settings.namespaces().test(channel.namespace())) {
-            release(Kind.CHANNEL, channel.tenant(), channel.name());
+            release(Kind.CHANNEL, channel.tenant(), channel.name(), null);
         }
     }
 
-    private void hold(Kind kind, String tenant, String name) {
+    /**
+     * @param client the connection whose record is written with the key's state write, so that a
+     *               connect of a user new on this node is one round trip
+     * @param record that record, or null for none
+     */
+    private void hold(Kind kind, String tenant, String name, String client, String record) {
         local.compute(new LocalKey(kind, tenant, name), (k, n) -> {
             if (n != null) {
+                if (record != null) {
+                    openRecord(tenant, client, record);
+                }
                 return n + 1;
             }
-            arrive(k);
+            arrive(k, client, record);
             return 1;
         });
     }
 
-    /** Called inside the key's compute, so it reaches the state in order with the key's other writes. */
-    private void arrive(LocalKey k) {
-        dispatch(() -> state.arrived(k.kind(), k.tenant(), k.name())).whenCompleteAsync((first, error) -> {
-            if (failedIf(error, "arrival")) {
-                repairs.add(k);
-            } else if (first) {
-                emitName(k.kind() == Kind.USER ? EventType.ONLINE : EventType.OCCUPIED, k.tenant(), k.name());
-            }
-        }, async);
+    private void openRecord(String tenant, String client, String record) {
+        dispatch(() -> state.connectionOpened(tenant, client, record))
+                .whenComplete((ok, error) -> failedIf(error, "connection record"));
     }
 
-    /** Called inside the key's compute, like {@link #arrive}. */
-    private void depart(LocalKey k) {
-        dispatch(() -> state.left(k.kind(), k.tenant(), k.name())).whenCompleteAsync((goneEverywhere, error) -> {
-            if (failedIf(error, "departure")) {
-                repairs.add(k);
-            } else if (goneEverywhere) {
-                schedule(() -> checkGone(k.kind(), k.tenant(), k.name()), settings.grace());
-            }
-        }, async);
+    private void closeRecord(String tenant, String client) {
+        dispatch(() -> state.connectionClosed(tenant, client))
+                .whenComplete((ok, error) -> failedIf(error, "connection record"));
+    }
+
+    /** Called inside the key's compute, so it reaches the state in order with the key's other writes. */
+    private void arrive(LocalKey k, String client, String record) {
+        dispatch(() -> record == null ? state.arrived(k.kind(), k.tenant(), k.name())
+                : state.connectionOpenedAndArrived(k.tenant(), client, record, k.name()))
+                .whenCompleteAsync((first, error) -> {
+                    if (failedIf(error, "arrival")) {
+                        repairs.add(k);
+                    } else if (first) {
+                        emitName(k.kind() == Kind.USER ? EventType.ONLINE : EventType.OCCUPIED, k.tenant(), k.name());
+                    }
+                }, async);
+    }
+
+    /** Called inside the key's compute, like {@link #arrive}; {@code client} a record to delete with it, or null. */
+    private void depart(LocalKey k, String client) {
+        dispatch(() -> client == null ? state.left(k.kind(), k.tenant(), k.name())
+                : state.connectionClosedAndLeft(k.tenant(), client, k.name()))
+                .whenCompleteAsync((goneEverywhere, error) -> {
+                    if (failedIf(error, "departure")) {
+                        repairs.add(k);
+                    } else if (goneEverywhere) {
+                        schedule(() -> checkGone(k.kind(), k.tenant(), k.name()), settings.grace());
+                    }
+                }, async);
     }
 
     /**
@@ -232,24 +258,25 @@ public final class ConnectionEvents implements AutoCloseable {
             repairs.remove(k);
             local.compute(k, (key, n) -> {
                 if (n != null) {
-                    arrive(key);
+                    arrive(key, null, null);
                 } else {
-                    depart(key);
+                    depart(key, null);
                 }
                 return n;
             });
         }
     }
 
-    private void release(Kind kind, String tenant, String name) {
+    /** @param client a connection record to delete with the key's state write, or null */
+    private void release(Kind kind, String tenant, String name, String client) {
         local.compute(new LocalKey(kind, tenant, name), (k, n) -> {
-            if (n == null) {
-                return null;
+            if (n == null || n > 1) {
+                if (client != null) {
+                    closeRecord(tenant, client);
+                }
+                return n == null ? null : n - 1;
             }
-            if (n > 1) {
-                return n - 1;
-            }
-            depart(k);
+            depart(k, client);
             return null;
         });
     }
@@ -305,7 +332,7 @@ public final class ConnectionEvents implements AutoCloseable {
                 }, async));
         for (LocalKey k : List.copyOf(local.keySet())) {
             local.computeIfPresent(k, (key, n) -> {
-                arrive(key);
+                arrive(key, null, null);
                 return n;
             });
         }

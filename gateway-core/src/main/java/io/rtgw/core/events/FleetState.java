@@ -46,6 +46,28 @@ public interface FleetState extends AutoCloseable {
     CompletableFuture<Void> connectionClosed(String tenant, String client);
 
     /**
+     * A connection's record and its user's arrival on this node together: {@link #connectionOpened}
+     * then {@link #arrived} for {@link Kind#USER}, which a store may do in one round trip (it is
+     * most connects' whole state write).
+     *
+     * @return as {@link #arrived}
+     */
+    default CompletableFuture<Boolean> connectionOpenedAndArrived(String tenant, String client, String record,
+                                                                  String user) {
+        return connectionOpened(tenant, client, record).thenCombine(arrived(Kind.USER, tenant, user), (r, first) -> first);
+    }
+
+    /**
+     * A connection's end and its user's departure from this node together: {@link #connectionClosed}
+     * then {@link #left} for {@link Kind#USER}, in one round trip where the store can.
+     *
+     * @return as {@link #left}
+     */
+    default CompletableFuture<Boolean> connectionClosedAndLeft(String tenant, String client, String user) {
+        return connectionClosed(tenant, client).thenCombine(left(Kind.USER, tenant, user), (r, gone) -> gone);
+    }
+
+    /**
      * Once per interval: renews this node's lease and takes over what dead nodes left (each dead
      * node's leftovers are returned to exactly one caller across the fleet).
      */
