@@ -34,6 +34,8 @@ final class BatchedWrites implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchedWrites.class);
     /** Commands per flush at most: bounds one write's size and the latency of the batch's first command. */
     static final int MAX_BATCH = 512;
+    /** How long a write may wait for others to join its batch; presence and events are not latency-critical. */
+    static final long LINGER_MICROS = 1_000;
 
     /** Opens the batch connection (blocking is fine: it runs on the writer thread). */
     @FunctionalInterface
@@ -106,6 +108,11 @@ final class BatchedWrites implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                if (!closed && queue.size() < MAX_BATCH - 1) {
+                    // a moment for a burst to gather: on a busy node this thread would otherwise wake
+                    // (a context switch on the event loops' cores) for nearly every write
+                    TimeUnit.MICROSECONDS.sleep(LINGER_MICROS);
+                }
                 queue.drainTo(batch, MAX_BATCH - 1);
                 send(batch);
             } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.rtgw.bench.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,11 +12,29 @@ import java.util.List;
 final class IdleScenario {
     /** Connections per worker opened and closed first, so JIT and class loading are not counted per connection. */
     static final int WARMUP_PER_WORKER = 300;
+    /** The bench's {@code RTGW_EVENTS_GRACE}, so it knows when a drop's offline events are due. */
+    static final Duration EVENTS_GRACE = Duration.ofSeconds(5);
+    /** Below this the server counts as quiet (an idle node holding 15k connections uses ~0.01). */
+    private static final double QUIET_CORES = 0.05;
+
+    /** Waits {@code atLeast}, then until the server's CPU over a second falls below {@link #QUIET_CORES} (at most a minute). */
+    static void settle(RunContext r, Duration atLeast) throws Exception {
+        Thread.sleep(atLeast.toMillis());
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < deadline) {
+            CpuMeter.Sample s = r.cpu.sample();
+            Thread.sleep(1000);
+            if (r.cpu.since(s).serverCores() < QUIET_CORES) {
+                return;
+            }
+        }
+        System.err.println("bench: the server did not become quiet within a minute after the drop");
+    }
 
     static List<Row> run(RunContext r, double holdSeconds) throws Exception {
         r.workers.all("connect " + WARMUP_PER_WORKER);
         r.workers.all("drop");
-        Thread.sleep(1000);
+        settle(r, r.eventsOn ? EVENTS_GRACE.plusSeconds(1) : Duration.ofSeconds(1)); // as between the waves below
         r.server.settleMemory();
         long rss0 = Proc.rssBytes(r.server.pids());
         Wave first = Wave.connect(r);
@@ -29,10 +48,16 @@ final class IdleScenario {
         long closed = Workers.sum(stats, "unexpectedCloses");
         // A second wave against the same, now warm, server: a JVM compiles its connect path
         // during the first one, on the server's only core, so the first wave is a cold start.
+        CpuMeter.Sample beforeDrop = r.cpu.sample();
         r.workers.all("drop");
-        Thread.sleep(2000);
+        // The drop's work (closes, presence leaves, and after the events grace the offline events)
+        // must be over before the next wave is timed, or it is counted against that wave's connects.
+        settle(r, r.eventsOn ? EVENTS_GRACE.plusSeconds(2) : Duration.ofSeconds(2));
+        CpuMeter.Usage drop = r.cpu.since(beforeDrop);
         Wave second = Wave.connect(r);
         second.addRows(rows, r, "idle.warm.", " (second wave, warm)");
+        rows.add(Row.of("idle.dropCpuPerConn", "server CPU per disconnection (first wave's drop, until quiet)",
+                drop.serverSeconds() * 1e6 / Math.max(first.ready, 1), "µs", false, 0));
         rows.add(Row.of("idle.rss0", "server RSS at 0", rss0 / 1048576.0, "MiB", false, 0));
         rows.add(Row.of("idle.rssN", "server RSS at N", rssN / 1048576.0, "MiB", false, 0));
         rows.add(Row.of("idle.rssPerConn", "server RSS per connection", (rssN - rss0) / 1024.0 / Math.max(first.ready, 1), "KiB",

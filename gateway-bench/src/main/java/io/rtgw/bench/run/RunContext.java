@@ -18,9 +18,12 @@ final class RunContext {
     final RedisServer redis;
     /** Where this server's logs go (Redis command counts per wave, among others). */
     final java.nio.file.Path dir;
+    /** Whether the server emits connection events (their offline events come a grace period after a drop). */
+    final boolean eventsOn;
 
     RunContext(Server server, Workers workers, CpuMeter cpu, int clients, int channels, int clientCpuCount, String padding,
-               RedisServer redis, java.nio.file.Path dir) {
+               RedisServer redis, java.nio.file.Path dir, boolean eventsOn) {
+        this.eventsOn = eventsOn;
         this.redis = redis;
         this.dir = dir;
         this.server = server;

@@ -100,7 +100,8 @@ public final class Runner {
                     serverPids.addAll(Proc.tree(redis.pid())); // the store works for the server: its CPU counts
                 }
                 RunContext ctx = new RunContext(srv, workers, new CpuMeter(serverPids, workers.pids()), s.n, s.channels,
-                        s.clientCpuCount(), "x".repeat(s.payloadBytes), redis, dir);
+                        s.clientCpuCount(), "x".repeat(s.payloadBytes), redis, dir,
+                        which.equals("rtgw") && redis != null && s.events());
                 System.err.println("bench: " + which + ": running " + s.scenario + " with " + s.n + " clients");
                 return switch (s.scenario) {
                     case "idle" -> IdleScenario.run(ctx, s.duration);
@@ -120,6 +121,7 @@ public final class Runner {
             env.put("RTGW_REDIS_URL", "redis://" + redis.hostPort());
             if (s.events()) {
                 env.put("RTGW_EVENTS", "redis");
+                env.put("RTGW_EVENTS_GRACE", IdleScenario.EVENTS_GRACE.toSeconds() + "s");
             }
         }
         return env;

@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * and takes over dead nodes' leftovers (each dead node's go to exactly one survivor).
  *
  * <p>A state write for a key is dispatched inside the local map's {@code compute} of that key, so
- * one key's arrivals and departures reach the state in order. Results, grace timers and the
- * renewal run on the events thread, never on an event loop.
+ * one key's arrivals and departures reach the state in order. An arrival's or departure's answer
+ * is handled where it arrives (it only offers an event to the sink or starts a grace timer, both
+ * non-blocking): a hand-over to another thread per connect cost more than the work. Grace
+ * timers, their checks and the renewal run on the events thread, never on an event loop.
  */
 public final class ConnectionEvents implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionEvents.class);
@@ -148,12 +150,18 @@ public final class ConnectionEvents implements AutoCloseable {
         }
         String tenant = identity.tenant();
         String record = null;
-        if (settings.types().contains(EventType.DISCONNECT)) {
-            record = record(client, identity.user(), transport);
-            records.put(new ClientKey(tenant, client), record);
-        }
-        if (settings.types().contains(EventType.CONNECT)) {
-            emit(EventType.CONNECT, tenant, connectionFields(client, identity.user(), transport, null));
+        boolean disconnects = settings.types().contains(EventType.DISCONNECT);
+        boolean connects = settings.types().contains(EventType.CONNECT);
+        if (disconnects || connects) {
+            // the connect event's fields are the record's: built once for both
+            StringBuilder fields = connectionFields(client, identity.user(), transport, null);
+            if (disconnects) {
+                record = "{" + fields + "}";
+                records.put(new ClientKey(tenant, client), record);
+            }
+            if (connects) {
+                emit(EventType.CONNECT, tenant, fields);
+            }
         }
         if (users) {
             hold(Kind.USER, tenant, identity.user(), client, record);
@@ -227,26 +235,26 @@ public final class ConnectionEvents implements AutoCloseable {
     private void arrive(LocalKey k, String client, String record) {
         dispatch(() -> record == null ? state.arrived(k.kind(), k.tenant(), k.name())
                 : state.connectionOpenedAndArrived(k.tenant(), client, record, k.name()))
-                .whenCompleteAsync((first, error) -> {
+                .whenComplete((first, error) -> {
                     if (failedIf(error, "arrival")) {
                         repairs.add(k);
                     } else if (first) {
                         emitName(k.kind() == Kind.USER ? EventType.ONLINE : EventType.OCCUPIED, k.tenant(), k.name());
                     }
-                }, async);
+                });
     }
 
     /** Called inside the key's compute, like {@link #arrive}; {@code client} a record to delete with it, or null. */
     private void depart(LocalKey k, String client) {
         dispatch(() -> client == null ? state.left(k.kind(), k.tenant(), k.name())
                 : state.connectionClosedAndLeft(k.tenant(), client, k.name()))
-                .whenCompleteAsync((goneEverywhere, error) -> {
+                .whenComplete((goneEverywhere, error) -> {
                     if (failedIf(error, "departure")) {
                         repairs.add(k);
                     } else if (goneEverywhere) {
                         schedule(() -> checkGone(k.kind(), k.tenant(), k.name()), settings.grace());
                     }
-                }, async);
+                });
     }
 
     /**
@@ -375,11 +383,6 @@ public final class ConnectionEvents implements AutoCloseable {
         sink.emit(new AppEvent(tenant, type, b.toString()));
     }
 
-    /** The connection's lasting fields as a JSON object: what the fleet state keeps for a crash. */
-    private String record(String client, String user, Transport transport) {
-        return "{" + connectionFields(client, user, transport, null) + "}";
-    }
-
     private StringBuilder connectionFields(String client, String user, Transport transport, DisconnectReason reason) {
         StringBuilder b = new StringBuilder(96);
         b.append("\"client\":");
@@ -394,7 +397,7 @@ public final class ConnectionEvents implements AutoCloseable {
         return b;
     }
 
-    /** A record of {@link #record} (an object) as fields, with the crash's reason. */
+    /** A connection record (its connect fields as an object) as fields, with the crash's reason. */
     static String lostConnectionFields(String record) {
         return fieldsOf(record) + ",\"reason\":\"" + NODE_LOST + "\"";
     }

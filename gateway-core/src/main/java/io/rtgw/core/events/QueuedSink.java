@@ -26,6 +26,8 @@ public final class QueuedSink implements EventSink {
         void deliver(List<AppEvent> batch) throws Exception;
     }
 
+    /** How long the sender lets events gather after the first: events are not latency-critical, wake-ups are costly. */
+    static final long LINGER_MILLIS = 5;
     private final ArrayBlockingQueue<AppEvent> queue;
     private final Delivery delivery;
     private final EventCounters counters;
@@ -77,6 +79,10 @@ public final class QueuedSink implements EventSink {
                         continue;
                     }
                     batch.add(first);
+                    if (!closing && queue.size() < maxBatch - 1) {
+                        // let a burst gather: one batch (one pipeline or POST, one wake-up) instead of one per event
+                        Thread.sleep(LINGER_MILLIS);
+                    }
                     queue.drainTo(batch, maxBatch - 1);
                 }
                 deliverWithRetries(batch);

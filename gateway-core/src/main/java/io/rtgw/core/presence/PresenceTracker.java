@@ -90,14 +90,18 @@ public final class PresenceTracker implements AutoCloseable {
             }
             boolean others = !l.entries.isEmpty();
             l.entries.put(entry.client(), entry);
-            tracked(store.add(c, entry)).whenCompleteAsync((leaseWasMissing, error) -> {
+            // checked where the answer arrives; only the rare repair moves to the tracker's thread,
+            // so a join costs no hand-over between threads
+            tracked(store.add(c, entry)).whenComplete((leaseWasMissing, error) -> {
                 if (error != null) {
-                    failed("join", c, error);
-                    markRewrite(c);
+                    async.execute(() -> {
+                        failed("join", c, error);
+                        markRewrite(c);
+                    });
                 } else if (leaseWasMissing && others) {
-                    rewrite(c); // the node's other entries of the channel were lost with its lease
+                    async.execute(() -> rewrite(c)); // the node's other entries of the channel were lost with its lease
                 }
-            }, async);
+            });
             return l;
         });
     }
@@ -133,12 +137,14 @@ public final class PresenceTracker implements AutoCloseable {
     }
 
     private void sendLeave(ChannelName channel, String client, boolean last) {
-        tracked(store.remove(channel, client, last)).whenCompleteAsync((ok, error) -> {
+        tracked(store.remove(channel, client, last)).whenComplete((ok, error) -> {
             if (error != null) {
-                failed("leave", channel, error);
-                unsentLeaves.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet()).add(client);
+                async.execute(() -> {
+                    failed("leave", channel, error);
+                    unsentLeaves.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet()).add(client);
+                });
             }
-        }, async);
+        });
     }
 
     /** On the tracker's thread: the batch of leases, then repairs of what earlier writes lost. */
