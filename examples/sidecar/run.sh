@@ -64,7 +64,7 @@ env RTGW_CONNECT_HOOK="http://127.0.0.1:$HOOKS_PORT/connect" \
     RTGW_SUBSCRIBE_HOOK="http://127.0.0.1:$HOOKS_PORT/subscribe" \
     RTGW_API_KEY="$API_KEY" \
     RTGW_BIND=127.0.0.1 RTGW_PUBLIC_PORT="$GW_PUBLIC" RTGW_ADMIN_PORT="$GW_ADMIN" \
-    RTGW_TRUSTED_PROXIES=127.0.0.1/32 RTGW_ALLOWED_ORIGINS="$URL" \
+    RTGW_TRUSTED_PROXIES=127.0.0.1/32 RTGW_ALLOWED_ORIGINS="$URL" RTGW_DRAIN=1s \
   java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m -jar "$JAR" --config "$HERE/rtgw.yml" \
   >"$RUN/gateway.log" 2>&1 &
 PIDS+=($!)
