@@ -6,7 +6,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-JAR="$ROOT/gateway-server/target/rtgw.jar"
+JAR=${SIDECAR_JAR:-$ROOT/gateway-server/target/rtgw.jar} # SIDECAR_JAR: another build of the gateway
 
 say() { printf 'sidecar: %s\n' "$*" >&2; }
 
