@@ -7,10 +7,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.rtgw.core.ChannelName;
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.Transport;
 import io.rtgw.core.auth.AuthFailure;
 import io.rtgw.core.auth.AuthenticationException;
+import io.rtgw.core.hooks.HookVerdict;
+import io.rtgw.core.hooks.Hooks;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -94,7 +98,7 @@ final class StreamAdmission {
                         context.observer().authFailure(refusal.failure());
                         refused.refused(head, kind, refusal);
                     } else {
-                        checkGrants(ctx, head, wanted, identity, admitted);
+                        checkGrants(ctx, head, wanted, identity, kind, refused, admitted);
                     }
                 }));
     }
@@ -118,14 +122,53 @@ final class StreamAdmission {
     }
 
     private void checkGrants(ChannelHandlerContext ctx, HttpRequest head, StreamRequest wanted,
-                             ClientIdentity identity, Admitted admitted) {
-        String forbidden = wanted.forbiddenChannel(identity);
-        if (forbidden != null) {
-            context.observer().authFailure(AuthFailure.FORBIDDEN);
-            HttpResponses.error(ctx, head, HttpResponseStatus.FORBIDDEN, "forbidden",
-                    "not allowed to subscribe to " + forbidden);
+                             ClientIdentity identity, TokenSource.Kind kind, Refused refused, Admitted admitted) {
+        List<String> notGranted = wanted.notGranted(identity);
+        Hooks hooks = context.sessions().hooks();
+        for (String channel : notGranted) {
+            if (!hooks.asksOnSubscribe(ChannelName.of(identity.tenant(), channel).namespace())) {
+                forbidden(ctx, head, channel);
+                return;
+            }
+        }
+        if (notGranted.isEmpty()) {
+            start(ctx, head, wanted, identity, admitted);
             return;
         }
+        // the app decides about the rest (docs/protocol.md §11), all asked at once
+        List<CompletableFuture<HookVerdict>> asked = new ArrayList<>(notGranted.size());
+        for (String channel : notGranted) {
+            asked.add(hooks.subscribe().decide(identity, null, channel).exceptionally(e -> HookVerdict.UNAVAILABLE));
+        }
+        CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).whenComplete((done, error) ->
+                ctx.executor().execute(() -> {
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    }
+                    for (int i = 0; i < asked.size(); i++) {
+                        HookVerdict verdict = asked.get(i).join();
+                        if (verdict.outcome() == HookVerdict.Outcome.UNAVAILABLE) {
+                            // as a node that cannot check revocations yet: come back soon
+                            refused.refused(head, kind, new AuthenticationException(AuthFailure.UNAVAILABLE,
+                                    "the app did not answer about " + notGranted.get(i) + "; try again"));
+                            return;
+                        }
+                        if (!verdict.allowed()) {
+                            forbidden(ctx, head, notGranted.get(i));
+                            return;
+                        }
+                    }
+                    start(ctx, head, wanted, identity.grantedToo(notGranted), admitted);
+                }));
+    }
+
+    private void forbidden(ChannelHandlerContext ctx, HttpRequest head, String channel) {
+        context.observer().authFailure(AuthFailure.FORBIDDEN);
+        HttpResponses.error(ctx, head, HttpResponseStatus.FORBIDDEN, "forbidden", "not allowed to subscribe to " + channel);
+    }
+
+    private void start(ChannelHandlerContext ctx, HttpRequest head, StreamRequest wanted, ClientIdentity identity,
+                       Admitted admitted) {
         List<String> channels = wanted.streamChannels(identity, context.sessions().settings());
         if (channels.isEmpty()) {
             HttpResponses.error(ctx, head, HttpResponseStatus.BAD_REQUEST, "bad_request", "name at least one channel");

@@ -29,7 +29,11 @@ final class HttpSubscribeHook implements SubscribeHook {
         json.append(",\"user\":");
         JsonStrings.quote(json, identity.user());
         json.append(",\"client\":");
-        JsonStrings.quote(json, client);
+        if (client == null) {
+            json.append("null"); // an SSE or long-poll request asks before its connection has an id
+        } else {
+            JsonStrings.quote(json, client);
+        }
         json.append(",\"channel\":");
         JsonStrings.quote(json, channel);
         return json.append(",\"info\":").append(identity.info() == null ? "null" : identity.info());
