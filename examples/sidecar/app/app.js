@@ -17,6 +17,9 @@ export const USERS = {
   bob: { password: 'bob-demo', name: 'Bob', admin: false },
 };
 
+/** How long the gateway may reuse an allow of the subscribe hook for the same user and channel. */
+export const SUBSCRIBE_TTL_SECONDS = 60;
+
 /** The channels the page offers; `news:*` is open to all, `project:*` is decided per user. */
 export const CHANNELS = ['news:general', 'project:apollo', 'project:gemini'];
 
@@ -127,11 +130,13 @@ export function createApp({ gateway, tenant, sessionSecret = randomBytes(32).toS
   });
 
   // Subscribe hook: asked for a channel the connect answer's `channels` do not grant (here every
-  // `project:*` channel, a namespace with `subscribe_hook: true`).
+  // `project:*` channel, a namespace with `subscribe_hook: true`). An allow may be reused by the
+  // gateway for `ttl` seconds; a revoke does not wait for it, because /api/unsubscribe (below, in
+  // POST /permissions) also makes the gateway forget it. Refusals are never reused.
   hooks.post('/subscribe', (req, res) => {
     const { tenant: t, user, channel } = req.body ?? {};
     const allow = t === tenant && typeof user === 'string' && typeof channel === 'string' && permissions.allows(user, channel);
-    res.status(allow ? 200 : 403).json({ allow });
+    res.status(allow ? 200 : 403).json(allow ? { allow, ttl: SUBSCRIBE_TTL_SECONDS } : { allow });
   });
 
   for (const app of [web, hooks]) {

@@ -76,6 +76,7 @@ test('the subscribe hook reads the permission table, which an admin changes; a r
   const allowed = async (body) => {
     const res = await subscribeHook(body);
     const answer = await res.json();
+    assert.deepEqual(answer, answer.allow ? { allow: true, ttl: 60 } : { allow: false }, 'only an allow is worth caching');
     assert.equal(res.status, answer.allow ? 200 : 403);
     return answer.allow;
   };
