@@ -34,10 +34,20 @@ final class IdentityClaims {
     }
 
     ClientIdentity toIdentity(JWTClaimsSet claims) throws AuthenticationException {
+        return toIdentity(claims, true);
+    }
+
+    /**
+     * @param token false for a connect hook's answer (docs/protocol.md §11), which has no issuer or
+     *              audience and may leave out its expiry; every claim it has is checked as a token's
+     */
+    ClientIdentity toIdentity(JWTClaimsSet claims, boolean token) throws AuthenticationException {
         Instant now = settings.clock().instant();
-        long expiresAt = checkTimes(claims, now, settings.skew());
+        long expiresAt = checkTimes(claims, now, settings.skew(), token && settings.expRequired());
         long issuedAt = checkAge(claims, now);
-        checkIssuerAndAudience(claims);
+        if (token) {
+            checkIssuerAndAudience(claims);
+        }
         String user = subject(claims);
         String tenant = tenant(claims);
         List<ChannelPattern> subscribable = patterns(claims, CHANNELS_CLAIM);
@@ -53,11 +63,12 @@ final class IdentityClaims {
      *
      * @return exp in Unix seconds, 0 when the token has none
      */
-    private long checkTimes(JWTClaimsSet claims, Instant now, Duration skew) throws AuthenticationException {
+    private long checkTimes(JWTClaimsSet claims, Instant now, Duration skew, boolean expRequired)
+            throws AuthenticationException {
         Date exp = dateClaim(claims, "exp");
         Date nbf = dateClaim(claims, "nbf");
         Date iat = dateClaim(claims, "iat");
-        if (exp == null && settings.expRequired()) {
+        if (exp == null && expRequired) {
             throw new AuthenticationException(INVALID, "token has no exp");
         }
         if (exp != null && !now.isBefore(exp.toInstant().plus(skew))) {

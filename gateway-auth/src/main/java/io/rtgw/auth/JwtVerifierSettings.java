@@ -147,6 +147,7 @@ public final class JwtVerifierSettings {
     public static final class Builder {
         private byte[] hmacSecret;
         private final List<VerificationKey> publicKeys = new ArrayList<>();
+        private boolean noKeys;
         private URI jwksUrl;
         private Duration jwksRefreshInterval = DEFAULT_JWKS_REFRESH;
         private Duration unknownKidRefreshInterval = DEFAULT_UNKNOWN_KID_REFRESH;
@@ -295,8 +296,17 @@ public final class JwtVerifierSettings {
             return this;
         }
 
+        /**
+         * Builds settings without any key: every token is then refused, which is what a node whose
+         * connections are all admitted by the app's connect hook wants (docs/protocol.md §11).
+         */
+        public Builder noKeys() {
+            this.noKeys = true;
+            return this;
+        }
+
         public JwtVerifierSettings build() {
-            if (hmacSecret == null && publicKeys.isEmpty() && jwksUrl == null) {
+            if (hmacSecret == null && publicKeys.isEmpty() && jwksUrl == null && !noKeys) {
                 throw new IllegalArgumentException("no JWT verification key: set RTGW_JWT_SECRET,"
                         + " RTGW_JWT_PUBLIC_KEY or RTGW_JWT_JWKS_URL");
             }

@@ -44,6 +44,16 @@ public record ClientIdentity(String user, String tenant, long expiresAt,
         this(user, tenant, expiresAt, subscribable, publishable, 0, null, null);
     }
 
+    /**
+     * The same identity with {@code channels} granted too: a stream's channels that the app's
+     * subscribe hook allowed (docs/protocol.md §11), for the life of that one stream.
+     */
+    public ClientIdentity grantedToo(List<String> channels) {
+        List<ChannelPattern> more = new java.util.ArrayList<>(subscribable);
+        channels.forEach(c -> more.add(ChannelPattern.parse(c)));
+        return new ClientIdentity(user, tenant, expiresAt, more, publishable, issuedAt, tokenId, info);
+    }
+
     /** {@code user:<sub>}, or null when the user id is not a valid channel suffix. */
     public String personalChannel() {
         String name = PERSONAL_NAMESPACE + user;

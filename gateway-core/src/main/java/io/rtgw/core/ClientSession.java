@@ -14,6 +14,7 @@ import io.rtgw.core.auth.AuthFailure;
 import io.rtgw.core.auth.AuthenticationException;
 import io.rtgw.core.broker.BrokerLimitException;
 import io.rtgw.core.broker.PublishRequest;
+import io.rtgw.core.hooks.HookVerdict;
 import io.rtgw.core.presence.PresenceEntry;
 import io.rtgw.core.presence.PresenceSink;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    /** Commands that may wait behind one the app is being asked about. */
+    static final int MAX_HELD = 64;
 
     private final Connection connection;
     private final SessionContext ctx;
@@ -62,6 +65,12 @@ public final class ClientSession {
     private String presenceClient;
     /** begin() ran: the session counts as connected for connection events (docs/protocol.md §10). */
     private boolean started;
+    /** The app is being asked about a command (docs/protocol.md §11); later commands wait in {@link #held}. */
+    private boolean askingApp;
+    /** Commands sent while the app was being asked, run in order once it answered; null until needed. */
+    private java.util.ArrayDeque<Runnable> held;
+    /** Channels the app's subscribe hook allowed on this connection: a refreshed token's grants do not end them. */
+    private java.util.Set<String> appAllowed;
 
     public ClientSession(Connection connection, ClientIdentity identity, SessionContext ctx) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -150,23 +159,92 @@ public final class ClientSession {
      * starts — late, when the broker is unreachable now — or {@code error}; either carries {@code ref}.
      */
     public void subscribe(String channel, String since, String ref) {
-        if (closed || waiting.defer(channel, () -> subscribe(channel, since, ref))) {
+        if (closed || heldForApp(() -> subscribe(channel, since, ref))
+                || waiting.defer(channel, () -> subscribe(channel, since, ref))) {
             return;
         }
         String problem = ChannelName.nameProblem(channel);
+        boolean granted = problem == null && identity.maySubscribe(channel);
         if (problem != null) {
             reply(ref, channel, ErrorCode.BAD_REQUEST, problem);
-        } else if (!identity.maySubscribe(channel)) {
-            ctx.observer().authFailure(AuthFailure.FORBIDDEN);
-            reply(ref, channel, ErrorCode.FORBIDDEN, "not allowed to subscribe to " + channel);
+        } else if (!granted && !ctx.hooks().asksOnSubscribe(ChannelName.of(identity.tenant(), channel).namespace())) {
+            refuseSubscribe(channel, ref);
         } else if (subscriptions.containsKey(channel)) {
             reply(ref, channel, ErrorCode.BAD_REQUEST, "already subscribed to " + channel);
         } else if (subscriptions.size() >= settings.maxSubscriptions()) {
             reply(ref, channel, ErrorCode.LIMIT_REACHED,
                     "at most " + settings.maxSubscriptions() + " subscriptions per connection");
+        } else if (!granted) {
+            askAppToSubscribe(channel, since, ref);
         } else {
-            subscriptions.put(channel, new SessionSubscription(this, ChannelName.of(identity.tenant(), channel),
-                    since, ref, settings.maxPendingPerChannel()));
+            subscribeNow(channel, since, ref);
+        }
+    }
+
+    private void subscribeNow(String channel, String since, String ref) {
+        subscriptions.put(channel, new SessionSubscription(this, ChannelName.of(identity.tenant(), channel),
+                since, ref, settings.maxPendingPerChannel()));
+    }
+
+    private void refuseSubscribe(String channel, String ref) {
+        ctx.observer().authFailure(AuthFailure.FORBIDDEN);
+        reply(ref, channel, ErrorCode.FORBIDDEN, "not allowed to subscribe to " + channel);
+    }
+
+    /** The grants do not cover the channel but its namespace lets the app decide (docs/protocol.md §11). */
+    private void askAppToSubscribe(String channel, String since, String ref) {
+        askingApp = true;
+        ctx.hooks().subscribe().decide(identity, connection.id(), channel).whenComplete((verdict, error) ->
+                executor().execute(() -> {
+                    askingApp = false;
+                    if (closed) {
+                        return;
+                    }
+                    HookVerdict.Outcome outcome = error != null ? HookVerdict.Outcome.UNAVAILABLE : verdict.outcome();
+                    switch (outcome) {
+                        case ALLOWED -> {
+                            if (appAllowed == null) {
+                                appAllowed = new java.util.HashSet<>(2);
+                            }
+                            appAllowed.add(channel);
+                            subscribeNow(channel, since, ref);
+                        }
+                        case REFUSED -> refuseSubscribe(channel, ref);
+                        case UNAVAILABLE -> reply(ref, channel, ErrorCode.UNAVAILABLE,
+                                "the app did not answer about " + channel + "; try again");
+                    }
+                    runHeld();
+                }));
+    }
+
+    /**
+     * While the app is asked about a command, the connection's later commands wait behind it, so
+     * they take effect in the order sent (docs/protocol.md §4): a publish behind a hooked
+     * subscribe of its channel, publishes behind a hooked publish. At most
+     * {@link #MAX_HELD} wait; a client that sends more while its app is slow is closed
+     * {@code rate_limited}, as one that floods commands is.
+     *
+     * @return true when {@code command} was kept for later
+     */
+    private boolean heldForApp(Runnable command) {
+        if (!askingApp) {
+            return false;
+        }
+        if (held == null) {
+            held = new java.util.ArrayDeque<>(4);
+        }
+        if (held.size() >= MAX_HELD) {
+            connection.close(DisconnectReason.RATE_LIMITED);
+        } else {
+            held.add(command);
+        }
+        return true;
+    }
+
+    /** Runs what waited for the app's answer, until one of those asks the app again. */
+    private void runHeld() {
+        while (!askingApp && !closed && held != null && !held.isEmpty()) {
+            held.poll().run();
         }
     }
 
@@ -175,7 +253,8 @@ public final class ClientSession {
      * with {@code ref}; it waits behind an unanswered subscribe of the channel (ChannelCommandQueue).
      */
     public void unsubscribe(String channel, String ref) {
-        if (closed || waiting.defer(channel, () -> unsubscribe(channel, ref))) {
+        if (closed || heldForApp(() -> unsubscribe(channel, ref))
+                || waiting.defer(channel, () -> unsubscribe(channel, ref))) {
             return;
         }
         SessionSubscription sub = subscriptions.get(channel);
@@ -196,6 +275,9 @@ public final class ClientSession {
     public boolean unsubscribeByServer(String channel) {
         if (closed) {
             return false;
+        }
+        if (heldForApp(() -> unsubscribeByServer(channel))) {
+            return true; // it may be the channel the app is asked about: ended right after its answer
         }
         // Behind an unanswered subscribe of the channel, as a client's unsubscribe: the client
         // sees `subscribed` (its subscribe is answered, with its ref) and then `unsubscribed`.
@@ -219,6 +301,9 @@ public final class ClientSession {
 
     private void end(SessionSubscription sub, UnsubscribeReason reason, String ref) {
         if (subscriptions.remove(sub.name(), sub)) {
+            if (appAllowed != null) {
+                appAllowed.remove(sub.name()); // subscribed again, it is asked about again
+            }
             sub.leave();
             leftPresence(sub, false);
             connection.send(new Unsubscribed(sub.name(), reason, ref));
@@ -226,8 +311,15 @@ public final class ClientSession {
         }
     }
 
-    /** A client publication (WebSocket): granted by the token's {@code publish} claim and the namespace. */
+    /**
+     * A client publication (WebSocket): granted by the token's {@code publish} claim and the
+     * namespace, or — in a namespace with {@code publish_hook: true} — by the app, which may also
+     * replace the data (docs/protocol.md §11).
+     */
     public void publish(String channel, String event, String data, String ref) {
+        if (closed || heldForApp(() -> publish(channel, event, data, ref))) {
+            return;
+        }
         String problem = ChannelName.nameProblem(channel);
         if (problem == null && event != null) {
             problem = EventName.problem(event);
@@ -237,11 +329,43 @@ public final class ClientSession {
             return;
         }
         ChannelName name = ChannelName.of(identity.tenant(), channel);
-        if (!identity.mayPublish(channel) || !settings.clientPublish().test(name.namespace())) {
-            ctx.observer().authFailure(AuthFailure.FORBIDDEN);
-            reply(ref, channel, ErrorCode.FORBIDDEN, "not allowed to publish to " + channel);
-            return;
+        boolean appDecides = ctx.hooks().asksOnPublish(name.namespace());
+        if ((!appDecides && !identity.mayPublish(channel)) || !settings.clientPublish().test(name.namespace())) {
+            refusePublish(channel, ref);
+        } else if (appDecides) {
+            askAppToPublish(name, event, data, ref);
+        } else {
+            publishNow(name, event, data, ref);
         }
+    }
+
+    private void refusePublish(String channel, String ref) {
+        ctx.observer().authFailure(AuthFailure.FORBIDDEN);
+        reply(ref, channel, ErrorCode.FORBIDDEN, "not allowed to publish to " + channel);
+    }
+
+    private void askAppToPublish(ChannelName name, String event, String data, String ref) {
+        askingApp = true;
+        String channel = name.name();
+        ctx.hooks().publish().decide(identity, connection.id(), channel, event, data).whenComplete((verdict, error) ->
+                executor().execute(() -> {
+                    askingApp = false;
+                    if (closed) {
+                        return;
+                    }
+                    HookVerdict.Outcome outcome = error != null ? HookVerdict.Outcome.UNAVAILABLE : verdict.outcome();
+                    switch (outcome) {
+                        case ALLOWED -> publishNow(name, event, verdict.data() != null ? verdict.data() : data, ref);
+                        case REFUSED -> refusePublish(channel, ref);
+                        case UNAVAILABLE -> reply(ref, channel, ErrorCode.UNAVAILABLE,
+                                "the app did not answer about this publish; try again");
+                    }
+                    runHeld();
+                }));
+    }
+
+    private void publishNow(ChannelName name, String event, String data, String ref) {
+        String channel = name.name();
         ctx.broker().publish(new PublishRequest(name, event, data, null)).whenComplete((id, error) ->
                 executor().execute(() -> {
                     if (unwrap(error) instanceof BrokerLimitException limit) {
@@ -270,7 +394,7 @@ public final class ClientSession {
      * the channel it waits for {@code subscribed}, so the answer includes this connection.
      */
     public void presence(String channel, String ref) {
-        if (closed) {
+        if (closed || heldForApp(() -> presence(channel, ref))) {
             return;
         }
         String problem = ChannelName.nameProblem(channel);
@@ -329,6 +453,9 @@ public final class ClientSession {
 
     /** A new token for the same user and tenant extends the connection; anything else is refused, connection kept. */
     public void refresh(String token) {
+        if (closed || heldForApp(() -> refresh(token))) {
+            return;
+        }
         ctx.authenticator().authenticate(token).whenComplete((fresh, error) -> executor().execute(() -> {
             if (closed) {
                 return;
@@ -383,12 +510,13 @@ public final class ClientSession {
         }
         subscriptions.clear();
         streamStart = null;
+        held = null;
     }
 
     private void dropSubscriptionsNoLongerGranted() {
         List<SessionSubscription> revoked = new ArrayList<>();
         for (SessionSubscription sub : subscriptions.values()) {
-            if (!identity.maySubscribe(sub.name())) {
+            if (!identity.maySubscribe(sub.name()) && (appAllowed == null || !appAllowed.contains(sub.name()))) {
                 revoked.add(sub);
             }
         }

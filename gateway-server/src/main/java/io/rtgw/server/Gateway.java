@@ -11,6 +11,7 @@ import io.rtgw.core.SessionSettings;
 import io.rtgw.core.broker.Broker;
 import io.rtgw.core.events.ConnectionEvents;
 import io.rtgw.server.events.EventsWiring;
+import io.rtgw.server.hooks.HookWiring;
 import io.rtgw.core.presence.Presence;
 import io.rtgw.core.presence.PresenceTracker;
 import io.lettuce.core.resource.ClientResources;
@@ -71,6 +72,8 @@ public final class Gateway implements AutoCloseable {
     private final Presence presence;
     /** Connection events for the app (docs/protocol.md §10); OFF unless RTGW_EVENTS is set. */
     private final ConnectionEvents events;
+    /** The app's hooks (docs/protocol.md §11); none unless configured. */
+    private final HookWiring hookWiring;
     private volatile boolean stopped;
 
     private Gateway(GatewayConfig config, Map<String, StaticEndpoint> pages) {
@@ -95,8 +98,10 @@ public final class Gateway implements AutoCloseable {
         this.presence = new Presence(config.namespaceFlag(NamespaceSettings::presence),
                 config.namespaceFlag(NamespaceSettings::joinLeave), presenceTracker, broker, observer);
         this.events = EventsWiring.create(config, control.plane(), control.nodeId(), metrics.registry());
+        this.hookWiring = HookWiring.create(config, authenticator.settings(), control.revocations(), metrics.registry());
+        control.control().alsoTell(hookWiring::commanded);
         SessionContext sessions = new SessionContext(hub, broker, control.guard(authenticator), observer, sessionSettings,
-                directory, presence, events);
+                directory, presence, events, hookWiring.hooks());
         this.transport = TransportContext.of(sessions, transportSettings(config), abuseLimits(config));
         this.publicServer = new PublicServer(transport, loops);
         ClientFiles.routes().forEach(publicServer::route);
@@ -318,6 +323,7 @@ public final class Gateway implements AutoCloseable {
             RedisResources.shutdown(redisResources);
         }
         authenticator.close();
+        hookWiring.close();
         metrics.close();
     }
 }

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's nginx running {@code docker/nginx.conf} unchanged on loopback, in front of one node.
- * Only the two files the config includes are written here (upstream, listen); prefix, pid, logs
- * and temp paths live in a temp directory, and the process is stopped by its PID.
+ * The two included files that hold addresses are written here (upstream, listen); the third,
+ * {@code rtgw-root.conf}, is docker's own. Prefix, pid, logs and temp paths live in a temp
+ * directory, and the process is stopped by its PID.
  */
 final class LocalNginx implements AutoCloseable {
     static final Path CONFIG = Path.of("..", "docker", "nginx.conf");
+    private static final Path ROOT_LOCATION = Path.of("..", "docker", "nginx", "rtgw-root.conf");
     private static final List<Path> CANDIDATES = List.of(Path.of("/usr/sbin/nginx"), Path.of("/usr/local/sbin/nginx"),
             Path.of("/usr/local/nginx/sbin/nginx"));
 
@@ -78,6 +80,7 @@ final class LocalNginx implements AutoCloseable {
         Path dir = Files.createTempDirectory("rtgw-nginx",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Files.copy(CONFIG, dir.resolve("nginx.conf"));
+        Files.copy(ROOT_LOCATION, dir.resolve("rtgw-root.conf"));
         Files.writeString(dir.resolve("rtgw-upstreams.conf"), String.join("\n",
                 "upstream rtgw_public { server 127.0.0.1:" + upstream.getPort() + "; }",
                 // Debian's compiled-in temp paths are under /var/lib/nginx; keep this run's own.

@@ -32,7 +32,7 @@ final class LongPollEndpoint implements HttpEndpoint {
 
     LongPollEndpoint(TransportContext context) {
         this.context = context;
-        this.admission = new StreamAdmission(context);
+        this.admission = new StreamAdmission(context, io.rtgw.core.Transport.LONG_POLL);
     }
 
     @Override

@@ -30,7 +30,7 @@ final class SseEndpoint implements HttpEndpoint {
 
     SseEndpoint(TransportContext context) {
         this.context = context;
-        this.admission = new StreamAdmission(context);
+        this.admission = new StreamAdmission(context, io.rtgw.core.Transport.SSE);
     }
 
     @Override

@@ -58,14 +58,18 @@ record StreamRequest(List<String> channels, String cursor) {
         return new StreamRequest(List.copyOf(requested), cursor == null || cursor.isEmpty() ? null : cursor);
     }
 
-    /** The first requested channel the identity may not subscribe to, or null. */
-    String forbiddenChannel(ClientIdentity identity) {
+    /** The requested channels the identity's grants do not cover, in request order. */
+    List<String> notGranted(ClientIdentity identity) {
+        List<String> out = List.of();
         for (String channel : channels) {
             if (!identity.maySubscribe(channel)) {
-                return channel;
+                if (out.isEmpty()) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(channel);
             }
         }
-        return null;
+        return out;
     }
 
     /**

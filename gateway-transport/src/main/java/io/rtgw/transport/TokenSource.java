@@ -23,19 +23,30 @@ public final class TokenSource {
 
     private final String cookieName;
     private final boolean queryEnabled;
+    /**
+     * With a connect hook an {@code Authorization} that is not {@code Bearer …} is the app's own
+     * credential (Basic, a session scheme): not a token, passed on to the hook (docs/protocol.md §11).
+     */
+    private final boolean bearerOnly;
 
     public TokenSource(String cookieName, boolean queryEnabled) {
+        this(cookieName, queryEnabled, false);
+    }
+
+    public TokenSource(String cookieName, boolean queryEnabled, boolean bearerOnly) {
         this.cookieName = cookieName;
         this.queryEnabled = queryEnabled;
+        this.bearerOnly = bearerOnly;
     }
 
     /** @return the token, or null when the request carries none (WebSocket then waits for an auth message) */
     public Found find(HttpRequest request, QueryStringDecoder query, boolean websocket) {
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (authorization != null) {
-            String token = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? authorization.substring(7).trim() : "";
-            return new Found(Kind.HEADER, token);
+            boolean bearer = authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+            if (bearer || !bearerOnly) {
+                return new Found(Kind.HEADER, bearer ? authorization.substring(7).trim() : "");
+            }
         }
         String cookieHeader = request.headers().get(HttpHeaderNames.COOKIE);
         if (cookieHeader != null) {

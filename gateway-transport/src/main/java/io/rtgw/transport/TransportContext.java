@@ -3,6 +3,7 @@ package io.rtgw.transport;
 import io.rtgw.core.GatewayObserver;
 import io.rtgw.core.SessionContext;
 import io.rtgw.core.auth.Authenticator;
+import io.rtgw.core.hooks.ConnectHook;
 import java.util.Objects;
 
 /** What every endpoint of the public listener shares. */
@@ -32,7 +33,9 @@ public record TransportContext(SessionContext sessions, TransportSettings settin
         LongPollLeases leases = new LongPollLeases(connectionLimits, settings.subscriptionLinger(),
                 sessions.presence());
         sessions.directory().betweenRequests(leases); // long-poll clients between their polls
-        return new TransportContext(sessions, settings, new TokenSource(settings.tokenCookie(), settings.queryToken()),
+        TokenSource tokens = new TokenSource(settings.tokenCookie(), settings.queryToken(),
+                sessions.hooks().connect() != null);
+        return new TransportContext(sessions, settings, tokens,
                 new OriginPolicy(settings.allowedOrigins()), new DrainState(), limits, connectionLimits,
                 new ConnectRateLimiter(limits.connectRatePerIp()), new ConnectionRegistry(), leases);
     }
@@ -43,5 +46,10 @@ public record TransportContext(SessionContext sessions, TransportSettings settin
 
     public Authenticator authenticator() {
         return sessions.authenticator();
+    }
+
+    /** The connect hook (docs/protocol.md §11), or null when connections without a token are refused. */
+    public ConnectHook connectHook() {
+        return sessions.hooks().connect();
     }
 }

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.rtgw.core.DisconnectReason;
+import io.rtgw.core.Transport;
+import io.rtgw.core.hooks.ConnectRequest;
 import io.rtgw.core.auth.AuthFailure;
 import java.util.function.Consumer;
 
@@ -44,6 +46,17 @@ final class WebSocketEndpoint implements HttpEndpoint {
                 .acceptsCookieToken(request, ctx.channel().remoteAddress(), context.limits().trustedProxy())) {
             context.observer().authFailure(AuthFailure.ORIGIN);
             upgrade(ctx, request, query, session -> session.refused(DisconnectReason.FORBIDDEN));
+            return;
+        }
+        if (token == null && context.connectHook() != null) {
+            // no token: the app is asked at once (a browser sends its cookies with the upgrade)
+            if (!HookAdmission.originAccepted(ctx, request, context)) {
+                context.observer().authFailure(AuthFailure.ORIGIN);
+                upgrade(ctx, request, query, session -> session.refused(DisconnectReason.FORBIDDEN));
+                return;
+            }
+            ConnectRequest facts = HookAdmission.facts(ctx, request, Transport.WEBSOCKET, context);
+            upgrade(ctx, request, query, session -> session.upgraded(facts));
             return;
         }
         upgrade(ctx, request, query, session -> session.upgraded(token));

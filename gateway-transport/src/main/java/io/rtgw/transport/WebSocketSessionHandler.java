@@ -21,6 +21,7 @@ import io.rtgw.core.TokenBucket;
 import io.rtgw.core.Transport;
 import io.rtgw.core.auth.AuthFailure;
 import io.rtgw.core.auth.AuthenticationException;
+import io.rtgw.core.hooks.ConnectRequest;
 import java.io.IOException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,27 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
 
     /** The upgrade completed; {@code token} is the one found in the request, or null. */
     void upgraded(TokenSource.Found token) {
+        if (opened()) {
+            if (token != null) {
+                authenticate(token.token());
+            } else {
+                authTimer = ctx.executor().schedule(() -> refuse(AuthFailure.TIMEOUT),
+                        context.settings().authTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** The upgrade carried no token and the connect hook decides (docs/protocol.md §11). */
+    void upgraded(ConnectRequest facts) {
+        if (opened()) {
+            authenticating = true;
+            context.connectHook().admit(facts).whenComplete((identity, error) ->
+                    connection.executor().execute(() -> authenticated(identity, error)));
+        }
+    }
+
+    /** Starts the connection's heartbeat; false when the node drains and the client was sent away. */
+    private boolean opened() {
         connection = new WebSocketConnection(ctx.channel(), context);
         ticker = ctx.executor().ticker();
         lastHeardNanos = ticker.nanoTime();
@@ -80,12 +102,9 @@ final class WebSocketSessionHandler extends SimpleChannelInboundHandler<WebSocke
         heartbeat = ctx.executor().scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.NANOSECONDS);
         if (context.drain().draining()) {
             connection.close(DisconnectReason.SHUTDOWN);
-        } else if (token != null) {
-            authenticate(token.token());
-        } else {
-            authTimer = ctx.executor().schedule(() -> refuse(AuthFailure.TIMEOUT),
-                    context.settings().authTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            return false;
         }
+        return true;
     }
 
     private void authenticate(String token) {

@@ -67,9 +67,7 @@ final class PollClient extends Client {
         }
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target);
         req.headers().set(HttpHeaderNames.HOST, Spec.hostHeader(uri));
-        if (spec.token(index) != null) {
-            req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token(index));
-        }
+        spec.credentials(index, req.headers());
         if (!spec.rtgw() && resumeId != null) {
             int bar = resumeId.indexOf('|');
             req.headers().set(HttpHeaderNames.IF_MODIFIED_SINCE, resumeId.substring(0, bar))

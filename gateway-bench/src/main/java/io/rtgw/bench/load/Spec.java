@@ -1,5 +1,7 @@
 package io.rtgw.bench.load;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.rtgw.bench.Options;
 import java.net.URI;
 
@@ -18,6 +20,11 @@ final class Spec {
     final String token;
     /** One token per user, client g using line g mod count ({@code --token-file}); null: every client uses {@code token}. */
     private final String[] tokens;
+    /**
+     * Session cookies instead of tokens ({@code --cookie-file}, one {@code name=value} per user, client g
+     * using line g mod count): the gateway asks its connect hook who they are (docs/protocol.md §11).
+     */
+    private final String[] cookies;
     final boolean tokenInSubprotocol;
 
     Spec(Options o) {
@@ -27,7 +34,8 @@ final class Spec {
         pollUrl = o.get("poll-url", null);
         channelPrefix = o.get("channel-prefix", "bench:");
         token = o.get("token", null);
-        tokens = readTokens(o.get("token-file", null));
+        tokens = readLines("--token-file", o.get("token-file", null));
+        cookies = readLines("--cookie-file", o.get("cookie-file", null));
         tokenInSubprotocol = "subprotocol".equals(o.get("ws-auth", "header"));
     }
 
@@ -36,7 +44,16 @@ final class Spec {
         return tokens == null ? token : tokens[index % tokens.length];
     }
 
-    private static String[] readTokens(String file) {
+    /** What client {@code index} sends on every request: its token as a bearer header, else its cookie. */
+    void credentials(int index, HttpHeaders headers) {
+        if (token(index) != null) {
+            headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token(index));
+        } else if (cookies != null) {
+            headers.set(HttpHeaderNames.COOKIE, cookies[index % cookies.length]);
+        }
+    }
+
+    private static String[] readLines(String option, String file) {
         if (file == null) {
             return null;
         }
@@ -44,7 +61,7 @@ final class Spec {
             String[] lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file)).stream()
                     .filter(l -> !l.isBlank()).toArray(String[]::new);
             if (lines.length == 0) {
-                throw new IllegalArgumentException("--token-file " + file + " holds no token");
+                throw new IllegalArgumentException(option + " " + file + " is empty");
             }
             return lines;
         } catch (java.io.IOException e) {

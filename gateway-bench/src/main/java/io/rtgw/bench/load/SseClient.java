@@ -50,9 +50,7 @@ final class SseClient extends Client implements SseParser.Listener {
             FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, Spec.pathAndQuery(uri));
             req.headers().set(HttpHeaderNames.HOST, Spec.hostHeader(uri))
                     .set(HttpHeaderNames.ACCEPT, "text/event-stream");
-            if (spec.token(index) != null) {
-                req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token(index));
-            }
+            spec.credentials(index, req.headers());
             if (resumeId != null) {
                 req.headers().set("Last-Event-ID", resumeId);
             }

@@ -7,7 +7,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -20,8 +19,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A WebSocket subscriber. rtgw dialect: token in the Authorization header (or the subprotocol),
- * then {@code subscribe {channel, since?}}; ready at {@code subscribed}. Plain dialect: the URL
+ * A WebSocket subscriber. rtgw dialect: token in the Authorization header (or the subprotocol), or
+ * a session cookie for the gateway's connect hook, then {@code subscribe {channel, since?}}; ready at {@code subscribed}. Plain dialect: the URL
  * names the channel, every text frame is a payload; with Nchan the ws+meta.nchan subprotocol puts
  * an {@code id:} header in front of each message, and {@code Last-Event-ID} resumes.
  */
@@ -50,13 +49,11 @@ final class WsClient extends Client {
             subprotocol = "rtgw.v1";
             if (spec.token(index) != null && spec.tokenInSubprotocol) {
                 subprotocol += ",rtgw.token." + spec.token(index);
-            } else if (spec.token(index) != null) {
-                headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token(index));
+            } else {
+                spec.credentials(index, headers);
             }
         } else {
-            if (spec.token(index) != null) {
-                headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + spec.token(index));
-            }
+            spec.credentials(index, headers);
             if (spec.nchan()) {
                 subprotocol = "ws+meta.nchan";
             }

@@ -67,7 +67,8 @@ final class IdleScenario {
     }
 
     /** All clients connecting at once: how fast they got ready, and what it cost the server. */
-    record Wave(long ready, double seconds, double serverCores, double serverSeconds, double clientCores, RedisCost redis) {
+    record Wave(long ready, double seconds, double serverCores, double serverSeconds, double clientCores, RedisCost redis,
+                CpuMeter.Usage usage) {
         static Wave connect(RunContext r) throws Exception {
             RedisCost redis = RedisCost.start(r);
             CpuMeter.Sample s0 = r.cpu.sample();
@@ -75,7 +76,7 @@ final class IdleScenario {
             CpuMeter.Usage u = r.cpu.since(s0);
             RunContext.requireConnected(answers, r.clients);
             return new Wave(Workers.sum(answers, "ready"), Workers.max(answers, "seconds"), u.serverCores(),
-                    u.serverSeconds(), u.clientCores(), redis);
+                    u.serverSeconds(), u.clientCores(), redis, u);
         }
 
         /** The rows of the wave; Redis is read again here, so call it right after {@link #connect}. */
@@ -87,6 +88,13 @@ final class IdleScenario {
             rows.add(Row.of(key + "connectCpuPerConn", "server CPU per connection" + suffix, serverSeconds * 1e6 / Math.max(ready, 1),
                     "µs", false, clientCores));
             redis.addRows(rows, key, suffix, ready, clientCores);
+            if (r.cpu.measuresHookApp()) {
+                // The app's side of each connect-hook question, apart from the gateway's figure above.
+                rows.add(Row.of(key + "hookAppCpu", "hook app CPU while connecting" + suffix, usage.hookAppCores(), "cores",
+                        false, clientCores));
+                rows.add(Row.of(key + "hookAppCpuPerConn", "hook app CPU per connection" + suffix,
+                        usage.hookAppSeconds() * 1e6 / Math.max(ready, 1), "µs", false, clientCores));
+            }
         }
     }
 }

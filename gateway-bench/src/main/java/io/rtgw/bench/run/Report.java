@@ -45,7 +45,8 @@ public final class Report {
         for (Row p : peerByKey.values()) { // figures only the peer has (it went further in a ramp)
             out.append(line(fmt, null, p, true));
         }
-        out.append("advantage: above 1 means rtgw is better (higher rate, or lower cost/latency); load cpu: cores busy in the load generator\n");
+        out.append("advantage: above 1 means ").append(oursName)
+                .append(" is better (higher rate, or lower cost/latency); load cpu: cores busy in the load generator\n");
         return out.toString();
     }
 

@@ -33,6 +33,8 @@ final class RtgwServer implements Server {
     private final String wsAuth;
     private final boolean presence;
     private final int users;
+    /** With a connect hook and cookies instead of a JWT secret and tokens (null: tokens). */
+    private final HookApp hookApp;
     private final String apiKey = DevTokens.randomSecret();
     private final String secret = DevTokens.randomSecret();
     private Process process;
@@ -44,9 +46,12 @@ final class RtgwServer implements Server {
      * @param presence the bench namespace gets {@code presence: true} (docs/protocol.md §9); connection
      *                 events (§10) are switched on by the caller's {@code RTGW_EVENTS} in {@code extraEnv}
      * @param users    distinct users (one token each); client g is user g mod users
+     * @param hookApp  null, or the app to ask instead: the gateway gets {@code RTGW_CONNECT_HOOK} and no
+     *                 JWT secret, the clients its session cookies instead of tokens
      */
     RtgwServer(Path jar, String cpus, String jvmFlags, Map<String, String> extraEnv, String wsAuth, boolean presence,
-               int users) {
+               int users, HookApp hookApp) {
+        this.hookApp = hookApp;
         this.presence = presence;
         this.users = users;
         this.jar = jar;
@@ -68,6 +73,10 @@ final class RtgwServer implements Server {
                 "RTGW_API_KEY", apiKey, "RTGW_JWT_SECRET", secret, "RTGW_PERSONAL_CHANNEL", "false",
                 "RTGW_DRAIN", "0s"));
         env.putAll(extraEnv);
+        if (hookApp != null) {
+            env.remove("RTGW_JWT_SECRET");
+            env.put("RTGW_CONNECT_HOOK", hookApp.url.toString());
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(jvmFlags.trim().split("\\s+")));
@@ -121,8 +130,14 @@ final class RtgwServer implements Server {
         return args;
     }
 
-    /** One token on the command line, or a file of one token per user (client g reads line g mod users). */
+    /**
+     * One token on the command line, or a file of one token per user (client g reads line g mod users);
+     * with a hook app, its file of session cookies instead.
+     */
     private List<String> tokenArgs(Path dir) throws Exception {
+        if (hookApp != null) {
+            return List.of("--cookie-file", hookApp.cookieFile.toString());
+        }
         List<String> tokens = BenchTokens.forUsers(secret, TENANT, PREFIX + "*", users);
         if (tokens.size() == 1) {
             return List.of("--token", tokens.get(0));

@@ -28,6 +28,9 @@ public final class Runner {
               --presence              rtgw: presence on the bench namespace, and with --store redis
                                       connection events too (RTGW_EVENTS=redis); Redis cost per connection reported
               --events redis|off      events alone (redis, without --presence) or presence alone (--presence --events off)
+              --hook                  rtgw twice: with tokens, then with session cookies its connect hook
+                                      resolves (an app in its own process on the client cores, CPU reported
+                                      apart); --users defaults to --n (docs/performance.md)
               --channels K            channels (fanout, storm 100; broadcast 1; idle 100)
               --mix ws:1,sse:1,poll:1 transport shares (idle, storm: all three; fanout, broadcast: ws)
               --duration S            seconds per rate step, or idle hold time (default 10)
@@ -49,7 +52,10 @@ public final class Runner {
 
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
-            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events");
+            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events", "hook");
+
+    /** The name of the {@code --hook} run beside the plain (JWT) one. */
+    static final String HOOK_RUN = "rtgw-hook";
 
     private Runner() {
     }
@@ -67,11 +73,14 @@ public final class Runner {
         }
         Map<String, List<Row>> results = new LinkedHashMap<>();
         results.put("rtgw", runOne(s, dir, "rtgw"));
+        String other = s.hook ? HOOK_RUN : s.peerName();
         if (s.peer != null) {
-            results.put(s.peerName(), runOne(s, dir, s.peer));
+            results.put(other, runOne(s, dir, s.peer));
+        } else if (s.hook) {
+            results.put(other, runOne(s, dir, HOOK_RUN));
         }
         String title = scenario + " — " + s.describe();
-        String table = Report.table(title, "rtgw", results.get("rtgw"), s.peerName(), s.peer == null ? null : results.get(s.peerName()));
+        String table = Report.table(title, "rtgw", results.get("rtgw"), other, results.get(other));
         System.out.println(table);
         Path json = s.out.resolve(scenario + "-" + stamp + ".json");
         Files.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Report.json(s.asMap(), results)));
@@ -85,10 +94,12 @@ public final class Runner {
         Files.createDirectories(dir);
         System.err.println("bench: " + which + ": starting");
         RedisServer redis = s.redis ? new RedisServer(dir, s.serverCpus) : null;
-        Server server = which.equals("rtgw")
-                ? new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth, s.presence, s.users)
+        HookApp hookApp = which.equals(HOOK_RUN) ? HookApp.start(s.benchJar, dir, s.users, s.clientCpus) : null;
+        Server server = which.startsWith("rtgw")
+                ? new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth, s.presence, s.users, hookApp)
                 : new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());
-        try (AutoCloseable r = redis == null ? () -> { } : redis; Server srv = server) {
+        try (AutoCloseable r = redis == null ? () -> { } : redis; AutoCloseable h = hookApp == null ? () -> { } : hookApp;
+             Server srv = server) {
             srv.start(dir);
             List<String> args = new ArrayList<>(srv.workerArgs());
             args.addAll(List.of("--channels", Integer.toString(s.channels), "--mix", s.mix,
@@ -99,9 +110,10 @@ public final class Runner {
                 if (redis != null) {
                     serverPids.addAll(Proc.tree(redis.pid())); // the store works for the server: its CPU counts
                 }
-                RunContext ctx = new RunContext(srv, workers, new CpuMeter(serverPids, workers.pids()), s.n, s.channels,
+                RunContext ctx = new RunContext(srv, workers, new CpuMeter(serverPids, workers.pids(),
+                        hookApp == null ? List.of() : hookApp.pids()), s.n, s.channels,
                         s.clientCpuCount(), "x".repeat(s.payloadBytes), redis, dir,
-                        which.equals("rtgw") && redis != null && s.events());
+                        which.startsWith("rtgw") && redis != null && s.events());
                 System.err.println("bench: " + which + ": running " + s.scenario + " with " + s.n + " clients");
                 return switch (s.scenario) {
                     case "idle" -> IdleScenario.run(ctx, s.duration);

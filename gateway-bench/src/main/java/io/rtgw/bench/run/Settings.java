@@ -14,6 +14,11 @@ final class Settings {
     final boolean presence;
     final int users;
     /**
+     * Measure the connect hook against the JWT (docs/protocol.md §11): the run is made twice, with
+     * tokens and with session cookies that the gateway's connect hook resolves.
+     */
+    final boolean hook;
+    /**
      * Connection events: on with {@code --presence} unless {@code --events off}; {@code --events redis}
      * alone turns them on without presence (the two costs told apart). Redis store only.
      */
@@ -50,7 +55,14 @@ final class Settings {
         redis = "redis".equals(o.get("store", "memory"));
         n = o.getInt("n", scenario.equals("idle") ? 19_000 : 10_000);
         presence = o.flag("presence");
-        users = o.getInt("users", 1);
+        hook = o.flag("hook");
+        if (hook && !p.equals("none")) {
+            throw new IllegalArgumentException("--hook compares rtgw with itself: leave out --peer");
+        }
+        // A session per client by default with --hook, and then a token per client too: the JWT run
+        // must not be answered from the gateway's cache of verified tokens while the hook run asks
+        // the app for every connection.
+        users = o.getInt("users", hook ? n : 1);
         String ev = o.get("events", presence ? "redis" : "off");
         if (!ev.equals("redis") && !ev.equals("off")) {
             throw new IllegalArgumentException("--events: redis or off");
@@ -109,7 +121,7 @@ final class Settings {
 
     String describe() {
         return "n=" + n + " channels=" + channels + " mix=" + mix + " store=" + (redis ? "redis" : "memory")
-                + " users=" + users + " presence=" + (presence ? "on" : "off") + " events=" + (events() ? "redis" : "off")
+                + " users=" + users + (hook ? " hook=connect" : "") + " presence=" + (presence ? "on" : "off") + " events=" + (events() ? "redis" : "off")
                 + " server-cpus=" + serverCpus + " client-cpus=" + clientCpus;
     }
 
@@ -120,6 +132,7 @@ final class Settings {
         m.put("store", redis ? "redis" : "memory");
         m.put("n", Integer.toString(n));
         m.put("users", Integer.toString(users));
+        m.put("hook", Boolean.toString(hook));
         m.put("presence", Boolean.toString(presence));
         m.put("events", events() ? "redis" : "off");
         m.put("channels", Integer.toString(channels));

@@ -2,6 +2,8 @@ package io.rtgw.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.rtgw.bench.Options;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,5 +24,23 @@ class SpecTest {
     void withoutOneEveryClientPresentsTheSameToken() {
         Spec spec = new Spec(Options.parse("--token", "abc"));
         assertThat(spec.token(0)).isEqualTo("abc").isEqualTo(spec.token(12345));
+    }
+
+    @Test
+    void withACookieFileClientsSendTheirUsersSessionCookieAndNoBearerToken(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cookies.txt");
+        Files.writeString(file, "sid=a\nsid=b\n");
+        Spec spec = new Spec(Options.parse("--cookie-file", file.toString()));
+        HttpHeaders headers = new DefaultHttpHeaders();
+        spec.credentials(3, headers);
+        assertThat(headers.get("Cookie")).isEqualTo("sid=b");
+        assertThat(headers.contains("Authorization")).isFalse();
+    }
+
+    @Test
+    void theHookAppFindsTheSessionAmongOtherCookies() {
+        assertThat(ConnectHookApp.session("theme=dark; sid=abc; lang=en")).isEqualTo("abc");
+        assertThat(ConnectHookApp.session("sidx=1")).isNull();
+        assertThat(ConnectHookApp.session(null)).isNull();
     }
 }

@@ -21,6 +21,8 @@ public final class NodeControl implements ControlListener {
     private final SessionDirectory directory;
     private final RevocationSet revocations;
     private volatile ControlPlane plane;
+    /** Told of every command before it is applied (the subscribe hook's cache forgets what it names). */
+    private volatile java.util.function.Consumer<ControlCommand> also = command -> { };
 
     private static final long MAX_LOAD_PAUSE_MS = 5_000;
     private volatile boolean stopped;
@@ -71,8 +73,14 @@ public final class NodeControl implements ControlListener {
         });
     }
 
+    /** {@code observer} sees every command this node receives, on the control plane's thread; it must not block. */
+    public void alsoTell(java.util.function.Consumer<ControlCommand> observer) {
+        this.also = observer;
+    }
+
     @Override
     public CompletableFuture<Integer> apply(ControlCommand command) {
+        also.accept(command);
         if (command instanceof ControlCommand.Disconnect d) {
             DisconnectReason reason = d.reconnect() ? DisconnectReason.DISCONNECTED_RECONNECT : DisconnectReason.DISCONNECTED;
             // long-poll clients between two polls have no session; their next poll is told (a

@@ -4,6 +4,7 @@ import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.auth.AuthFailure;
 import io.rtgw.core.auth.AuthenticationException;
 import io.rtgw.core.auth.Authenticator;
+import io.rtgw.core.hooks.ConnectHook;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,7 +25,20 @@ public final class RevocationCheck implements Authenticator {
 
     @Override
     public CompletableFuture<ClientIdentity> authenticate(String token) {
-        CompletableFuture<ClientIdentity> verified = tokens.authenticate(token);
+        return checked(tokens.authenticate(token), revocations);
+    }
+
+    /**
+     * The connect hook's admissions pass the same set (docs/protocol.md §11): nobody is admitted
+     * before the set is loaded, and an admission counts as issued now, so a user revocation ends
+     * the connections admitted before it while the app goes on deciding about new ones.
+     */
+    public static ConnectHook guard(ConnectHook hook, RevocationSet revocations) {
+        return request -> checked(hook.admit(request), revocations);
+    }
+
+    private static CompletableFuture<ClientIdentity> checked(CompletableFuture<ClientIdentity> verified,
+                                                             RevocationSet revocations) {
         if (verified.isDone() && !verified.isCompletedExceptionally()) {
             // the usual case, a verdict at once: no second future
             return !revocations.loaded() ? notLoaded() : revocations.revoked(verified.join()) ? refused() : verified;

@@ -73,13 +73,14 @@ public final class ConfigLoader {
         ObservabilitySettings observability = ObservabilitySettings.from(r);
         ControlSettings control = ControlSettings.from(r);
         EventSettings events = EventSettings.from(r, broker);
+        HookSettings hooks = HookSettings.from(r);
         Duration drain = r.duration(Setting.DRAIN, GatewayConfig.DEFAULT_DRAIN, Duration.ZERO);
         Duration idempotency = r.duration(Setting.IDEMPOTENCY_WINDOW, io.rtgw.core.broker.Broker.DEFAULT_IDEMPOTENCY_WINDOW,
                 Duration.ofSeconds(1));
         // Credentials last: a typo elsewhere is reported before "missing key", which is the usual dev-box state.
-        JwtConfig jwt = JwtConfig.from(r, dev);
+        JwtConfig jwt = JwtConfig.from(r, dev, hooks.connect().isPresent());
         ApiKeyConfig apiKeys = ApiKeyConfig.from(r, dev);
         return new GatewayConfig(network, apiKeys, jwt, broker, connections, limits, namespaces, drain, idempotency,
-                observability, control, events, dev, warnings);
+                observability, control, events, hooks, dev, warnings);
     }
 }

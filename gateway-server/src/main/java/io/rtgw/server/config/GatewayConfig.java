@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record GatewayConfig(NetworkSettings network, ApiKeyConfig apiKeys, JwtConfig jwt, BrokerSettings broker,
         ConnectionSettings connections, LimitSettings limits, Namespaces namespaces, Duration drain,
-        Duration idempotencyWindow, ObservabilitySettings observability, ControlSettings control, EventSettings events, boolean dev, List<String> warnings) {
+        Duration idempotencyWindow, ObservabilitySettings observability, ControlSettings control, EventSettings events, HookSettings hooks, boolean dev, List<String> warnings) {
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
 
     public GatewayConfig {

@@ -40,7 +40,8 @@ public record JwtConfig(Optional<String> secret, boolean secretGenerated, Option
                 + ", singleTenant=" + singleTenant.orElse("none") + "]";
     }
 
-    static JwtConfig from(SettingReader r, boolean dev) {
+    /** @param connectHook a connect hook admits connections without tokens, so no verification key is needed */
+    static JwtConfig from(SettingReader r, boolean dev, boolean connectHook) {
         Optional<String> secret = r.string(Setting.JWT_SECRET);
         secret.ifPresent(s -> {
             int bytes = s.getBytes(StandardCharsets.UTF_8).length;
@@ -52,7 +53,7 @@ public record JwtConfig(Optional<String> secret, boolean secretGenerated, Option
         Optional<URI> jwks = r.string(Setting.JWT_JWKS_URL).map(u -> jwksUrl(r, u));
         List<String> keys = r.isSet(Setting.JWT_PUBLIC_KEY) ? PemKeys.read(r.raw(Setting.JWT_PUBLIC_KEY)) : List.of();
         boolean generated = false;
-        if (secret.isEmpty() && jwks.isEmpty() && keys.isEmpty()) {
+        if (secret.isEmpty() && jwks.isEmpty() && keys.isEmpty() && !connectHook) {
             if (!dev) {
                 throw new ConfigException(Setting.JWT_SECRET.envName() + " is required (expected: a secret of at least "
                         + MIN_SECRET_BYTES + " bytes, or " + Setting.JWT_PUBLIC_KEY.envName() + " or "

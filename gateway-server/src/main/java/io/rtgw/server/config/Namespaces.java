@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettings> configured) {
     private static final List<String> FIELDS = List.of("history_size", "history_ttl", "client_publish", "presence",
-            "join_leave", "events");
+            "join_leave", "events", "subscribe_hook", "publish_hook");
     static final String HISTORY_SIZE = "a whole number from 0 to 1000000 (0 = no history), like 100";
 
     public Namespaces {
@@ -90,6 +90,8 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
         boolean presence = d.presence();
         boolean joinLeave = d.joinLeave();
         boolean events = d.events();
+        boolean subscribeHook = d.subscribeHook();
+        boolean publishHook = d.publishHook();
         for (Map.Entry<String, JsonNode> f : node.properties()) {
             if (YamlFile.isEmpty(f.getValue())) {
                 continue; // like an absent field: the default applies
@@ -102,10 +104,13 @@ public record Namespaces(NamespaceSettings defaults, Map<String, NamespaceSettin
                 case "presence" -> presence = SettingReader.bool(v);
                 case "join_leave" -> joinLeave = SettingReader.bool(v);
                 case "events" -> events = SettingReader.bool(v);
+                case "subscribe_hook" -> subscribeHook = SettingReader.bool(v);
+                case "publish_hook" -> publishHook = SettingReader.bool(v);
                 default -> throw new ConfigException(where + ": " + f.getKey() + " is not a namespace setting"
                         + Suggest.closest(f.getKey(), FIELDS) + " (expected: one of " + String.join(", ", FIELDS) + ")");
             }
         }
-        return new NamespaceSettings(name, new HistoryPolicy(size, ttl), publish, presence, joinLeave, events);
+        return new NamespaceSettings(name, new HistoryPolicy(size, ttl), publish, presence, joinLeave, events,
+                subscribeHook, publishHook);
     }
 }

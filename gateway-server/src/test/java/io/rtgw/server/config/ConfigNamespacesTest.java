@@ -102,7 +102,8 @@ class ConfigNamespacesTest {
         assertThatThrownBy(() -> load("namespaces:\n  room: { histroy_size: 5 }\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageEndingWith(": namespaces.room: histroy_size is not a namespace setting (did you mean history_size?)"
-                        + " (expected: one of history_size, history_ttl, client_publish, presence, join_leave, events)");
+                        + " (expected: one of history_size, history_ttl, client_publish, presence, join_leave, events,"
+                        + " subscribe_hook, publish_hook)");
     }
 
     @Test
