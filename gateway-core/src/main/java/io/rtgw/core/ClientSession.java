@@ -193,28 +193,36 @@ public final class ClientSession {
 
     /** The grants do not cover the channel but its namespace lets the app decide (docs/protocol.md §11). */
     private void askAppToSubscribe(String channel, String since, String ref) {
+        askApp(ctx.hooks().subscribe().decide(identity, connection.id(), channel), verdict -> {
+            switch (verdict.outcome()) {
+                case ALLOWED -> {
+                    if (appAllowed == null) {
+                        appAllowed = new java.util.HashSet<>(2);
+                    }
+                    appAllowed.add(channel);
+                    subscribeNow(channel, since, ref);
+                }
+                case REFUSED -> refuseSubscribe(channel, ref);
+                case UNAVAILABLE -> reply(ref, channel, ErrorCode.UNAVAILABLE,
+                        "the app did not answer about " + channel + "; try again");
+            }
+        });
+    }
+
+    /**
+     * Holds the connection's later commands until the app's verdict is back on this connection's
+     * thread; then acts on it (a failed question is {@link HookVerdict#UNAVAILABLE}) and runs them.
+     */
+    private void askApp(java.util.concurrent.CompletableFuture<HookVerdict> question,
+                        java.util.function.Consumer<HookVerdict> answered) {
         askingApp = true;
-        ctx.hooks().subscribe().decide(identity, connection.id(), channel).whenComplete((verdict, error) ->
-                executor().execute(() -> {
-                    askingApp = false;
-                    if (closed) {
-                        return;
-                    }
-                    HookVerdict.Outcome outcome = error != null ? HookVerdict.Outcome.UNAVAILABLE : verdict.outcome();
-                    switch (outcome) {
-                        case ALLOWED -> {
-                            if (appAllowed == null) {
-                                appAllowed = new java.util.HashSet<>(2);
-                            }
-                            appAllowed.add(channel);
-                            subscribeNow(channel, since, ref);
-                        }
-                        case REFUSED -> refuseSubscribe(channel, ref);
-                        case UNAVAILABLE -> reply(ref, channel, ErrorCode.UNAVAILABLE,
-                                "the app did not answer about " + channel + "; try again");
-                    }
-                    runHeld();
-                }));
+        question.whenComplete((verdict, error) -> executor().execute(() -> {
+            askingApp = false;
+            if (!closed) {
+                answered.accept(error != null ? HookVerdict.UNAVAILABLE : verdict);
+                runHeld();
+            }
+        }));
     }
 
     /**
@@ -345,23 +353,15 @@ public final class ClientSession {
     }
 
     private void askAppToPublish(ChannelName name, String event, String data, String ref) {
-        askingApp = true;
         String channel = name.name();
-        ctx.hooks().publish().decide(identity, connection.id(), channel, event, data).whenComplete((verdict, error) ->
-                executor().execute(() -> {
-                    askingApp = false;
-                    if (closed) {
-                        return;
-                    }
-                    HookVerdict.Outcome outcome = error != null ? HookVerdict.Outcome.UNAVAILABLE : verdict.outcome();
-                    switch (outcome) {
-                        case ALLOWED -> publishNow(name, event, verdict.data() != null ? verdict.data() : data, ref);
-                        case REFUSED -> refusePublish(channel, ref);
-                        case UNAVAILABLE -> reply(ref, channel, ErrorCode.UNAVAILABLE,
-                                "the app did not answer about this publish; try again");
-                    }
-                    runHeld();
-                }));
+        askApp(ctx.hooks().publish().decide(identity, connection.id(), channel, event, data), verdict -> {
+            switch (verdict.outcome()) {
+                case ALLOWED -> publishNow(name, event, verdict.data() != null ? verdict.data() : data, ref);
+                case REFUSED -> refusePublish(channel, ref);
+                case UNAVAILABLE -> reply(ref, channel, ErrorCode.UNAVAILABLE,
+                        "the app did not answer about this publish; try again");
+            }
+        });
     }
 
     private void publishNow(ChannelName name, String event, String data, String ref) {

@@ -98,7 +98,8 @@ public final class Gateway implements AutoCloseable {
         this.presence = new Presence(config.namespaceFlag(NamespaceSettings::presence),
                 config.namespaceFlag(NamespaceSettings::joinLeave), presenceTracker, broker, observer);
         this.events = EventsWiring.create(config, control.plane(), control.nodeId(), metrics.registry());
-        this.hookWiring = HookWiring.create(config, authenticator.settings(), control.revocations(), metrics.registry());
+        this.hookWiring = HookWiring.create(config, authenticator.settings(), control.revocations(), loops,
+                metrics.registry());
         control.control().alsoTell(hookWiring::commanded);
         SessionContext sessions = new SessionContext(hub, broker, control.guard(authenticator), observer, sessionSettings,
                 directory, presence, events, hookWiring.hooks());
@@ -323,7 +324,6 @@ public final class Gateway implements AutoCloseable {
             RedisResources.shutdown(redisResources);
         }
         authenticator.close();
-        hookWiring.close();
         metrics.close();
     }
 }

@@ -189,10 +189,13 @@ class HookSubscribeIT {
         AtomicReference<String> answer = new AtomicReference<>("{\"allow\":true,\"ttl\":3600}");
         app.answer("/subscribe", s -> Answer.ok(answer.get()));
         String tenant = redis.tenant();
-        RunningGateway a = node(Map.of("RTGW_REDIS_URL", redis.server().uri()));
-        RunningGateway b = node(Map.of("RTGW_REDIS_URL", redis.server().uri()));
-        String jwt = RunningGateway.token("alice", tenant, "room:*");
-        try (WsClient c = WsClient.connect(a.ws(), jwt)) {
+        // admitted by the app too: connect and subscribe hooks on the Redis store
+        app.answer("/connect", s -> Answer.ok("{\"user\":\"alice\",\"tenant\":\"" + tenant + "\"}"));
+        Map<String, String> onRedis = Map.of("RTGW_REDIS_URL", redis.server().uri(),
+                "RTGW_CONNECT_HOOK", app.url("/connect").toString());
+        RunningGateway a = node(onRedis);
+        RunningGateway b = node(onRedis);
+        try (WsClient c = WsClient.connect(a.ws(), Map.of("Cookie", "sid=alice"), true, "rtgw.v1")) {
             c.await("welcome", n -> true);
             assertThat(subscribe(c, "doc:1", "a").path("type").asText()).isEqualTo("subscribed");
             assertThat(unsubscribe(c, "doc:1", "b").path("type").asText()).isEqualTo("unsubscribed");
@@ -207,6 +210,7 @@ class HookSubscribeIT {
             c.await("unsubscribed", n -> n.path("channel").asText().equals("doc:1") && n.path("reason").asText().equals("server"));
             assertThat(subscribe(c, "doc:1", "d").path("code").asText()).isEqualTo("forbidden");
             assertThat(app.seen("/subscribe")).hasSize(2);
+            assertThat(app.seen("/connect")).hasSize(1);
         }
     }
 }

@@ -59,6 +59,11 @@ public final class EventLoops implements AutoCloseable {
         return serverChannel;
     }
 
+    /** The client socket type of these loops (the hooks' connections to the app). */
+    public Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {
+        return epoll ? io.netty.channel.epoll.EpollSocketChannel.class : io.netty.channel.socket.nio.NioSocketChannel.class;
+    }
+
     public boolean epoll() {
         return epoll;
     }

@@ -33,7 +33,7 @@ final class HookAnswerJson {
             return new HookEndpoint.Judged<>(HookVerdict.REFUSED, HookResult.REFUSED);
         }
         JsonNode ttl = answer.get("ttl");
-        if (ttl != null && !ttl.isNull() && !(ttl.canConvertToLong() && ttl.isNumber() && ttl.asLong() >= 0)) {
+        if (ttl != null && !ttl.isNull() && !(ttl.isIntegralNumber() && ttl.canConvertToLong() && ttl.asLong() >= 0)) {
             return new HookEndpoint.Judged<>(HookVerdict.REFUSED, HookResult.INVALID,
                     "ttl must be a whole number of seconds, at least 0");
         }

@@ -3,27 +3,16 @@ package io.rtgw.server.hooks;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One hook URL of the app: POSTs JSON and hands the answer to the hook's reader, within the
- * timeout, at most {@code maxInFlight} at once, behind a {@link Circuit}; counts every question.
- *
- * <p>The JDK {@link HttpClient} (asynchronous, keep-alive connections kept by the client) rather
- * than Netty's client on the gateway's own event loops: it sends from its own selector thread
- * and completes on the small {@link Hooks} pool, so an event loop only ever starts a request and
- * later takes the verdict; docs/performance.md has the cost of both.
+ * One hook URL of the app: POSTs JSON through a {@link Sender} and hands the answer to the hook's
+ * reader, at most {@code maxInFlight} at once, behind a {@link Circuit}; counts every question.
  */
 final class HookEndpoint {
     private static final Logger log = LoggerFactory.getLogger(HookEndpoint.class);
@@ -47,23 +36,30 @@ final class HookEndpoint {
     record Verdicts<T>(Reader<T> ok, T refused, T noAnswer) {
     }
 
+    /** An answer's status and body. */
+    record Reply(int status, String body) {
+    }
+
+    /** Sends one question; completes with the answer, or fails ({@link TimeoutException} when too late). */
+    interface Sender {
+        CompletableFuture<Reply> post(String json, String cookie, String authorization);
+    }
+
     private final String name;
     private final URI url;
-    private final Duration timeout;
     private final int maxInFlight;
-    private final HttpClient client;
+    private final Sender sender;
     private final Circuit circuit;
     private final HookMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** One log line per outage, not one per connection: set while the app is failing. */
     private volatile boolean failingLogged;
 
-    HookEndpoint(String name, URI url, Duration timeout, int maxInFlight, HttpClient client, MeterRegistry registry) {
+    HookEndpoint(String name, URI url, int maxInFlight, Sender sender, MeterRegistry registry) {
         this.name = name;
         this.url = url;
-        this.timeout = timeout;
         this.maxInFlight = maxInFlight;
-        this.client = client;
+        this.sender = sender;
         this.circuit = new Circuit(System::nanoTime, Circuit.OPEN_NANOS);
         this.metrics = new HookMetrics(registry, name);
     }
@@ -82,41 +78,29 @@ final class HookEndpoint {
             metrics.counted(HookResult.OVERLOADED);
             return CompletableFuture.completedFuture(verdicts.noAnswer());
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
         long start = System.nanoTime();
         CompletableFuture<T> verdict;
         try {
-            verdict = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
-                    // the request timeout ends at the answer's head; this bounds a body that never ends
-                    .orTimeout(timeout.toNanos() * 2, TimeUnit.NANOSECONDS)
-                    .handle((response, error) -> judged(response, error, start, verdicts));
+            verdict = sender.post(json, cookie, authorization).handle((reply, error) -> judged(reply, error, start, verdicts));
         } catch (RuntimeException e) {
             verdict = CompletableFuture.completedFuture(judged(null, e, start, verdicts));
         }
         return verdict;
     }
 
-    private <T> T judged(HttpResponse<String> response, Throwable error, long start, Verdicts<T> verdicts) {
+    private <T> T judged(Reply response, Throwable error, long start, Verdicts<T> verdicts) {
         inFlight.decrementAndGet();
         metrics.answeredAfter(System.nanoTime() - start);
         Judged<T> judged;
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            judged = new Judged<>(verdicts.noAnswer(), cause instanceof HttpTimeoutException
-                    || cause instanceof TimeoutException ? HookResult.TIMEOUT : HookResult.FAILED);
+            judged = new Judged<>(verdicts.noAnswer(),
+                    cause instanceof TimeoutException ? HookResult.TIMEOUT : HookResult.FAILED);
             failing(judged.result(), cause instanceof ConnectException ? "connection refused" : cause.toString());
-        } else if (response.statusCode() >= 500) {
+        } else if (response.status() >= 500) {
             judged = new Judged<>(verdicts.noAnswer(), HookResult.FAILED);
-            failing(HookResult.FAILED, "status " + response.statusCode());
-        } else if (response.statusCode() != 200) {
+            failing(HookResult.FAILED, "status " + response.status());
+        } else if (response.status() != 200) {
             judged = new Judged<>(verdicts.refused(), HookResult.REFUSED);
         } else {
             judged = verdicts.ok().read(response.body());

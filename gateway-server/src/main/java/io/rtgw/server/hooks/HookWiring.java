@@ -14,24 +14,16 @@ import io.rtgw.core.hooks.SubscribeHook;
 import io.rtgw.server.config.GatewayConfig;
 import io.rtgw.server.config.HookSettings;
 import io.rtgw.server.config.NamespaceSettings;
-import java.net.http.HttpClient;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.rtgw.transport.EventLoops;
 
-/** Builds a node's hooks (docs/protocol.md §11) from its configuration; {@link #close()} stops their threads. */
-public final class HookWiring implements AutoCloseable {
-    /** Threads that read answers and hand verdicts back to the event loops: short work, so few. */
-    private static final int THREADS = 2;
-
+/** Builds a node's hooks (docs/protocol.md §11) from its configuration: they ask the app from the node's event loops. */
+public final class HookWiring {
     private final Hooks hooks;
     private final CachedSubscribeHook cache;
-    private final ExecutorService executor;
 
-    private HookWiring(Hooks hooks, CachedSubscribeHook cache, ExecutorService executor) {
+    private HookWiring(Hooks hooks, CachedSubscribeHook cache) {
         this.hooks = hooks;
         this.cache = cache;
-        this.executor = executor;
     }
 
     /**
@@ -39,30 +31,23 @@ public final class HookWiring implements AutoCloseable {
      * @param revocations every connect admission passes them, as every token does
      */
     public static HookWiring create(GatewayConfig config, JwtVerifierSettings claims, RevocationSet revocations,
-                                    MeterRegistry registry) {
+                                    EventLoops loops, MeterRegistry registry) {
         HookSettings s = config.hooks();
         if (!s.any()) {
-            return new HookWiring(Hooks.NONE, null, null);
+            return new HookWiring(Hooks.NONE, null);
         }
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "rtgw-hooks-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(s.timeout()).followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+        java.util.function.BiFunction<String, java.net.URI, HookEndpoint> endpoint = (name, url) -> new HookEndpoint(
+                name, url, s.maxInFlight(), new NettyHookClient(url, s.timeout(), loops.workers(), loops.socketChannel()),
+                registry);
         ConnectHook connect = s.connect().map(url -> RevocationCheck.guard(new HttpConnectHook(
-                new HookEndpoint("connect", url, s.timeout(), s.maxInFlight(), client, registry),
-                new ConnectAnswers(claims)), revocations)).orElse(null);
+                endpoint.apply("connect", url), new ConnectAnswers(claims)), revocations)).orElse(null);
         CachedSubscribeHook cache = s.subscribe().map(url -> new CachedSubscribeHook(new HttpSubscribeHook(
-                new HookEndpoint("subscribe", url, s.timeout(), s.maxInFlight(), client, registry)),
-                s.cacheSize(), System::nanoTime)).orElse(null);
-        PublishHook publish = s.publish().map(url -> (PublishHook) new HttpPublishHook(
-                new HookEndpoint("publish", url, s.timeout(), s.maxInFlight(), client, registry))).orElse(null);
+                endpoint.apply("subscribe", url)), s.cacheSize(), System::nanoTime)).orElse(null);
+        PublishHook publish = s.publish().map(url -> (PublishHook) new HttpPublishHook(endpoint.apply("publish", url)))
+                .orElse(null);
         SubscribeHook subscribe = cache;
         return new HookWiring(new Hooks(connect, subscribe, config.namespaceFlag(NamespaceSettings::subscribeHook),
-                publish, config.namespaceFlag(NamespaceSettings::publishHook)), cache, executor);
+                publish, config.namespaceFlag(NamespaceSettings::publishHook)), cache);
     }
 
     public Hooks hooks() {
@@ -84,10 +69,4 @@ public final class HookWiring implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-    }
 }
