@@ -26,6 +26,8 @@ run_cleanups() {
   CLEANUPS=()
 }
 trap run_cleanups EXIT
+# A stop from ./gateway test (Maven failed) must still clean up: exit so that the EXIT trap runs.
+trap 'exit 143' TERM INT
 
 # Everything goes to stderr: functions that answer an image name do it on stdout.
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
