@@ -3,9 +3,10 @@
 # against the published admin ports with the shipped config and alert rules.
 
 compose_stack() {
-  local file="$ROOT/docker/docker-compose.yml" project=rtgwtest bearer http
+  # Per run: two suites on one engine (two worktrees) must not share a project or a subnet.
+  local file="$ROOT/docker/docker-compose.yml" project="rtgwtest$$" bearer http
   export RTGW_JWT_SECRET RTGW_API_KEY RTGW_HTTP_PORT RTGW_ADMIN_PORT_1 RTGW_ADMIN_PORT_2 \
-    RTGW_REDIS_IMAGE="$REDIS_IMAGE" RTGW_NGINX_IMAGE="$NGINX_IMAGE"
+    RTGW_REDIS_IMAGE="$REDIS_IMAGE" RTGW_NGINX_IMAGE="$NGINX_IMAGE" RTGW_SUBNET="172.28.$(($$ % 256)).0/24"
   RTGW_JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
   RTGW_API_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   RTGW_HTTP_PORT=$(free_port); RTGW_ADMIN_PORT_1=$(free_port); RTGW_ADMIN_PORT_2=$(free_port)

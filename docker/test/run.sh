@@ -31,6 +31,8 @@ if ! ensure_engine; then
   echo "docker phase SKIPPED: no Docker engine answers and none can be started here (needs root, or a running dockerd)"
   exit 0
 fi
+node --experimental-websocket --no-warnings -e 'new URL("ws://x"); if (typeof WebSocket !== "function") process.exit(1)' \
+  2>/dev/null || fail "the WebSocket client needs Node 20.10+ (global WebSocket); found node $(node --version 2>&1)"
 for tool in jq curl; do
   command -v "$tool" >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$tool" >/dev/null
 done
