@@ -51,5 +51,7 @@ log "built rtgw:local ($("$DOCKER" image inspect -f '{{.Size}}' rtgw:local | awk
 
 single_node
 compose_stack
+# Another compose project (e.g. examples/sidecar/): a function in its own file, sourced above and
+# called here, that uses compose_up FILE PROJECT and the clients of lib.sh.
 log "docker phase passed in $((SECONDS - started)) s"
 rm -rf "$WORK"
