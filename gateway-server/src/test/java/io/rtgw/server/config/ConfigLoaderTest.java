@@ -79,7 +79,7 @@ class ConfigLoaderTest {
         assertThat(limits.commandRate()).isEqualTo(100);
         assertThat(limits.commandBurst()).isEqualTo(200);
         assertThat(limits.connectRatePerIp()).isZero();
-        assertThat(c.drain()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.drain()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.idempotencyWindow()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.observability().logFormat()).isEqualTo(ObservabilitySettings.LogFormat.TEXT);
         assertThat(c.observability().tenantMetrics()).isFalse();
