@@ -36,6 +36,7 @@ LOG_CONTAINERS=()
 on_failure_logs() { LOG_CONTAINERS+=("$@"); }
 fail() {
   log "FAILED: $*"
+  log "the clients' output and the daemon's and Prometheus' logs are kept in $WORK"
   local c
   for c in "${LOG_CONTAINERS[@]}"; do
     echo "--- docker logs --tail 30 $c" >&2
