@@ -24,6 +24,8 @@ run_cleanups() {
   local c
   for c in "${CLEANUPS[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
   CLEANUPS=()
+  # kept only when a check failed: it holds what the clients saw
+  [ -n "${FAILED:-}" ] || rm -rf "$WORK"
 }
 trap run_cleanups EXIT
 # A stop from ./gateway test (Maven failed) must still clean up: exit so that the EXIT trap runs.
@@ -35,6 +37,7 @@ LOG_CONTAINERS=()
 # Containers whose last log lines a failure prints (the node's own story of what went wrong).
 on_failure_logs() { LOG_CONTAINERS+=("$@"); }
 fail() {
+  FAILED=1
   log "FAILED: $*"
   log "the clients' output and the daemon's and Prometheus' logs are kept in $WORK"
   local c

@@ -54,4 +54,3 @@ compose_stack
 # Another compose project (e.g. examples/sidecar/): a function in its own file, sourced above and
 # called here, that uses compose_up FILE PROJECT and the clients of lib.sh.
 log "docker phase passed in $((SECONDS - started)) s"
-rm -rf "$WORK"
