@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * There is no Docker engine on our machines, so what can be checked without one is checked here:
- * the compose file, nginx upstreams and Prometheus targets name the same nodes and ports, every
- * mounted file exists, and the Dockerfile keeps the properties the docs promise.
+ * What can be checked without a Docker engine: the compose file, nginx upstreams and Prometheus
+ * targets name the same nodes and ports, every mounted file exists, and the Dockerfile keeps the
+ * properties the docs promise. docker/test/run.sh (in ./gateway test) builds and runs them.
  */
 class DeploymentFilesTest {
     private static final Path DOCKER = Path.of("..", "docker");
@@ -90,8 +90,40 @@ class DeploymentFilesTest {
         assertThat(user.group(1).split(":")[0]).isNotIn("0", "root");
         assertThat(dockerfile).containsPattern("(?m)^HEALTHCHECK .*healthcheck\\.sh");
         assertThat(DOCKER.resolve("healthcheck.sh")).isExecutable();
-        assertThat(dockerfile).containsPattern("(?m)^FROM maven:\\S+-eclipse-temurin-17 AS build")
-                .containsPattern("(?m)^FROM eclipse-temurin:17-jre");
+        assertThat(dockerfile).containsPattern("(?m)^ARG BUILD_IMAGE=maven:\\S+-eclipse-temurin-17$")
+                .containsPattern("(?m)^ARG RUNTIME_IMAGE=eclipse-temurin:17-jre$")
+                .containsPattern("(?m)^FROM \\$\\{BUILD_IMAGE} AS build$")
+                .containsPattern("(?m)^FROM \\$\\{RUNTIME_IMAGE}$");
+    }
+
+    /**
+     * Issue 18: "# syntax=" makes every build fetch a frontend image from a registry (fails offline;
+     * Docker 20.10+ has RUN --mount built in), and JAR=host must reach the jar through the
+     * .dockerignore that keeps every other target/ out of the context.
+     */
+    @Test
+    void theImageBuildsWithoutARegistryFromTheHostsJar() throws Exception {
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
+        assertThat(dockerfile).doesNotContainPattern("(?im)^#\\s*syntax=");
+        assertThat(dockerfile).containsPattern("(?m)^COPY gateway-server/target/rtgw.jar /rtgw.jar$")
+                .containsPattern("(?m)^FROM jar-\\$\\{JAR} AS jar$");
+        List<String> ignore = Files.readAllLines(DOCKER.resolve("Dockerfile.dockerignore"));
+        assertThat(ignore).containsSubsequence("**/target/", "!gateway-server/target/rtgw.jar");
+    }
+
+    /** Issue 18: the proxies the nodes trust are exactly the compose network, pinned. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTrustedProxiesAreTheComposeNetworksPinnedSubnet() throws Exception {
+        Map<String, Object> compose = new Yaml().load(Files.readString(DOCKER.resolve("docker-compose.yml")));
+        Map<String, Object> ipam = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) compose
+                .get("networks")).get("default")).get("ipam");
+        String subnet = (String) ((List<Map<String, Object>>) ipam.get("config")).get(0).get("subnet");
+        assertThat(subnet).matches("\\$\\{RTGW_SUBNET:-\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+}");
+        for (String g : gateways) {
+            Map<String, Object> env = (Map<String, Object>) services.get(g).get("environment");
+            assertThat(env.get("RTGW_TRUSTED_PROXIES")).as(g).isEqualTo(subnet);
+        }
     }
 
     /**

@@ -87,6 +87,28 @@ class DrainProcessIT {
         }
     }
 
+    /**
+     * Issue 18: Docker stops with a 10 s grace, and a drain that waited its whole period with no
+     * client left got the node killed (137). A ten-minute drain with nobody to drain ends at once.
+     */
+    @Test
+    void aDrainEndsAsSoonAsNoClientIsLeft() throws Exception {
+        Node node = startNode("10m");
+        try {
+            WsClient leaving = WsClient.connect(URI.create(node.ws()), node.token());
+            leaving.await("welcome", n -> true);
+            node.process().destroy(); // SIGTERM
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(node.admin() + "/readyz") == 503);
+            // its close is scheduled somewhere in the ten minutes; it leaves by itself first
+            leaving.close();
+            // far less than the ten minutes: the process goes with its last client
+            assertThat(node.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(node.process().exitValue()).isZero();
+        } finally {
+            node.process().destroyForcibly();
+        }
+    }
+
     @Test
     void aSecondSigtermExitsWithoutWaitingForTheDrain() throws Exception {
         Node node = startNode("10m");

@@ -17,13 +17,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConnectionRegistry {
     private final Set<Connection> live = ConcurrentHashMap.newKeySet();
+    /** Signalled when the last connection goes, so a drain ends then instead of at its deadline. */
+    private final Object emptied = new Object();
 
     void added(Connection c) {
         live.add(c);
     }
 
     void removed(Connection c) {
-        live.remove(c);
+        if (live.remove(c) && live.isEmpty()) {
+            synchronized (emptied) {
+                emptied.notifyAll();
+            }
+        }
     }
 
     public int size() {
@@ -47,5 +53,25 @@ public final class ConnectionRegistry {
                 // its event loop is already gone, and the connection with it
             }
         }
+    }
+
+    /**
+     * Waits until no connection is left or {@code timeout} has passed, whichever comes first.
+     * Called off the event loops (the drain thread); the loops only notify.
+     *
+     * @return true when the node holds no connection
+     */
+    public boolean awaitEmpty(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (emptied) {
+            while (!live.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(emptied, left);
+            }
+        }
+        return true;
     }
 }

@@ -55,4 +55,34 @@ class DrainIT {
             await().until(() -> node.context.registry().size() == 0);
         }
     }
+
+    /** A drain ends with its last connection, not at its deadline (issue 18: Docker's 10 s grace). */
+    @Test
+    void waitingForTheRegistryToEmptyEndsWhenTheLastConnectionGoes() throws Exception {
+        node = new TestNode();
+        assertThat(node.context.registry().awaitEmpty(Duration.ofDays(1))).as("an idle node is empty at once").isTrue();
+        CompletableFuture<Boolean> empty;
+        try (WsClient ws = WsClient.connect(node.uri("/ws"), token("alice", "acme", "room:*"))) {
+            ws.await("welcome", n -> true);
+            empty = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return node.context.registry().awaitEmpty(Duration.ofDays(1));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(empty).isNotDone();
+        }
+        // the client left by itself; a day-long wait ends with it
+        assertThat(empty.get(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void waitingGivesUpAtTheTimeoutWhileConnectionsStay() throws Exception {
+        node = new TestNode();
+        try (WsClient ws = WsClient.connect(node.uri("/ws"), token("alice", "acme", "room:*"))) {
+            ws.await("welcome", n -> true);
+            assertThat(node.context.registry().awaitEmpty(Duration.ofMillis(50))).isFalse();
+        }
+    }
 }

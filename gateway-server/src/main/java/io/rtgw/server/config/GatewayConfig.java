@@ -10,7 +10,7 @@ import java.util.Map;
  * The whole, validated, immutable configuration of one gateway process. Built only by
  * {@link ConfigLoader}; docs/configuration.md describes every setting.
  *
- * @param drain             graceful-shutdown drain period (the whole period is used)
+ * @param drain             longest graceful-shutdown drain; it ends as soon as no connection is left
  * @param idempotencyWindow how long a publish idempotency key is remembered
  * @param dev               started with {@code --dev}
  * @param warnings          one-line notes for the log (e.g. an unknown {@code RTGW_} variable)
@@ -18,6 +18,11 @@ import java.util.Map;
 public record GatewayConfig(NetworkSettings network, ApiKeyConfig apiKeys, JwtConfig jwt, BrokerSettings broker,
         ConnectionSettings connections, LimitSettings limits, Namespaces namespaces, Duration drain,
         Duration idempotencyWindow, ObservabilitySettings observability, ControlSettings control, EventSettings events, HookSettings hooks, boolean dev, List<String> warnings) {
+    /**
+     * The contract's default (docs/protocol.md §1). The container image sets {@code RTGW_DRAIN=5s}
+     * instead: half of Docker's default stop grace (10 s), so the drain, the stop of the loops and
+     * the broker and the JVM's exit all fit before SIGKILL.
+     */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
 
     public GatewayConfig {
