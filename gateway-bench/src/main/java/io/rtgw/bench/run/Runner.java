@@ -21,8 +21,13 @@ import java.util.Map;
 public final class Runner {
     public static final String USAGE = """
             usage: ./gateway bench <idle|fanout|broadcast|storm|jmh> [options]
-              --peer nchan            also run Nchan (same load, same pinning) and print ratios
-              --store memory|redis    broker/store of both servers (default memory)
+              --peer nchan|floor      also run Nchan, or the floor (a bare Netty WebSocket fan-out in this
+                                      module: no JSON, sessions, history; WebSocket only, no storm), same
+                                      load, same pinning, and print ratios
+              --store memory|redis|cluster  broker/store of both servers (default memory); cluster: 3 masters
+                                      on this box (rtgw only); the floor has none whatever this says
+              --nodes N               rtgw processes sharing the Redis store, connections split between
+                                      them, all on the server cores (default 1); Redis CPU per publication reported
               --n N                   connections (idle 19k; fanout, broadcast, storm 10k)
               --users U               distinct users, one token each (default 1: every client the same user)
               --presence              rtgw: presence on the bench namespace, and with --store redis
@@ -49,7 +54,7 @@ public final class Runner {
 
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
-            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events");
+            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events", "nodes");
 
     private Runner() {
     }
@@ -84,10 +89,15 @@ public final class Runner {
         Path dir = parent.resolve(which);
         Files.createDirectories(dir);
         System.err.println("bench: " + which + ": starting");
-        RedisServer redis = s.redis ? new RedisServer(dir, s.serverCpus) : null;
-        Server server = which.equals("rtgw")
-                ? new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth, s.presence, s.users)
-                : new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());
+        RedisStore redis = !s.redis || which.equals("floor") ? null
+                : s.cluster ? new RedisClusterStore(dir, s.serverCpus, RedisClusterStore.MASTERS)
+                : new RedisServer(dir, s.serverCpus);
+        Server server = switch (which) {
+            case "rtgw" -> new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth, s.presence, s.users,
+                    s.nodes);
+            case "floor" -> new FloorPeer(s.benchJar, s.serverCpus, s.jvmFlags);
+            default -> new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());
+        };
         try (AutoCloseable r = redis == null ? () -> { } : redis; Server srv = server) {
             srv.start(dir);
             List<String> args = new ArrayList<>(srv.workerArgs());
@@ -97,7 +107,7 @@ public final class Runner {
             try (Workers workers = new Workers(s.benchJar, s.n, s.perWorker, s.minWorkers, args, s.clientCpus, dir)) {
                 List<Long> serverPids = new ArrayList<>(srv.pids());
                 if (redis != null) {
-                    serverPids.addAll(Proc.tree(redis.pid())); // the store works for the server: its CPU counts
+                    serverPids.addAll(redis.pids()); // the store works for the server: its CPU counts
                 }
                 RunContext ctx = new RunContext(srv, workers, new CpuMeter(serverPids, workers.pids()), s.n, s.channels,
                         s.clientCpuCount(), "x".repeat(s.payloadBytes), redis, dir,
@@ -114,11 +124,11 @@ public final class Runner {
         }
     }
 
-    private static Map<String, String> rtgwEnv(Settings s, RedisServer redis) {
+    private static Map<String, String> rtgwEnv(Settings s, RedisStore redis) {
         Map<String, String> env = new HashMap<>();
         env.put("RTGW_HISTORY_SIZE", "1000"); // the replay depth Nchan gets (nchan_message_buffer_length)
         if (redis != null) {
-            env.put("RTGW_REDIS_URL", "redis://" + redis.hostPort());
+            env.put("RTGW_REDIS_URL", redis.url());
             if (s.events()) {
                 env.put("RTGW_EVENTS", "redis");
                 env.put("RTGW_EVENTS_GRACE", IdleScenario.EVENTS_GRACE.toSeconds() + "s");
