@@ -23,20 +23,20 @@ import java.net.InetSocketAddress;
  * <p>Started by the bench as {@code java -cp rtgw-bench.jar io.rtgw.bench.floor.FloorServer}, pinned
  * like the gateway; prints {@code floor listening: public <host:port> admin <host:port>}.
  */
-public final class FloorServer {
+public final class FloorServer implements AutoCloseable {
     /** A publication is one bench payload (under 1 KiB unless padded); a request holds at most 60 KiB of them. */
     private static final int MAX_BODY = 1 << 20;
+    private final EventLoops loops;
+    private final Channel pub;
+    private final Channel admin;
 
-    private FloorServer() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        EventLoops loops = new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    private FloorServer() throws InterruptedException {
+        loops = new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
         Subscribers subscribers = new Subscribers(loops.workers());
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(SubscriberHandler.PATH).checkStartsWith(true).handleCloseFrames(true)
                 .dropPongFrames(true).maxFramePayloadLength(64 * 1024).build();
-        Channel pub = new ServerBootstrap().group(loops.acceptors(), loops.workers()).channel(loops.serverChannel())
+        pub = new ServerBootstrap().group(loops.acceptors(), loops.workers()).channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096).childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -45,7 +45,7 @@ public final class FloorServer {
                                 new WebSocketServerProtocolHandler(ws), new SubscriberHandler(subscribers));
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
-        Channel admin = new ServerBootstrap().group(loops.admin()).channel(loops.serverChannel())
+        admin = new ServerBootstrap().group(loops.admin()).channel(loops.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -54,15 +54,39 @@ public final class FloorServer {
                                 new PublishHandler(subscribers));
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
-        System.out.println("floor listening: public " + hostPort(pub) + " admin " + hostPort(admin)
-                + (loops.epoll() ? " (epoll)" : " (nio)"));
+    }
+
+    /** Both listeners on loopback, on ports the OS picks. */
+    public static FloorServer start() throws InterruptedException {
+        return new FloorServer();
+    }
+
+    public static void main(String[] args) throws Exception {
+        FloorServer server = start();
+        System.out.println("floor listening: public " + server.publicAddress() + " admin " + server.adminAddress()
+                + (server.loops.epoll() ? " (epoll)" : " (nio)"));
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(loops::close, "floor-stop"));
-        pub.closeFuture().sync();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "floor-stop"));
+        server.pub.closeFuture().sync();
+    }
+
+    /** host:port of the subscribers' listener. */
+    public String publicAddress() {
+        return hostPort(pub);
+    }
+
+    /** host:port of {@code POST /pub}. */
+    public String adminAddress() {
+        return hostPort(admin);
     }
 
     private static String hostPort(Channel c) {
         InetSocketAddress a = (InetSocketAddress) c.localAddress();
         return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    @Override
+    public void close() {
+        loops.close();
     }
 }

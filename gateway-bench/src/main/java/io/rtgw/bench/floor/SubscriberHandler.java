@@ -14,7 +14,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  * channel. Frames it sends are dropped (pings and closes are answered by the protocol handler).
  */
 final class SubscriberHandler extends SimpleChannelInboundHandler<Object> {
-    static final String PATH = "/sub/";
+    /** Netty matches a prefix only when '/' or '?' follows it, so the path is given without its slash. */
+    static final String PATH = "/sub";
     private final Subscribers subscribers;
     private String channel;
 
@@ -27,7 +28,7 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<Object> {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
             String uri = hs.requestUri();
             int query = uri.indexOf('?');
-            channel = uri.substring(PATH.length(), query < 0 ? uri.length() : query);
+            channel = uri.substring(PATH.length() + 1, query < 0 ? uri.length() : query);
             subscribers.add(channel, ctx.channel());
         }
         super.userEventTriggered(ctx, evt);

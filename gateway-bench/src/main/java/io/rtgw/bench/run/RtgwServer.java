@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * The gateway jar as the Dockerfile runs it: fixed heap, G1, no pre-touch, ports picked by the
  * OS and read back from the "rtgw listening" log line. The personal channel is off so every
- * connection holds exactly one subscription, as a Nchan subscriber does.
+ * connection holds exactly one subscription, as a Nchan subscriber does. With {@code --nodes N},
+ * N such processes share the Redis store, one secret and one API key.
  */
 final class RtgwServer implements Server {
     /** The JVM flags of the container image (fixed heap instead of its MaxRAMPercentage); keep in step with the Dockerfile. */
