@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * {@code POST /pub}: a body of {@code <channel> <payload>\n} lines, each a publication. The payload
  * is not parsed: it becomes one encoded frame, handed to every loop's subscribers (one task per
- * loop per request). Answered 204 once handed over; anything else 400/404.
+ * loop per request). Answered 200 (empty) once handed over; anything else 400/404.
  */
 final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String PATH = "/pub";
@@ -55,15 +55,13 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         subscribers.deliver(channels, frames);
-        answer(ctx, req, HttpResponseStatus.NO_CONTENT);
+        answer(ctx, req, HttpResponseStatus.OK);
     }
 
     private static void answer(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status) {
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status);
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        if (status != HttpResponseStatus.NO_CONTENT) {
-            HttpUtil.setContentLength(res, 0);
-        }
+        HttpUtil.setContentLength(res, 0);
         HttpUtil.setKeepAlive(res, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(res, ctx.voidPromise());
