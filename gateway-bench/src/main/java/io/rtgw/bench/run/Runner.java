@@ -26,8 +26,9 @@ public final class Runner {
                                       load, same pinning, and print ratios
               --store memory|redis|cluster  broker/store of both servers (default memory); cluster: 3 masters
                                       on this box (rtgw only); the floor has none whatever this says
-              --nodes N               rtgw processes sharing the Redis store, connections split between
-                                      them, all on the server cores (default 1); Redis CPU per publication reported
+              --nodes N|a,b,c         rtgw processes sharing the Redis store, connections split between
+                                      them, all on the server cores (default 1); a list runs rtgw once per
+                                      count (no peer then), rows marked "N nodes:"; Redis CPU per publication reported
               --n N                   connections (idle 19k; fanout, broadcast, storm 10k)
               --users U               distinct users, one token each (default 1: every client the same user)
               --presence              rtgw: presence on the bench namespace, and with --store redis
@@ -71,9 +72,17 @@ public final class Runner {
             System.err.println("bench: --presence with the embedded broker: presence only (connection events need --store redis)");
         }
         Map<String, List<Row>> results = new LinkedHashMap<>();
-        results.put("rtgw", runOne(s, dir, "rtgw"));
+        if (s.nodes.length == 1) {
+            results.put("rtgw", runOne(s, dir, "rtgw", s.nodes[0]));
+        } else {
+            List<Row> rows = new ArrayList<>();
+            for (int n : s.nodes) {
+                runOne(s, dir, "rtgw", n).forEach(r -> rows.add(r.prefixed("nodes" + n + ".", n + (n == 1 ? " node: " : " nodes: "))));
+            }
+            results.put("rtgw", rows);
+        }
         if (s.peer != null) {
-            results.put(s.peerName(), runOne(s, dir, s.peer));
+            results.put(s.peerName(), runOne(s, dir, s.peer, 1));
         }
         String title = scenario + " — " + s.describe();
         String table = Report.table(title, "rtgw", results.get("rtgw"), s.peerName(), s.peer == null ? null : results.get(s.peerName()));
@@ -85,8 +94,8 @@ public final class Runner {
         return 0;
     }
 
-    private static List<Row> runOne(Settings s, Path parent, String which) throws Exception {
-        Path dir = parent.resolve(which);
+    private static List<Row> runOne(Settings s, Path parent, String which, int nodes) throws Exception {
+        Path dir = parent.resolve(s.nodes.length > 1 ? which + "-nodes" + nodes : which);
         Files.createDirectories(dir);
         System.err.println("bench: " + which + ": starting");
         RedisStore redis = !s.redis || which.equals("floor") ? null
@@ -94,7 +103,7 @@ public final class Runner {
                 : new RedisServer(dir, s.serverCpus);
         Server server = switch (which) {
             case "rtgw" -> new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth, s.presence, s.users,
-                    s.nodes);
+                    nodes);
             case "floor" -> new FloorPeer(s.benchJar, s.serverCpus, s.jvmFlags);
             default -> new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());
         };

@@ -13,8 +13,11 @@ final class Settings {
     /** A Redis store: one redis-server ({@code --store redis}) or a Cluster ({@code --store cluster}). */
     final boolean redis;
     final boolean cluster;
-    /** Gateway processes sharing the Redis store, the connections split between them. */
-    final int nodes;
+    /**
+     * Gateway processes sharing the Redis store, the connections split between them; a list
+     * ({@code --nodes 1,2,3}) runs rtgw once per count, its rows labelled with the count.
+     */
+    final int[] nodes;
     /** Presence on the bench namespace, and with the Redis store connection events too (issue 15). */
     final boolean presence;
     final int users;
@@ -61,9 +64,16 @@ final class Settings {
         if (cluster && "nchan".equals(peer)) {
             throw new IllegalArgumentException("--store cluster: the bench's Nchan config has one Redis upstream; compare with --store redis");
         }
-        nodes = o.getInt("nodes", 1);
-        if (nodes < 1 || (nodes > 1 && !redis)) {
-            throw new IllegalArgumentException("--nodes: 1, or more with --store redis|cluster (the embedded broker is one node)");
+        long[] counts = o.getCounts("nodes", "1");
+        nodes = new int[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            nodes[i] = (int) counts[i];
+            if (nodes[i] < 1 || (nodes[i] > 1 && !redis)) {
+                throw new IllegalArgumentException("--nodes: 1, or more with --store redis|cluster (the embedded broker is one node)");
+            }
+        }
+        if (nodes.length > 1 && peer != null) {
+            throw new IllegalArgumentException("--nodes: a list runs rtgw once per count; compare with a peer at one count");
         }
         n = o.getInt("n", scenario.equals("idle") ? 19_000 : 10_000);
         presence = o.flag("presence");
@@ -115,6 +125,10 @@ final class Settings {
         return redis ? peer + "-" + storeName() : peer;
     }
 
+    String nodesText() {
+        return java.util.Arrays.stream(nodes).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+    }
+
     String storeName() {
         return cluster ? "cluster" : redis ? "redis" : "memory";
     }
@@ -140,7 +154,7 @@ final class Settings {
 
     String describe() {
         return "n=" + n + " channels=" + channels + " mix=" + mix + " store=" + storeName()
-                + (nodes > 1 ? " nodes=" + nodes : "")
+                + (nodes.length > 1 || nodes[0] > 1 ? " nodes=" + nodesText() : "")
                 + " users=" + users + " presence=" + (presence ? "on" : "off") + " events=" + (events() ? "redis" : "off")
                 + " server-cpus=" + serverCpus + " client-cpus=" + clientCpus;
     }
@@ -150,7 +164,7 @@ final class Settings {
         m.put("scenario", scenario);
         m.put("peer", peer == null ? "none" : peer);
         m.put("store", storeName());
-        m.put("nodes", Integer.toString(nodes));
+        m.put("nodes", nodesText());
         m.put("n", Integer.toString(n));
         m.put("users", Integer.toString(users));
         m.put("presence", Boolean.toString(presence));

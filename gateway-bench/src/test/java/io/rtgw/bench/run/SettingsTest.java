@@ -35,7 +35,7 @@ class SettingsTest {
         Settings s = new Settings("broadcast", Options.parse("--store", "cluster", "--nodes", "3"));
         assertThat(s.redis).isTrue();
         assertThat(s.cluster).isTrue();
-        assertThat(s.nodes).isEqualTo(3);
+        assertThat(s.nodes).containsExactly(3);
         assertThat(s.describe()).contains("store=cluster", "nodes=3");
         assertThat(s.asMap()).containsEntry("store", "cluster").containsEntry("nodes", "3");
         assertThatThrownBy(() -> new Settings("fanout", Options.parse("--store", "disk")))
@@ -48,6 +48,16 @@ class SettingsTest {
                 .hasMessageContaining("--nodes");
         assertThatThrownBy(() -> new Settings("fanout", Options.parse("--store", "redis", "--nodes", "0")))
                 .hasMessageContaining("--nodes");
-        assertThat(new Settings("fanout", Options.parse()).nodes).isEqualTo(1);
+        assertThat(new Settings("fanout", Options.parse()).nodes).containsExactly(1);
+        assertThat(new Settings("fanout", Options.parse()).describe()).doesNotContain("nodes");
+    }
+
+    @Test
+    void aListOfNodeCountsRunsRtgwOncePerCountWithoutAPeer() throws Exception {
+        Settings s = new Settings("fanout", Options.parse("--store", "redis", "--nodes", "1,2,4"));
+        assertThat(s.nodes).containsExactly(1, 2, 4);
+        assertThat(s.describe()).contains("nodes=1,2,4");
+        assertThatThrownBy(() -> new Settings("fanout", Options.parse("--store", "redis", "--nodes", "1,2", "--peer", "nchan")))
+                .hasMessageContaining("one count");
     }
 }
