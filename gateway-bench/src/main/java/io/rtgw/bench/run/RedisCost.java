@@ -33,13 +33,14 @@ final class RedisCost {
         }
         RedisInfo after = r.redis.info();
         double cpu = after.cpuSeconds() - before.cpuSeconds();
-        long commands = after.commands() - before.commands() - r.redis.nodes();
+        long commands = commandsSince(after);
         long pubs = Math.max(publications, 1);
         rows.add(Row.of(key + "redisCpuPerPub", at + "Redis CPU per publication", cpu * 1e6 / pubs, "µs", false, clientCores));
         rows.add(Row.of(key + "redisCommandsPerPub", at + "Redis commands per publication", (double) commands / pubs, "", false,
                 clientCores));
         rows.add(Row.of(key + "redisCpuPerM", at + "Redis CPU s / 1M deliveries",
                 deliveries == 0 ? Double.NaN : cpu / (deliveries / 1e6), "s", false, clientCores));
+        writeCalls(key, after);
     }
 
     /** Reads Redis again and adds its rows for {@code connections} connections (or clients that came back). */
@@ -49,12 +50,22 @@ final class RedisCost {
         }
         RedisInfo after = r.redis.info();
         long per = Math.max(connections, 1);
-        long commands = after.commands() - before.commands() - r.redis.nodes(); // our own INFO of the first reading, one per node
+        long commands = commandsSince(after);
         double cpu = after.cpuSeconds() - before.cpuSeconds();
         rows.add(Row.of(key + "redisCpu", "Redis CPU" + suffix, cpu, "s", false, clientCores));
         rows.add(Row.of(key + "redisCpuPerConn", "Redis CPU per connection" + suffix, cpu * 1e6 / per, "µs", false, clientCores));
         rows.add(Row.of(key + "redisCommandsPerConn", "Redis commands per connection" + suffix, (double) commands / per, "",
                 false, clientCores));
+        writeCalls(key, after);
+    }
+
+    /** Commands since the first reading, less that reading's own INFO (one per node). */
+    private long commandsSince(RedisInfo after) {
+        return after.commands() - before.commands() - r.redis.nodes();
+    }
+
+    /** Which commands the stretch ran, next to the logs: what a per-connection or per-publication figure is made of. */
+    private void writeCalls(String key, RedisInfo after) throws java.io.IOException {
         Files.writeString(r.dir.resolve("redis-commands-" + key.replaceAll("\\.$", "") + ".txt"), after.callsSince(before));
     }
 }
