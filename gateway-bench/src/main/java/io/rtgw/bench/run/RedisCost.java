@@ -34,9 +34,10 @@ final class RedisCost {
         RedisInfo after = r.redis.info();
         double cpu = after.cpuSeconds() - before.cpuSeconds();
         long commands = commandsSince(after);
-        long pubs = Math.max(publications, 1);
+        // None acknowledged (the server refused or fell behind): no per-publication figure rather than a huge one.
+        double pubs = publications == 0 ? Double.NaN : publications;
         rows.add(Row.of(key + "redisCpuPerPub", at + "Redis CPU per publication", cpu * 1e6 / pubs, "µs", false, clientCores));
-        rows.add(Row.of(key + "redisCommandsPerPub", at + "Redis commands per publication", (double) commands / pubs, "", false,
+        rows.add(Row.of(key + "redisCommandsPerPub", at + "Redis commands per publication", commands / pubs, "", false,
                 clientCores));
         rows.add(Row.of(key + "redisCpuPerM", at + "Redis CPU s / 1M deliveries",
                 deliveries == 0 ? Double.NaN : cpu / (deliveries / 1e6), "s", false, clientCores));

@@ -28,6 +28,15 @@ class RedisCostTest {
     }
 
     @Test
+    void aStepWithNothingAcknowledgedHasNoFigurePerPublication(@TempDir Path dir) throws Exception {
+        Readings redis = new Readings(1, new RedisInfo(1.00, 1000, Map.of()), new RedisInfo(1.50, 9000, Map.of()));
+        RunContext r = new RunContext(null, null, null, 100, 1, 1, "", redis, dir, false);
+        List<Row> rows = new ArrayList<>();
+        RedisCost.start(r).addPublishRows(rows, "step0.", "@100/s: ", 0, 0, 0.2);
+        assertThat(rows).extracting(Row::value).allMatch(v -> Double.isNaN(v));
+    }
+
+    @Test
     void withoutRedisThereAreNoRedisRows(@TempDir Path dir) throws Exception {
         RunContext r = new RunContext(null, null, null, 100, 1, 1, "", null, dir, false);
         List<Row> rows = new ArrayList<>();
