@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * Entry point of the bench jar: {@code idle|fanout|broadcast|storm} run a scenario against rtgw
- * (and the peer with {@code --peer nchan}); {@code jmh} runs the JMH benchmarks; {@code worker} is
+ * (and the peer with {@code --peer nchan|floor}); {@code jmh} runs the JMH benchmarks; {@code worker} is
  * how the coordinator starts a load-generator process; {@code channels} measures the embedded
  * broker's heap for many quiet channels ({@link ChannelMemoryCurve}).
  */

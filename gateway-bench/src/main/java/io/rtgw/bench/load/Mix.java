@@ -34,6 +34,10 @@ public final class Mix {
         return new Mix(slots);
     }
 
+    public boolean onlyWebSocket() {
+        return slots.stream().allMatch("ws"::equals);
+    }
+
     public String transportOf(int clientIndex) {
         return slots.get(clientIndex % slots.size());
     }

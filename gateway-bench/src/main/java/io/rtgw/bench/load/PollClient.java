@@ -43,7 +43,7 @@ final class PollClient extends Client {
 
     @Override
     void open() {
-        URI uri = spec.uri(spec.pollUrl, channel);
+        URI uri = spec.uri(spec.pollUrl, index, channel);
         Bootstrap b = net.bootstrap(loop).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {

@@ -26,6 +26,8 @@ final class Spec {
      */
     private final String[] cookies;
     final boolean tokenInSubprotocol;
+    /** Client g listens to channel g mod channels; needed to spread each channel over the nodes. */
+    private final int channels;
 
     Spec(Options o) {
         dialect = o.get("dialect", "rtgw");
@@ -37,6 +39,7 @@ final class Spec {
         tokens = readLines("--token-file", o.get("token-file", null));
         cookies = readLines("--cookie-file", o.get("cookie-file", null));
         tokenInSubprotocol = "subprotocol".equals(o.get("ws-auth", "header"));
+        channels = Math.max(1, o.getInt("channels", 1));
     }
 
     /** The token client {@code index} presents: its user's when a token file was given. */
@@ -81,12 +84,20 @@ final class Spec {
         return channelPrefix + channel;
     }
 
-    /** The template with {channel} filled in (URL-safe: our channel names need no escaping). */
-    URI uri(String template, int channel) {
+    /**
+     * Client {@code index}'s URL: the template with {channel} filled in (URL-safe: our channel
+     * names need no escaping). A template may list one URL per node, comma-separated; client g
+     * then goes to node (g / channels) mod nodes, so every channel has subscribers on every node
+     * (g mod nodes would put all of a channel's subscribers on one node whenever nodes divides
+     * the channel count), as a load balancer in front of the nodes would spread them.
+     */
+    URI uri(String template, int index, int channel) {
         if (template == null) {
             throw new IllegalArgumentException("no URL given for this transport");
         }
-        return URI.create(template.replace("{channel}", channelName(channel)));
+        String[] nodes = template.split(",");
+        String chosen = nodes[(index / channels) % nodes.length];
+        return URI.create(chosen.replace("{channel}", channelName(channel)));
     }
 
     static String pathAndQuery(URI uri) {

@@ -34,7 +34,7 @@ final class SseClient extends Client implements SseParser.Listener {
 
     @Override
     void open() {
-        URI uri = spec.uri(spec.sseUrl, channel);
+        URI uri = spec.uri(spec.sseUrl, index, channel);
         SseParser parser = new SseParser(this);
         Bootstrap b = net.bootstrap(loop).handler(new ChannelInitializer<SocketChannel>() {
             @Override

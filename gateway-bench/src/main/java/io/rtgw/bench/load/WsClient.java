@@ -42,7 +42,7 @@ final class WsClient extends Client {
 
     @Override
     void open() {
-        URI uri = spec.uri(spec.wsUrl, channel);
+        URI uri = spec.uri(spec.wsUrl, index, channel);
         HttpHeaders headers = new DefaultHttpHeaders();
         String subprotocol = null;
         if (spec.rtgw()) {

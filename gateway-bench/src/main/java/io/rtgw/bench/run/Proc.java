@@ -56,6 +56,26 @@ public final class Proc {
         return p;
     }
 
+    /**
+     * Waits for the first match of {@code line} in {@code log} (how a server started with port 0
+     * tells its ports); fails with the log when the process ends first or nothing came in time.
+     */
+    static java.util.regex.Matcher awaitLogLine(Process p, Path log, java.util.regex.Pattern line, int seconds, String what)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(what + " exited at start, see " + log + ":\n" + Files.readString(log));
+            }
+            java.util.regex.Matcher m = line.matcher(Files.exists(log) ? Files.readString(log) : "");
+            if (m.find()) {
+                return m;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(what + " did not log its listeners within " + seconds + " s, see " + log);
+    }
+
     /** SIGTERM, then SIGKILL after {@code graceSeconds}. */
     static void stop(Process p, int graceSeconds) {
         if (p == null || !p.isAlive()) {

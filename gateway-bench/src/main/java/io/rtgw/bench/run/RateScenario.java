@@ -55,6 +55,7 @@ final class RateScenario {
             for (int step = 0; step < rates.length && step < WARMUP_STEP; step++) {
                 long rate = rates[step];
                 r.workers.all("stats"); // starts a new latency interval
+                RedisCost redis = RedisCost.start(r);
                 CpuMeter.Sample s0 = r.cpu.sample();
                 long offered = pub.run(rate, step, stepSeconds);
                 CpuMeter.Usage u = r.cpu.since(s0);
@@ -66,8 +67,10 @@ final class RateScenario {
                     delivered += s.path("perStep").path(step).asLong();
                 }
                 long expected = 0;
+                long publications = 0;
                 for (int c = 0; c < r.channels; c++) {
                     expected += pub.ackedInStep(step, c) * r.subscribers(c);
+                    publications += pub.ackedInStep(step, c);
                 }
                 long lost = Math.max(0, expected - delivered);
                 long closed = Workers.sum(stats, "unexpectedCloses");
@@ -92,6 +95,7 @@ final class RateScenario {
                 rows.add(Row.of(k + "max", at + "latency max", h.getMaxValue() / 1000.0, "ms", false, cc));
                 rows.add(Row.of(k + "serverCores", at + "server CPU", u.serverCores(), "cores", false, cc));
                 rows.add(Row.of(k + "cpuPerM", at + "server CPU s / 1M deliveries", cpuPerM, "s", false, cc));
+                redis.addPublishRows(rows, k, at, publications, delivered, cc);
                 boolean keptUp = lost == 0 && closed == closedBefore && delivered > 0 && p99 < KEPT_UP_P99_MS;
                 closedBefore = closed;
                 System.err.printf("bench:   step %d: %d msg/s offered, %.0f delivered/s, lost %d, p99 %.1f ms, server %.2f cores, client %.2f cores%n",

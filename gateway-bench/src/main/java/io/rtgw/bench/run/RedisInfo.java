@@ -15,15 +15,29 @@ import java.util.TreeMap;
  * so a connect wave can be charged the Redis work it caused.
  */
 record RedisInfo(double cpuSeconds, long commands, Map<String, Long> callsByCommand) {
-    /** One {@code INFO all} over a fresh connection (RESP inline command; the reply is one bulk string). */
+    static final RedisInfo EMPTY = new RedisInfo(0, 0, Map.of());
+
+    /** One {@code INFO all} over a fresh connection. */
     static RedisInfo read(int port) throws IOException {
+        return parse(bulk(port, "INFO all"));
+    }
+
+    /** One inline command over a fresh connection whose reply is one bulk string (INFO, CLUSTER INFO). */
+    static String bulk(int port, String command) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setSoTimeout(10_000);
-            s.getOutputStream().write("INFO all\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
-            return parse(readBulk(s.getInputStream()));
+            return readBulk(s.getInputStream());
         }
+    }
+
+    /** Two nodes' figures together (a Cluster's masters). */
+    RedisInfo plus(RedisInfo other) {
+        Map<String, Long> calls = new TreeMap<>(callsByCommand);
+        other.callsByCommand.forEach((k, v) -> calls.merge(k, v, Long::sum));
+        return new RedisInfo(cpuSeconds + other.cpuSeconds, commands + other.commands, calls);
     }
 
     static RedisInfo parse(String info) {

@@ -11,6 +11,11 @@ public record Row(String key, String label, double value, String unit, boolean h
         return new Row(key, label, value, unit, higherIsBetter, clientCores, "");
     }
 
+    /** The same figure of one of several runs in a table: {@code key} and {@code label} marked with the run. */
+    public Row prefixed(String keyPrefix, String labelPrefix) {
+        return new Row(keyPrefix + key, labelPrefix + label, value, unit, higherIsBetter, clientCores, note);
+    }
+
     public Row withNote(String n) {
         return new Row(key, label, value, unit, higherIsBetter, clientCores, n);
     }

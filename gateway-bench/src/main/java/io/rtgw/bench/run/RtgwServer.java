@@ -4,18 +4,19 @@ import io.rtgw.auth.DevTokens;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The gateway jar as the Dockerfile runs it: fixed heap, G1, no pre-touch, ports picked by the
  * OS and read back from the "rtgw listening" log line. The personal channel is off so every
- * connection holds exactly one subscription, as a Nchan subscriber does.
+ * connection holds exactly one subscription, as a Nchan subscriber does. With {@code --nodes N},
+ * N such processes share the Redis store, one secret and one API key.
  */
 final class RtgwServer implements Server {
     /** The JVM flags of the container image (fixed heap instead of its MaxRAMPercentage); keep in step with the Dockerfile. */
@@ -37,8 +38,9 @@ final class RtgwServer implements Server {
     private final HookApp hookApp;
     private final String apiKey = DevTokens.randomSecret();
     private final String secret = DevTokens.randomSecret();
-    private Process process;
-    private String publicBase;
+    private final int nodes;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<String> publicBases = new ArrayList<>();
     private String adminBase;
     private List<String> tokenArgs;
 
@@ -48,10 +50,12 @@ final class RtgwServer implements Server {
      * @param users    distinct users (one token each); client g is user g mod users
      * @param hookApp  null, or the app to ask instead: the gateway gets {@code RTGW_CONNECT_HOOK} and no
      *                 JWT secret, the clients its session cookies instead of tokens
+     * @param nodes    gateway processes sharing the store given in {@code extraEnv} (1 unless Redis)
      */
     RtgwServer(Path jar, String cpus, String jvmFlags, Map<String, String> extraEnv, String wsAuth, boolean presence,
-               int users, HookApp hookApp) {
+               int users, HookApp hookApp, int nodes) {
         this.hookApp = hookApp;
+        this.nodes = nodes;
         this.presence = presence;
         this.users = users;
         this.jar = jar;
@@ -87,47 +91,58 @@ final class RtgwServer implements Server {
             cmd.addAll(List.of("--config", config.toString()));
         }
         tokenArgs = tokenArgs(dir);
-        Path log = dir.resolve("rtgw.log");
-        process = Proc.start(cmd, cpus, log, env);
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("rtgw exited at start, see " + log + ":\n" + Files.readString(log));
+        // Started one after another: each node's start (JIT, Redis connections) gets the cores alone.
+        for (int i = 0; i < nodes; i++) {
+            Path log = dir.resolve(nodes == 1 ? "rtgw.log" : "rtgw-" + i + ".log");
+            Map<String, String> nodeEnv = new HashMap<>(env);
+            if (nodes > 1) {
+                nodeEnv.put("RTGW_NODE_ID", "bench-" + i);
             }
-            Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                publicBase = m.group(1) + ":" + m.group(2);
+            Process p = Proc.start(cmd, cpus, log, nodeEnv);
+            processes.add(p);
+            Matcher m = Proc.awaitLogLine(p, log, LISTENING, 90, "rtgw");
+            publicBases.add(m.group(1) + ":" + m.group(2));
+            if (adminBase == null) {
                 adminBase = m.group(3) + ":" + m.group(4);
-                return;
             }
-            Thread.sleep(100);
         }
-        throw new IllegalStateException("rtgw did not log its listeners within 90 s, see " + log);
     }
 
     @Override
     public List<Long> pids() {
-        return List.of(process.pid());
+        return processes.stream().map(Process::pid).toList();
     }
 
     @Override
     public void settleMemory() throws Exception {
+        for (Process p : processes) {
+            fullGc(p.pid());
+        }
+    }
+
+    /** A full GC in the JVM {@code pid} (jcmd), then a second for the heap to be given back. */
+    static void fullGc(long pid) throws Exception {
         Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start();
+                Long.toString(pid), "GC.run").redirectErrorStream(true).start();
         gc.getInputStream().readAllBytes();
         gc.waitFor();
         Thread.sleep(1000);
     }
 
+    /** With several nodes each URL is a comma-separated list, one per node (the workers spread clients over them). */
     @Override
     public List<String> workerArgs() {
         List<String> args = new ArrayList<>(tokenArgs);
         args.addAll(List.of("--dialect", "rtgw", "--ws-auth", wsAuth,
-                "--ws-url", "ws://" + publicBase + "/ws",
-                "--sse-url", "http://" + publicBase + "/sse?channel={channel}",
-                "--poll-url", "http://" + publicBase + "/poll?channel={channel}",
+                "--ws-url", perNode("ws://", "/ws"),
+                "--sse-url", perNode("http://", "/sse?channel={channel}"),
+                "--poll-url", perNode("http://", "/poll?channel={channel}"),
                 "--channel-prefix", PREFIX));
         return args;
+    }
+
+    private String perNode(String scheme, String path) {
+        return publicBases.stream().map(b -> scheme + b + path).collect(Collectors.joining(","));
     }
 
     /**
@@ -147,6 +162,7 @@ final class RtgwServer implements Server {
         return List.of("--token-file", file.toString());
     }
 
+    /** Publications go to the first node; through Redis they reach the others' subscribers. */
     @Override
     public Publisher publisher(int channels, String padding) {
         return new RtgwPublisher(URI.create("http://" + adminBase + "/api/publish"), apiKey, TENANT, PREFIX, channels, padding);
@@ -154,6 +170,6 @@ final class RtgwServer implements Server {
 
     @Override
     public void close() {
-        Proc.stop(process, 20);
+        processes.forEach(p -> Proc.stop(p, 20));
     }
 }

@@ -14,15 +14,15 @@ final class RunContext {
     final int channels;
     final int clientCpuCount;
     final String padding;
-    /** The bench's redis-server (null with the embedded broker), whose own figures a wave reports. */
-    final RedisServer redis;
+    /** The bench's Redis (null with the embedded broker), whose own figures a wave reports. */
+    final RedisStore redis;
     /** Where this server's logs go (Redis command counts per wave, among others). */
     final java.nio.file.Path dir;
     /** Whether the server emits connection events (their offline events come a grace period after a drop). */
     final boolean eventsOn;
 
     RunContext(Server server, Workers workers, CpuMeter cpu, int clients, int channels, int clientCpuCount, String padding,
-               RedisServer redis, java.nio.file.Path dir, boolean eventsOn) {
+               RedisStore redis, java.nio.file.Path dir, boolean eventsOn) {
         this.eventsOn = eventsOn;
         this.redis = redis;
         this.dir = dir;

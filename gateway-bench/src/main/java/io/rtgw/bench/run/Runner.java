@@ -21,8 +21,14 @@ import java.util.Map;
 public final class Runner {
     public static final String USAGE = """
             usage: ./gateway bench <idle|fanout|broadcast|storm|jmh> [options]
-              --peer nchan            also run Nchan (same load, same pinning) and print ratios
-              --store memory|redis    broker/store of both servers (default memory)
+              --peer nchan|floor      also run Nchan, or the floor (a bare Netty WebSocket fan-out in this
+                                      module: no JSON, sessions, history; WebSocket only, no storm), same
+                                      load, same pinning, and print ratios
+              --store memory|redis|cluster  broker/store of both servers (default memory); cluster: 3 masters
+                                      on this box (rtgw only); the floor has none whatever this says
+              --nodes N|a,b,c         rtgw processes sharing the Redis store, connections split between
+                                      them, all on the server cores (default 1); a list runs rtgw once per
+                                      count (no peer then), rows marked "N nodes:"; Redis CPU per publication reported
               --n N                   connections (idle 19k; fanout, broadcast, storm 10k)
               --users U               distinct users, one token each (default 1: every client the same user)
               --presence              rtgw: presence on the bench namespace, and with --store redis
@@ -52,7 +58,8 @@ public final class Runner {
 
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
-            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events", "hook");
+            "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events", "hook",
+            "nodes");
 
     /** The name of the {@code --hook} run beside the plain (JWT) one. */
     static final String HOOK_RUN = "rtgw-hook";
@@ -72,12 +79,20 @@ public final class Runner {
             System.err.println("bench: --presence with the embedded broker: presence only (connection events need --store redis)");
         }
         Map<String, List<Row>> results = new LinkedHashMap<>();
-        results.put("rtgw", runOne(s, dir, "rtgw"));
+        if (s.nodes.length == 1) {
+            results.put("rtgw", runOne(s, dir, "rtgw", s.nodes[0]));
+        } else {
+            List<Row> rows = new ArrayList<>();
+            for (int n : s.nodes) {
+                runOne(s, dir, "rtgw", n).forEach(r -> rows.add(r.prefixed("nodes" + n + ".", n + (n == 1 ? " node: " : " nodes: "))));
+            }
+            results.put("rtgw", rows);
+        }
         String other = s.hook ? HOOK_RUN : s.peerName();
         if (s.peer != null) {
-            results.put(other, runOne(s, dir, s.peer));
+            results.put(other, runOne(s, dir, s.peer, 1));
         } else if (s.hook) {
-            results.put(other, runOne(s, dir, HOOK_RUN));
+            results.put(other, runOne(s, dir, HOOK_RUN, s.nodes[0]));
         }
         String title = scenario + " — " + s.describe();
         String table = Report.table(title, "rtgw", results.get("rtgw"), other, results.get(other));
@@ -89,15 +104,20 @@ public final class Runner {
         return 0;
     }
 
-    private static List<Row> runOne(Settings s, Path parent, String which) throws Exception {
-        Path dir = parent.resolve(which);
+    private static List<Row> runOne(Settings s, Path parent, String which, int nodes) throws Exception {
+        Path dir = parent.resolve(s.nodes.length > 1 ? which + "-nodes" + nodes : which);
         Files.createDirectories(dir);
         System.err.println("bench: " + which + ": starting");
-        RedisServer redis = s.redis ? new RedisServer(dir, s.serverCpus) : null;
+        RedisStore redis = !s.redis || which.equals("floor") ? null
+                : s.cluster ? new RedisClusterStore(dir, s.serverCpus, RedisClusterStore.MASTERS)
+                : new RedisServer(dir, s.serverCpus);
         HookApp hookApp = which.equals(HOOK_RUN) ? HookApp.start(s.benchJar, dir, s.users, s.clientCpus) : null;
-        Server server = which.startsWith("rtgw")
-                ? new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth, s.presence, s.users, hookApp)
-                : new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());
+        Server server = switch (which) {
+            case "rtgw", HOOK_RUN -> new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth,
+                    s.presence, s.users, hookApp, nodes);
+            case "floor" -> new FloorPeer(s.benchJar, s.serverCpus, s.jvmFlags);
+            default -> new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());
+        };
         try (AutoCloseable r = redis == null ? () -> { } : redis; AutoCloseable h = hookApp == null ? () -> { } : hookApp;
              Server srv = server) {
             srv.start(dir);
@@ -108,7 +128,7 @@ public final class Runner {
             try (Workers workers = new Workers(s.benchJar, s.n, s.perWorker, s.minWorkers, args, s.clientCpus, dir)) {
                 List<Long> serverPids = new ArrayList<>(srv.pids());
                 if (redis != null) {
-                    serverPids.addAll(Proc.tree(redis.pid())); // the store works for the server: its CPU counts
+                    serverPids.addAll(redis.pids()); // the store works for the server: its CPU counts
                 }
                 RunContext ctx = new RunContext(srv, workers, new CpuMeter(serverPids, workers.pids(),
                         hookApp == null ? List.of() : hookApp.pids()), s.n, s.channels,
@@ -126,11 +146,11 @@ public final class Runner {
         }
     }
 
-    private static Map<String, String> rtgwEnv(Settings s, RedisServer redis) {
+    private static Map<String, String> rtgwEnv(Settings s, RedisStore redis) {
         Map<String, String> env = new HashMap<>();
         env.put("RTGW_HISTORY_SIZE", "1000"); // the replay depth Nchan gets (nchan_message_buffer_length)
         if (redis != null) {
-            env.put("RTGW_REDIS_URL", "redis://" + redis.hostPort());
+            env.put("RTGW_REDIS_URL", redis.url());
             if (s.events()) {
                 env.put("RTGW_EVENTS", "redis");
                 env.put("RTGW_EVENTS_GRACE", IdleScenario.EVENTS_GRACE.toSeconds() + "s");

@@ -3,13 +3,21 @@ package io.rtgw.bench.run;
 import io.rtgw.bench.Options;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The options of a run with the issue's sizes as defaults (so the bare command is the full run). */
 final class Settings {
     final String scenario;
     final String peer;
+    /** A Redis store: one redis-server ({@code --store redis}) or a Cluster ({@code --store cluster}). */
     final boolean redis;
+    final boolean cluster;
+    /**
+     * Gateway processes sharing the Redis store, the connections split between them; a list
+     * ({@code --nodes 1,2,3}) runs rtgw once per count, its rows labelled with the count.
+     */
+    final int[] nodes;
     /** Presence on the bench namespace, and with the Redis store connection events too (issue 15). */
     final boolean presence;
     final int users;
@@ -48,11 +56,30 @@ final class Settings {
     Settings(String scenario, Options o) throws Exception {
         this.scenario = scenario;
         String p = o.get("peer", "none");
-        if (!p.equals("none") && !p.equals("nchan")) {
-            throw new IllegalArgumentException("--peer: only nchan is known");
+        if (!List.of("none", "nchan", "floor").contains(p)) {
+            throw new IllegalArgumentException("--peer: nchan or floor");
         }
         peer = p.equals("none") ? null : p;
-        redis = "redis".equals(o.get("store", "memory"));
+        String store = o.get("store", "memory");
+        if (!List.of("memory", "redis", "cluster").contains(store)) {
+            throw new IllegalArgumentException("--store: memory, redis or cluster");
+        }
+        redis = !store.equals("memory");
+        cluster = store.equals("cluster");
+        if (cluster && "nchan".equals(peer)) {
+            throw new IllegalArgumentException("--store cluster: the bench's Nchan config has one Redis upstream; compare with --store redis");
+        }
+        long[] counts = o.getCounts("nodes", "1");
+        nodes = new int[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            nodes[i] = (int) counts[i];
+            if (nodes[i] < 1 || (nodes[i] > 1 && !redis)) {
+                throw new IllegalArgumentException("--nodes: 1, or more with --store redis|cluster (the embedded broker is one node)");
+            }
+        }
+        if (nodes.length > 1 && peer != null) {
+            throw new IllegalArgumentException("--nodes: a list runs rtgw once per count; compare with a peer at one count");
+        }
         n = o.getInt("n", scenario.equals("idle") ? 19_000 : 10_000);
         presence = o.flag("presence");
         hook = o.flag("hook");
@@ -72,8 +99,14 @@ final class Settings {
             throw new IllegalArgumentException("--users: between 1 and --n (" + n + ")");
         }
         channels = o.getInt("channels", scenario.equals("broadcast") ? 1 : 100);
-        mix = o.get("mix", scenario.equals("idle") || scenario.equals("storm") ? "ws:1,sse:1,poll:1" : "ws");
-        io.rtgw.bench.load.Mix.parse(mix);
+        boolean floor = "floor".equals(peer);
+        mix = o.get("mix", !floor && (scenario.equals("idle") || scenario.equals("storm")) ? "ws:1,sse:1,poll:1" : "ws");
+        if (floor && scenario.equals("storm")) {
+            throw new IllegalArgumentException("--peer floor: the floor keeps no history, so the storm has nothing to resume");
+        }
+        if (!io.rtgw.bench.load.Mix.parse(mix).onlyWebSocket() && floor) {
+            throw new IllegalArgumentException("--peer floor: WebSocket only (--mix ws); the floor serves no SSE or long-poll");
+        }
         duration = o.getDouble("duration", 10);
         warmup = o.getDouble("warmup", 15);
         rates = o.getCounts("rates", scenario.equals("broadcast") ? "1,2,5,8,10,12,15,20,30,50,100"
@@ -96,8 +129,20 @@ final class Settings {
         rtgwJar = Path.of(o.get("rtgw-jar", "gateway-server/target/rtgw.jar")).toAbsolutePath();
     }
 
+    /** The peer's column: Nchan with the same store as rtgw; the floor never has one. */
     String peerName() {
-        return peer == null ? null : redis ? peer + "-redis" : peer;
+        if (peer == null || peer.equals("floor")) {
+            return peer;
+        }
+        return redis ? peer + "-" + storeName() : peer;
+    }
+
+    String nodesText() {
+        return java.util.Arrays.stream(nodes).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    String storeName() {
+        return cluster ? "cluster" : redis ? "redis" : "memory";
     }
 
     /** One source address per 20k connections is enough; a few more cost nothing. */
@@ -120,7 +165,8 @@ final class Settings {
     }
 
     String describe() {
-        return "n=" + n + " channels=" + channels + " mix=" + mix + " store=" + (redis ? "redis" : "memory")
+        return "n=" + n + " channels=" + channels + " mix=" + mix + " store=" + storeName()
+                + (nodes.length > 1 || nodes[0] > 1 ? " nodes=" + nodesText() : "")
                 + " users=" + users + (hook ? " hook=connect" : "") + " presence=" + (presence ? "on" : "off") + " events=" + (events() ? "redis" : "off")
                 + " server-cpus=" + serverCpus + " client-cpus=" + clientCpus;
     }
@@ -129,7 +175,8 @@ final class Settings {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("scenario", scenario);
         m.put("peer", peer == null ? "none" : peer);
-        m.put("store", redis ? "redis" : "memory");
+        m.put("store", storeName());
+        m.put("nodes", nodesText());
         m.put("n", Integer.toString(n));
         m.put("users", Integer.toString(users));
         m.put("hook", Boolean.toString(hook));

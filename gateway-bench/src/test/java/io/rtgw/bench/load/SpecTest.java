@@ -43,4 +43,16 @@ class SpecTest {
         assertThat(ConnectHookApp.session("sidx=1")).isNull();
         assertThat(ConnectHookApp.session(null)).isNull();
     }
+
+    @Test
+    void withOneUrlPerNodeEveryChannelHasSubscribersOnEveryNode() {
+        Spec spec = new Spec(Options.parse("--ws-url", "ws://a/{channel},ws://b/{channel}", "--channels", "100",
+                "--channel-prefix", "c"));
+        // client g listens to channel g mod 100: clients 5 and 105 share channel 5 but not a node
+        assertThat(spec.uri(spec.wsUrl, 5, 5)).hasToString("ws://a/c5");
+        assertThat(spec.uri(spec.wsUrl, 105, 5)).hasToString("ws://b/c5");
+        assertThat(spec.uri(spec.wsUrl, 205, 5)).hasToString("ws://a/c5");
+        Spec one = new Spec(Options.parse("--ws-url", "ws://a/{channel}", "--channel-prefix", "c"));
+        assertThat(one.uri(one.wsUrl, 7, 0)).hasToString("ws://a/c0");
+    }
 }

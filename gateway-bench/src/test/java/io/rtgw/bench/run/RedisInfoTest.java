@@ -38,4 +38,12 @@ class RedisInfoTest {
         String since = RedisInfo.parse(AFTER).callsSince(RedisInfo.parse(BEFORE));
         assertThat(since).isEqualTo("hset=50\nxadd=10\n");
     }
+
+    @Test
+    void aClustersFiguresAreTheSumOverItsMasters() {
+        RedisInfo sum = RedisInfo.EMPTY.plus(RedisInfo.parse(BEFORE)).plus(RedisInfo.parse(AFTER));
+        assertThat(sum.cpuSeconds()).isEqualTo(8.75);
+        assertThat(sum.commands()).isEqualTo(260);
+        assertThat(sum.callsByCommand()).containsEntry("xadd", 30L).containsEntry("evalsha", 8L).containsEntry("hset", 50L);
+    }
 }

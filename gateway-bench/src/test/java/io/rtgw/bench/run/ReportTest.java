@@ -30,4 +30,15 @@ class ReportTest {
         String stat = "1234 (java (odd) name) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 30";
         assertThat(Proc.parseCpuTicks(stat)).isEqualTo(300);
     }
+
+    @Test
+    void rowsOfSeveralRunsInOneColumnAreMarkedWithTheirRun() {
+        Row r = Row.of("step0.redisCpuPerPub", "@200/s: Redis CPU per publication", 40, "µs", false, 0.3).withNote("n");
+        Row p = r.prefixed("nodes2.", "2 nodes: ");
+        assertThat(p.key()).isEqualTo("nodes2.step0.redisCpuPerPub");
+        assertThat(p.label()).isEqualTo("2 nodes: @200/s: Redis CPU per publication");
+        assertThat(p.value()).isEqualTo(40);
+        assertThat(p.note()).isEqualTo("n");
+        assertThat(Report.table("fanout", "rtgw", List.of(p), null, null)).contains("2 nodes: @200/s: Redis CPU per publication (µs)");
+    }
 }
