@@ -2,8 +2,8 @@
 # the clients the checks use. Every function that starts something registers its own cleanup, so a
 # failing check leaves no container, network, daemon or Prometheus behind.
 #
-# Extend with another compose project (e.g. examples/sidecar/docker-compose.yml):
-#   compose_up examples/sidecar/docker-compose.yml sidecar      # up -d, waits for health
+# Extend with another compose project (as sidecar.sh does for examples/sidecar/docker-compose.yml):
+#   compose_up FILE PROJECT                                     # up -d, waits for health
 #   ... checks against its published ports ...
 #   (compose_down runs at exit; call it earlier to free the ports)
 
@@ -199,8 +199,13 @@ ws_client() {
 }
 
 sse_client() {
-  local name=$1 url=$2 token=$3
-  curl -sN --max-time 120 -H "Authorization: Bearer $token" "$url" >"$WORK/$name.out" 2>&1 &
+  sse_stream "$1" "$2" -H "Authorization: Bearer $3"
+}
+
+# sse_stream NAME URL [CURL ARGS...]: an SSE client with other credentials (e.g. -b COOKIE-JAR).
+sse_stream() {
+  local name=$1 url=$2; shift 2
+  curl -sN --max-time 120 "$@" "$url" >"$WORK/$name.out" 2>&1 &
   on_exit "kill $!"
 }
 

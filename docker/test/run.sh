@@ -2,14 +2,15 @@
 # The image and the deployment files, built and run (./gateway test runs this beside Maven):
 #   docker/test/run.sh [--wait-for-jar MARKER]
 # Builds rtgw:local from gateway-server/target/rtgw.jar (with --wait-for-jar: once Maven has
-# packaged a jar newer than MARKER), then runs single.sh and compose.sh against it. Base images
-# come from a registry when one answers, else from Debian packages (built once, then cached in
-# the engine's data root). Prints one line and exits 0 only where no Docker engine can run.
+# packaged a jar newer than MARKER), then runs single.sh, compose.sh and sidecar.sh
+# (examples/sidecar/) against it. Base images come from a registry when one answers, else from
+# Debian packages (built once, then cached in the engine's data root). Prints one line and exits 0 only where no Docker engine can run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/docker/test/lib.sh"
 source "$ROOT/docker/test/single.sh"
 source "$ROOT/docker/test/compose.sh"
+source "$ROOT/docker/test/sidecar.sh"
 JAR="$ROOT/gateway-server/target/rtgw.jar"
 started=$SECONDS
 
@@ -41,7 +42,11 @@ done
 RUNTIME_IMAGE=$(image_for eclipse-temurin:17-jre jre)
 REDIS_IMAGE=$(image_for redis:7.2 redis)
 NGINX_IMAGE=$(image_for nginx:1.27 nginx)
-log "base images: $RUNTIME_IMAGE, $REDIS_IMAGE, $NGINX_IMAGE"
+NODE_IMAGE=$(image_for node:20-bookworm-slim node)
+log "base images: $RUNTIME_IMAGE, $REDIS_IMAGE, $NGINX_IMAGE, $NODE_IMAGE"
+# Nor does the sidecar example's app.
+build_sidecar_app_image "$NODE_IMAGE"
+log "built rtgw-sidecar-app:local"
 if [ "${1:-}" = --wait-for-jar ]; then
   log "waiting for Maven to package the jar"
   wait_for_jar "$2"
@@ -51,6 +56,7 @@ log "built rtgw:local ($("$DOCKER" image inspect -f '{{.Size}}' rtgw:local | awk
 
 single_node
 compose_stack
-# Another compose project (e.g. examples/sidecar/): a function in its own file, sourced above and
-# called here, that uses compose_up FILE PROJECT and the clients of lib.sh.
+# Another compose project: a function in its own file (like sidecar.sh), sourced above and called
+# here, that uses compose_up FILE PROJECT and the clients of lib.sh.
+sidecar_stack
 log "docker phase passed in $((SECONDS - started)) s"
