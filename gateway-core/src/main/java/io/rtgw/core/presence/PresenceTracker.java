@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>A store write for a channel is dispatched while that channel's entry of the local map is
  * locked ({@link ConcurrentHashMap#compute}): dispatching is asynchronous and brief, and it makes
  * the store see one channel's joins, leaves and rewrites in the order the local map changed, so a
- * rewrite can never bring back a connection that has left. Results are handled on the tracker's
- * own thread, never on an event loop.
+ * rewrite can never bring back a connection that has left. A join's or leave's answer is only
+ * looked at where it arrives (a store thread, or the caller's for a store that answers at once);
+ * the rare work it may start — a rewrite, a leave to send again — runs on the tracker's own
+ * thread, never on an event loop.
  *
  * <p>A store error never fails a subscribe: it is counted ({@link GatewayObserver#presenceError()})
  * and repaired by the next renewal — a lost join by rewriting the channel's entries, a lost leave
