@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,17 +102,18 @@ final class FaultRig implements AutoCloseable {
      */
     void survives(String tenant, String channel, Fault fault, boolean uniqueIds) throws Exception {
         try (FaultClients clients = clients(tenant, channel)) {
-            await().atMost(WAIT).until(clients::allConfirmed);
+            await("every client subscribed").atMost(WAIT).until(clients::allConfirmed);
             List<AckedPublisher.Acked> acked;
             try (AckedPublisher app = new AckedPublisher(nodes, tenant, channel).start()) {
-                await().atMost(WAIT).until(() -> app.ackedCount() >= 20);
+                await("20 publications acknowledged before the fault").atMost(WAIT).until(() -> app.ackedCount() >= 20);
                 String early = app.acknowledged().get(9).id();
-                await().atMost(WAIT).until(() -> clients.allReceived(early));
+                await("every client got the 10th publication").atMost(WAIT).until(() -> clients.allReceived(early));
 
                 fault.strike(app);
-                await().atMost(WAIT).until(() -> nodes.stream().allMatch(FaultRig::ready));
+                await("every node ready after the fault").atMost(WAIT).until(() -> nodes.stream().allMatch(FaultRig::ready));
                 int afterFault = app.ackedCount();
-                await().atMost(WAIT).until(() -> app.ackedCount() >= afterFault + 20);
+                await("20 publications acknowledged after the fault").atMost(WAIT)
+                        .until(() -> app.ackedCount() >= afterFault + 20);
                 app.close();
                 acked = app.acknowledged();
                 log.info("{} publications acknowledged, {} attempts refused", acked.size(), app.refusedCount());
@@ -121,7 +123,7 @@ final class FaultRig implements AutoCloseable {
                         .as("ids are unique per channel (docs/protocol.md §5)").doesNotHaveDuplicates();
             }
             String last = acked.get(acked.size() - 1).id();
-            await().atMost(WAIT).until(() -> clients.allReceived(last));
+            awaitLast(clients, last);
             for (WatchedClient c : clients.all()) {
                 int missing = DeliveryCheck.assertEveryAckedOnceInOrderOrGap(c, acked);
                 log.info("{}: {} of {} acknowledged publications covered by a gap; refused {}", c.name(), missing,
@@ -130,6 +132,28 @@ final class FaultRig implements AutoCloseable {
                     assertThat(c.refusals()).as("%s kept its subscription", c.name()).isEmpty();
                 }
             }
+        }
+    }
+
+    /**
+     * Until every client has the last acknowledged publication; if one never gets it, fails
+     * saying which clients stopped where, as a silent stall is the failure this suite hunts.
+     */
+    private static void awaitLast(FaultClients clients, String last) {
+        try {
+            await("every client got the last acknowledged publication " + last).atMost(WAIT)
+                    .until(() -> clients.allReceived(last));
+        } catch (ConditionTimeoutException e) {
+            StringBuilder stalled = new StringBuilder();
+            for (WatchedClient c : clients.all()) {
+                if (!c.received(last)) {
+                    List<WatchedClient.Seen> seen = c.seen();
+                    stalled.append('\n').append(c.name()).append(": ").append(seen.size()).append(" seen, last ")
+                            .append(seen.subList(Math.max(0, seen.size() - 3), seen.size()))
+                            .append(", refused ").append(c.refusals());
+                }
+            }
+            throw new AssertionError("clients stalled before " + last + ":" + stalled, e);
         }
     }
 

@@ -42,10 +42,12 @@ class SentinelFaultIT {
         rig.survives(redis.tenant(), "room:failover", app -> {
             int oldMaster = group.currentMasterPort();
             group.failover();
-            await().atMost(FaultRig.WAIT).until(() -> group.currentMasterPort() != oldMaster);
+            await("Sentinel names the promoted replica").atMost(FaultRig.WAIT)
+                    .until(() -> group.currentMasterPort() != oldMaster);
             // the old master keeps accepting writes until Sentinel turns it into a replica; only
             // then is every node's publishing known to go to the new master
-            await().atMost(FaultRig.WAIT).until(() -> group.master().cli("INFO", "replication").contains("role:slave"));
+            await("the old master demoted to a replica").atMost(FaultRig.WAIT)
+                    .until(() -> group.master().cli("INFO", "replication").contains("role:slave"));
         }, false); // ids of writes the demoted master acknowledged but never replicated are given out again
     }
 }

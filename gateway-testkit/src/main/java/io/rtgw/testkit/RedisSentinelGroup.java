@@ -43,12 +43,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
             if (linked && known) {
                 return;
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause();
         }
         throw new IllegalStateException("sentinel group not ready within 30 s");
     }
@@ -76,9 +71,32 @@ public final class RedisSentinelGroup implements AutoCloseable {
         return Integer.parseInt(addr[addr.length - 1]);
     }
 
-    /** Asks Sentinel to promote the replica (it must be in sync: use WAIT on the master first). */
+    /**
+     * Asks Sentinel to promote the replica (it must be in sync: use WAIT on the master first).
+     * Sentinel refuses while its view of the replica is stale or a failover is still running
+     * ({@code -NOGOODSLAVE}, {@code -INPROG}), which a loaded machine makes likely: asks again
+     * until it agrees, for up to 30 s, and fails naming the last refusal instead of letting the
+     * caller wait for a switch that was never started.
+     */
     public void failover() {
-        sentinel.cli("SENTINEL", "FAILOVER", "mymaster");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        String reply = sentinel.cli("SENTINEL", "FAILOVER", "mymaster");
+        while (!reply.equals("OK")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Sentinel would not fail over: " + reply);
+            }
+            pause();
+            reply = sentinel.cli("SENTINEL", "FAILOVER", "mymaster");
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
