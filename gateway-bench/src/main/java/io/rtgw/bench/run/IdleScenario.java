@@ -58,6 +58,8 @@ final class IdleScenario {
         second.addRows(rows, r, "idle.warm.", " (second wave, warm)");
         rows.add(Row.of("idle.dropCpuPerConn", "server CPU per disconnection (first wave's drop, until quiet)",
                 drop.serverSeconds() * 1e6 / Math.max(first.ready, 1), "µs", false, 0));
+        rows.add(drop.threads().row("idle.dropThreadsPerConn", "server CPU by thread per disconnection", first.ready, 0));
+        drop.threads().write(r.dir, "idle.drop");
         rows.add(Row.of("idle.rss0", "server RSS at 0", rss0 / 1048576.0, "MiB", false, 0));
         rows.add(Row.of("idle.rssN", "server RSS at N", rssN / 1048576.0, "MiB", false, 0));
         rows.add(Row.of("idle.rssPerConn", "server RSS per connection", (rssN - rss0) / 1024.0 / Math.max(first.ready, 1), "KiB",
@@ -87,6 +89,9 @@ final class IdleScenario {
                     clientCores));
             rows.add(Row.of(key + "connectCpuPerConn", "server CPU per connection" + suffix, serverSeconds * 1e6 / Math.max(ready, 1),
                     "µs", false, clientCores));
+            rows.add(usage.threads().row(key + "connectThreadsPerConn", "server CPU by thread per connection" + suffix, ready,
+                    clientCores));
+            usage.threads().write(r.dir, key + "connect");
             redis.addRows(rows, key, suffix, ready, clientCores);
             if (r.cpu.measuresHookApp()) {
                 // The app's side of each connect-hook question, apart from the gateway's figure above.

@@ -76,6 +76,12 @@ final class NchanServer implements Server {
         return Proc.tree(process.pid());
     }
 
+    /** One worker process with one thread does the work; the master only supervises. */
+    @Override
+    public String threadGroup() {
+        return ThreadGroups.NGINX;
+    }
+
     @Override
     public void settleMemory() throws InterruptedException {
         Thread.sleep(1000); // no GC to trigger: nginx frees as it goes

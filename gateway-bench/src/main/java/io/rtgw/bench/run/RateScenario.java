@@ -29,6 +29,11 @@ final class RateScenario {
         return Math.max(firstRate, (WARMUP_DELIVERIES + subscribersPerChannel - 1) / subscribersPerChannel);
     }
 
+    /** A step's figure repeated in the ramp's summary; no value when no step qualified. */
+    private static Row summary(Row step, String key, String label) {
+        return step == null ? Row.of(key, label, Double.NaN, "µs", false, Double.NaN) : step.as(key, label);
+    }
+
     static List<Row> run(RunContext r, long[] rates, double stepSeconds, double warmupSeconds) throws Exception {
         List<Row> rows = new ArrayList<>();
         List<JsonNode> connected = r.workers.all("connect");
@@ -41,6 +46,8 @@ final class RateScenario {
         double peakRate = 0;
         double peakP99 = Double.NaN;
         double peakCpuPerM = Double.NaN;
+        Row bestThreads = null;
+        Row peakThreads = null;
         boolean latencyMissed = false;
         long closedBefore = 0;
         try (Publisher pub = r.server.publisher(r.channels, r.padding)) {
@@ -95,6 +102,12 @@ final class RateScenario {
                 rows.add(Row.of(k + "max", at + "latency max", h.getMaxValue() / 1000.0, "ms", false, cc));
                 rows.add(Row.of(k + "serverCores", at + "server CPU", u.serverCores(), "cores", false, cc));
                 rows.add(Row.of(k + "cpuPerM", at + "server CPU s / 1M deliveries", cpuPerM, "s", false, cc));
+                // the same stretch as the CPU figures above, split by thread group
+                Row threadsPerDelivery = u.threads().row(k + "threadsPerDelivery", at + "server CPU by thread per delivery",
+                        delivered, cc);
+                rows.add(u.threads().row(k + "threadsPerPub", at + "server CPU by thread per publication", publications, cc));
+                rows.add(threadsPerDelivery);
+                u.threads().write(r.dir, "step" + step);
                 redis.addPublishRows(rows, k, at, publications, delivered, cc);
                 boolean keptUp = lost == 0 && closed == closedBefore && delivered > 0 && p99 < KEPT_UP_P99_MS;
                 closedBefore = closed;
@@ -108,22 +121,27 @@ final class RateScenario {
                     bestRate = rate;
                     bestCpuPerM = cpuPerM;
                     bestDelivered = perSec;
+                    bestThreads = threadsPerDelivery;
                 }
                 if (perSec > peakDelivered) {
                     peakDelivered = perSec;
                     peakRate = rate;
                     peakP99 = p99;
                     peakCpuPerM = cpuPerM;
+                    peakThreads = threadsPerDelivery;
                 }
             }
         }
-        rows.add(0, Row.of("sustained.rate", "highest publish rate with p99 < 100 ms, no loss", bestRate, "msg/s", true, Double.NaN));
-        rows.add(1, Row.of("sustained.delivered", "delivered/s at that rate", bestDelivered, "msg/s", true, Double.NaN));
-        rows.add(2, Row.of("sustained.cpuPerM", "server CPU s / 1M deliveries at that rate", bestCpuPerM, "s", false, Double.NaN));
-        rows.add(3, Row.of("peak.delivered", "peak delivered/s, nothing lost, p99 < 1 s", peakDelivered, "msg/s", true, Double.NaN));
-        rows.add(4, Row.of("peak.rate", "publish rate of that step", peakRate, "msg/s", true, Double.NaN));
-        rows.add(5, Row.of("peak.p99", "latency p99 at that step", peakP99, "ms", false, Double.NaN));
-        rows.add(6, Row.of("peak.cpuPerM", "server CPU s / 1M deliveries at that step", peakCpuPerM, "s", false, Double.NaN));
+        rows.addAll(0, List.of(
+                Row.of("sustained.rate", "highest publish rate with p99 < 100 ms, no loss", bestRate, "msg/s", true, Double.NaN),
+                Row.of("sustained.delivered", "delivered/s at that rate", bestDelivered, "msg/s", true, Double.NaN),
+                Row.of("sustained.cpuPerM", "server CPU s / 1M deliveries at that rate", bestCpuPerM, "s", false, Double.NaN),
+                summary(bestThreads, "sustained.threadsPerDelivery", "server CPU by thread per delivery at that rate"),
+                Row.of("peak.delivered", "peak delivered/s, nothing lost, p99 < 1 s", peakDelivered, "msg/s", true, Double.NaN),
+                Row.of("peak.rate", "publish rate of that step", peakRate, "msg/s", true, Double.NaN),
+                Row.of("peak.p99", "latency p99 at that step", peakP99, "ms", false, Double.NaN),
+                Row.of("peak.cpuPerM", "server CPU s / 1M deliveries at that step", peakCpuPerM, "s", false, Double.NaN),
+                summary(peakThreads, "peak.threadsPerDelivery", "server CPU by thread per delivery at that step")));
         return rows;
     }
 }

@@ -95,6 +95,10 @@ public final class Report {
                         .put("higherIsBetter", r.higherIsBetter()).put("note", r.note());
                 putNumber(n, "value", r.value());
                 putNumber(n, "loadGeneratorCores", r.clientCores());
+                if (!r.parts().isEmpty()) {
+                    ObjectNode parts = n.putObject("parts");
+                    r.parts().forEach((part, v) -> putNumber(parts, part, v));
+                }
             }
         });
         return root;

@@ -126,9 +126,10 @@ public final class Runner {
                     "--threads", Integer.toString(s.threads), "--sources", Integer.toString(s.sources()),
                     "--concurrency", Integer.toString(s.concurrency)));
             try (Workers workers = new Workers(s.benchJar, s.n, s.perWorker, s.minWorkers, args, s.clientCpus, dir)) {
-                List<Long> serverPids = new ArrayList<>(srv.pids());
-                if (redis != null) {
-                    serverPids.addAll(redis.pids()); // the store works for the server: its CPU counts
+                List<ThreadCpu.Watched> serverPids = new ArrayList<>();
+                srv.pids().forEach(pid -> serverPids.add(new ThreadCpu.Watched(pid, srv.threadGroup())));
+                if (redis != null) { // the store works for the server: its CPU counts
+                    redis.pids().forEach(pid -> serverPids.add(new ThreadCpu.Watched(pid, ThreadGroups.REDIS)));
                 }
                 RunContext ctx = new RunContext(srv, workers, new CpuMeter(serverPids, workers.pids(),
                         hookApp == null ? List.of() : hookApp.pids()), s.n, s.channels,

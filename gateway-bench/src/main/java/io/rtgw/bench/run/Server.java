@@ -12,6 +12,11 @@ interface Server extends AutoCloseable {
     /** Every process whose memory and CPU count as the server's. */
     List<Long> pids();
 
+    /** The one group all its threads' CPU is counted in, or null for a JVM, split by thread name ({@link ThreadGroups}). */
+    default String threadGroup() {
+        return null;
+    }
+
     /** Brings memory to a comparable state before an RSS reading (a full GC for a JVM). */
     void settleMemory() throws Exception;
 

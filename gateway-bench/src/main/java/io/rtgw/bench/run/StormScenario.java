@@ -34,6 +34,9 @@ final class StormScenario {
             long back = Workers.sum(resumed, "ready");
             // drop + away + resume, publishing included (the same in every run at the same --rate)
             redis.addRows(rows, "storm.resume.", " (drop, away, resume)", back, cc);
+            rows.add(u.threads().row("storm.resume.threadsPerConn", "server CPU by thread per client back (drop, away, resume)",
+                    back, cc));
+            u.threads().write(r.dir, "storm.resume");
             Thread.sleep((long) (afterSeconds * 1000));
             pub.stop();
             publishing.join(10_000);

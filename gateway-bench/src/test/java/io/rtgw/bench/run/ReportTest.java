@@ -41,4 +41,25 @@ class ReportTest {
         assertThat(p.note()).isEqualTo("n");
         assertThat(Report.table("fanout", "rtgw", List.of(p), null, null)).contains("2 nodes: @200/s: Redis CPU per publication (µs)");
     }
+
+    @Test
+    void theSplitByThreadIsInTheNotesOfTheTableAndInThePartsOfTheJson() {
+        Row ours = Row.of("step0.threadsPerPub", "@200/s: server CPU by thread per publication", 943, "µs", false, 0.3)
+                .withNote("rtgw-io 812 u74%, lettuce 131 u60%")
+                .withParts(new java.util.LinkedHashMap<>(java.util.Map.of("rtgw-io", 812.0, "lettuce", 131.0)));
+        Row peer = Row.of("step0.threadsPerPub", "@200/s: server CPU by thread per publication", 500, "µs", false, 0.3)
+                .withNote("nginx 400 u55%, Redis 100 u40%");
+        String t = Report.table("fanout", "rtgw", List.of(ours), "nchan-redis", List.of(peer));
+        assertThat(t).contains("@200/s: server CPU by thread per publication (µs)")
+                .contains("rtgw-io 812 u74%, lettuce 131 u60%; peer: nginx 400 u55%, Redis 100 u40%").contains("0.53x");
+        com.fasterxml.jackson.databind.JsonNode json = Report.json(java.util.Map.of(),
+                java.util.Map.of("rtgw", List.of(ours, ours.as("sustained.threadsPerDelivery", "at that rate"))));
+        com.fasterxml.jackson.databind.JsonNode row = json.path("servers").path("rtgw").path(0);
+        assertThat(row.path("parts").path("rtgw-io").asDouble()).isEqualTo(812.0);
+        assertThat(row.path("note").asText()).isEqualTo("rtgw-io 812 u74%, lettuce 131 u60%");
+        assertThat(json.path("servers").path("rtgw").path(1).path("parts").path("lettuce").asDouble()).isEqualTo(131.0);
+        assertThat(json.path("servers").path("rtgw").path(1).path("key").asText()).isEqualTo("sustained.threadsPerDelivery");
+        assertThat(Report.json(java.util.Map.of(), java.util.Map.of("rtgw", List.of(Row.of("a", "b", 1, "", true, 0))))
+                .path("servers").path("rtgw").path(0).has("parts")).isFalse();
+    }
 }
