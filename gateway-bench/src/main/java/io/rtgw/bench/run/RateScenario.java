@@ -31,7 +31,7 @@ final class RateScenario {
 
     /** A step's figure repeated in the ramp's summary; no value when no step qualified. */
     private static Row summary(Row step, String key, String label) {
-        return step == null ? Row.of(key, label, Double.NaN, "µs", false, Double.NaN) : step.as(key, label);
+        return step == null ? Row.of(key, label, Double.NaN, "µs", false, Double.NaN) : step.summarised(key, label);
     }
 
     static List<Row> run(RunContext r, long[] rates, double stepSeconds, double warmupSeconds) throws Exception {

@@ -27,8 +27,11 @@ public record Row(String key, String label, double value, String unit, boolean h
         return new Row(key, label, value, unit, higherIsBetter, clientCores, note, p);
     }
 
-    /** The same figure and parts under another key and label (a step's figure repeated in the ramp's summary). */
-    public Row as(String newKey, String newLabel) {
-        return new Row(newKey, newLabel, value, unit, higherIsBetter, clientCores, note, parts);
+    /**
+     * The same figure and parts under another key and label, without the load generator's CPU: a
+     * step's figure repeated in the ramp's summary, whose rows show none.
+     */
+    public Row summarised(String newKey, String newLabel) {
+        return new Row(newKey, newLabel, value, unit, higherIsBetter, Double.NaN, note, parts);
     }
 }

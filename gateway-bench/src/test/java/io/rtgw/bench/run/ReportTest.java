@@ -53,7 +53,7 @@ class ReportTest {
         assertThat(t).contains("@200/s: server CPU by thread per publication (µs)")
                 .contains("rtgw-io 812 u74%, lettuce 131 u60%; peer: nginx 400 u55%, Redis 100 u40%").contains("0.53x");
         com.fasterxml.jackson.databind.JsonNode json = Report.json(java.util.Map.of(),
-                java.util.Map.of("rtgw", List.of(ours, ours.as("sustained.threadsPerDelivery", "at that rate"))));
+                java.util.Map.of("rtgw", List.of(ours, ours.summarised("sustained.threadsPerDelivery", "at that rate"))));
         com.fasterxml.jackson.databind.JsonNode row = json.path("servers").path("rtgw").path(0);
         assertThat(row.path("parts").path("rtgw-io").asDouble()).isEqualTo(812.0);
         assertThat(row.path("note").asText()).isEqualTo("rtgw-io 812 u74%, lettuce 131 u60%");
