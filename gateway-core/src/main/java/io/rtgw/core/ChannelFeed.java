@@ -34,6 +34,8 @@ public final class ChannelFeed {
     final ChannelName channel;
     private final Hub hub;
     private final SharedHistoryReads reads;
+    /** What was forwarded lately, for sessions resuming close behind; null where the hub keeps none. */
+    private final RecentPublications recent;
     /** A handful of entries at most (one per event loop); read on every publication. */
     final List<LoopSubscribers> loops = new CopyOnWriteArrayList<>();
 
@@ -59,6 +61,7 @@ public final class ChannelFeed {
         this.channel = channel;
         this.hub = hub;
         this.reads = new SharedHistoryReads(channel, hub);
+        this.recent = hub.recentPublications(channel);
     }
 
     public ChannelName channel() {
@@ -110,7 +113,7 @@ public final class ChannelFeed {
                 return CompletableFuture.completedFuture(head); // nobody is left to deliver to
             }
             if (last == null) {
-                last = head;
+                moveTo(head);
             }
             // under the monitor, so that it stays ordered with the unsubscribe of an idle feed
             subscribed = hub.broker().subscribe(channel);
@@ -189,7 +192,7 @@ public final class ChannelFeed {
     private StreamPosition admit(Publication p) {
         StreamPosition pos = p.position();
         if (last == null) {
-            last = pos;
+            moveTo(pos);
             forward(p);
             return null;
         }
@@ -205,9 +208,11 @@ public final class ChannelFeed {
             }
             // History claimed to cover this offset and still skipped it: announce, never loop.
             forwardGap(new StreamPosition(pos.epoch(), pos.offset() - 1));
+            moveTo(pos);
+            forward(p);
+            return null;
         }
-        last = pos;
-        forward(p);
+        advance(p);
         return null;
     }
 
@@ -308,15 +313,19 @@ public final class ChannelFeed {
                 return jumpTo(head);
             }
             forwardGap(from);
-            last = from;
+            moveTo(from);
         } else if (!result.recovered()) {
             return jumpTo(head);
         }
         for (Publication p : result.publications()) {
             StreamPosition pos = p.position();
             if (pos.sameEpoch(last) && pos.offset() > last.offset()) {
-                last = pos;
-                forward(p);
+                if (pos.offset() == last.offset() + 1) {
+                    advance(p);
+                } else {
+                    moveTo(pos); // history skipped offsets: not contiguous, so not kept
+                    forward(p);
+                }
             }
         }
         boolean morePages = result.publications().size() >= hub.historyPageSize()
@@ -331,7 +340,7 @@ public final class ChannelFeed {
     /** History does not reach back far enough: every subscriber is told, and continues from the head. */
     private StreamPosition jumpTo(StreamPosition head) {
         forwardGap(head);
-        last = head;
+        moveTo(head);
         dropHeldOutside(head);
         heldOverflowed = false;
         return null;
@@ -360,6 +369,44 @@ public final class ChannelFeed {
             hub.timer().schedule(() -> fill(from), RETRY_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
             filling = false;
+        }
+    }
+
+    /** {@code p} follows {@code last}: forwarded, and kept for sessions resuming shortly behind. */
+    private void advance(Publication p) {
+        last = p.position();
+        if (recent != null) {
+            recent.append(p);
+        }
+        forward(p);
+    }
+
+    /** The position jumps (head, gap, new epoch): what was kept no longer leads up to it. */
+    private void moveTo(StreamPosition position) {
+        last = position;
+        if (recent != null) {
+            recent.restartAt(position);
+        }
+    }
+
+    // ---------------------------------------------------------------- sessions catching up
+
+    /**
+     * A session's first catch-up from {@code from}, answered from what this feed forwarded lately
+     * when that reaches back far enough; null when the broker must be asked. Everything forwarded
+     * after this answer reaches the caller, registered before, through the feed: no hole.
+     */
+    synchronized HistoryResult recentAfter(StreamPosition from) {
+        if (recent == null || removed || last == null) {
+            return null;
+        }
+        return recent.after(from, System.currentTimeMillis() * 1000L);
+    }
+
+    /** A session read history from {@code from}: keep it when it joins what is kept, for the next ones. */
+    synchronized void learned(StreamPosition from, HistoryResult result) {
+        if (recent != null && !removed && from != null) {
+            recent.extendBack(from, result);
         }
     }
 
