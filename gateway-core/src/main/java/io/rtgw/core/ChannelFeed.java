@@ -397,7 +397,8 @@ public final class ChannelFeed {
      * after this answer reaches the caller, registered before, through the feed: no hole.
      */
     synchronized HistoryResult recentAfter(StreamPosition from) {
-        if (recent == null || removed || last == null) {
+        // while the broker is down a subscribe waits, unanswered, as it does for a read (docs/protocol.md §4)
+        if (recent == null || removed || last == null || !hub.brokerUp()) {
             return null;
         }
         return recent.after(from, System.currentTimeMillis() * 1000L);

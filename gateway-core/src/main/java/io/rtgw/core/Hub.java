@@ -38,6 +38,8 @@ public final class Hub implements BrokerListener {
      * seconds behind and long-poll clients a few messages; further back costs a broker read.
      */
     static final int RECENT_LIMIT = 256;
+    /** ... and none older than this: a node holds seconds of each channel's traffic, not its history. */
+    static final Duration RECENT_MAX_AGE = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
     private final Broker broker;
@@ -183,7 +185,8 @@ public final class Hub implements BrokerListener {
     /** A new feed's memory of recent publications, or null when this hub keeps none. */
     RecentPublications recentPublications(ChannelName channel) {
         return recentPolicies == null ? null
-                : new RecentPublications(Math.min(historyPageSize, RECENT_LIMIT), recentPolicies.forChannel(channel));
+                : new RecentPublications(Math.min(historyPageSize, RECENT_LIMIT), recentPolicies.forChannel(channel),
+                        RECENT_MAX_AGE);
     }
 
     /** Channels with a broker subscription (including lingering ones). */

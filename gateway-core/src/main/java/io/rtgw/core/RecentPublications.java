@@ -2,6 +2,7 @@ package io.rtgw.core;
 
 import io.rtgw.core.broker.HistoryPolicy;
 import io.rtgw.core.broker.HistoryResult;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,19 +24,26 @@ import java.util.List;
 final class RecentPublications {
     private final int capacity;
     private final HistoryPolicy policy;
-    private final ArrayDeque<Publication> entries = new ArrayDeque<>();
+    private final long maxAgeMicros;
+    /** Null while empty: most channels of a node (personal ones above all) hold few publications. */
+    private ArrayDeque<Publication> entries;
     /** The position just before the first entry; null while nothing contiguous is known. */
     private StreamPosition base;
 
-    /** @param capacity at most this many publications; they are shared with what was forwarded */
-    RecentPublications(int capacity, HistoryPolicy policy) {
+    /**
+     * @param capacity at most this many publications; they are shared with what was forwarded
+     * @param maxAge   none kept longer than this (nor than the history TTL), so that a busy
+     *                 node's memory holds seconds of traffic per channel, not the whole history
+     */
+    RecentPublications(int capacity, HistoryPolicy policy, Duration maxAge) {
         this.capacity = Math.max(0, Math.min(capacity, policy.size()));
         this.policy = policy;
+        this.maxAgeMicros = Math.min(policy.ttl().toNanos(), maxAge.toNanos()) / 1000;
     }
 
     /** The feed's position moved without a publication (head read, gap, new epoch): start over there. */
     void restartAt(StreamPosition position) {
-        entries.clear();
+        entries = null;
         base = capacity == 0 ? null : position;
     }
 
@@ -49,8 +57,12 @@ final class RecentPublications {
             restartAt(pos); // cannot happen while the feed keeps its order; stay correct anyway
             return;
         }
+        if (entries == null) {
+            entries = new ArrayDeque<>(4);
+        }
         entries.addLast(p);
-        if (entries.size() > capacity) {
+        long oldest = p.publishedAtMicros() - maxAgeMicros;
+        while (entries.size() > capacity || entries.peekFirst().publishedAtMicros() < oldest) {
             base = entries.pollFirst().position();
         }
     }
@@ -65,7 +77,7 @@ final class RecentPublications {
             return;
         }
         long missing = base.offset() - from.offset();
-        if (entries.size() + missing > capacity) {
+        if (size() + missing > capacity) {
             return;
         }
         List<Publication> read = result.publications();
@@ -77,6 +89,9 @@ final class RecentPublications {
             if (!pos.sameEpoch(base) || pos.offset() != from.offset() + 1 + i) {
                 return;
             }
+        }
+        if (entries == null) {
+            entries = new ArrayDeque<>((int) missing);
         }
         for (int i = (int) missing - 1; i >= 0; i--) {
             entries.addFirst(read.get(i));
@@ -94,13 +109,15 @@ final class RecentPublications {
             return null;
         }
         int skip = (int) (from.offset() - base.offset());
-        List<Publication> out = new ArrayList<>(entries.size() - skip);
-        Iterator<Publication> it = entries.iterator();
-        for (int i = 0; i < skip; i++) {
-            it.next();
-        }
-        while (it.hasNext()) {
-            out.add(it.next());
+        List<Publication> out = new ArrayList<>(size() - skip);
+        if (entries != null) {
+            Iterator<Publication> it = entries.iterator();
+            for (int i = 0; i < skip; i++) {
+                it.next();
+            }
+            while (it.hasNext()) {
+                out.add(it.next());
+            }
         }
         if (!out.isEmpty() && out.get(0).publishedAtMicros() < nowMicros - policy.ttl().toNanos() / 1000) {
             return null; // the broker's history has aged it out: let it say so
@@ -109,7 +126,11 @@ final class RecentPublications {
         return new HistoryResult(out, head, true);
     }
 
+    private int size() {
+        return entries == null ? 0 : entries.size();
+    }
+
     private long top() {
-        return base.offset() + entries.size();
+        return base.offset() + size();
     }
 }

@@ -24,7 +24,7 @@ class RecentPublicationsTest {
 
     @Test
     void answersFromAnyKeptPositionUpToTheLast() {
-        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(100, Duration.ofMinutes(1)));
+        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(100, Duration.ofMinutes(1)), Duration.ofMinutes(5));
         recent.restartAt(new StreamPosition("e", 4));
         for (long o = 5; o <= 8; o++) {
             recent.append(at("e", o, NOW));
@@ -42,7 +42,7 @@ class RecentPublicationsTest {
 
     @Test
     void keepsAtMostTheCapacityAndNeverMoreThanTheHistorySize() {
-        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(3, Duration.ofMinutes(1)));
+        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(3, Duration.ofMinutes(1)), Duration.ofMinutes(5));
         recent.restartAt(new StreamPosition("e", 0));
         for (long o = 1; o <= 6; o++) {
             recent.append(at("e", o, NOW));
@@ -53,7 +53,7 @@ class RecentPublicationsTest {
 
     @Test
     void leavesWhatTheHistoryTtlAgedOutToTheBroker() {
-        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(100, Duration.ofSeconds(10)));
+        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(100, Duration.ofSeconds(10)), Duration.ofMinutes(5));
         recent.restartAt(new StreamPosition("e", 0));
         recent.append(at("e", 1, NOW - 11_000_000));
         recent.append(at("e", 2, NOW - 1_000_000));
@@ -62,8 +62,20 @@ class RecentPublicationsTest {
     }
 
     @Test
+    void keepsNothingOlderThanItsMaxAge() {
+        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(100, Duration.ofMinutes(10)),
+                Duration.ofSeconds(30));
+        recent.restartAt(new StreamPosition("e", 0));
+        recent.append(at("e", 1, NOW - 40_000_000));
+        recent.append(at("e", 2, NOW - 5_000_000));
+        recent.append(at("e", 3, NOW));
+        assertThat(recent.after(new StreamPosition("e", 0), NOW)).as("dropped: 40 s older than the newest").isNull();
+        assertThat(offsets(recent.after(new StreamPosition("e", 1), NOW))).containsExactly(2L, 3L);
+    }
+
+    @Test
     void aJumpForgetsWhatLedToTheOldPosition() {
-        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(100, Duration.ofMinutes(1)));
+        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(100, Duration.ofMinutes(1)), Duration.ofMinutes(5));
         recent.restartAt(new StreamPosition("e", 0));
         recent.append(at("e", 1, NOW));
         recent.restartAt(new StreamPosition("e", 5)); // a gap announced up to 5
@@ -75,7 +87,7 @@ class RecentPublicationsTest {
 
     @Test
     void aReadThatJoinsTheKeptOnesExtendsThemBack() {
-        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(100, Duration.ofMinutes(1)));
+        RecentPublications recent = new RecentPublications(10, new HistoryPolicy(100, Duration.ofMinutes(1)), Duration.ofMinutes(5));
         recent.restartAt(new StreamPosition("e", 5));
         recent.append(at("e", 6, NOW));
         List<Publication> read = new ArrayList<>();
@@ -86,7 +98,7 @@ class RecentPublicationsTest {
         assertThat(offsets(recent.after(new StreamPosition("e", 2), NOW))).containsExactly(3L, 4L, 5L, 6L);
 
         // a read with a hole, or one that was not recovered, is not kept
-        RecentPublications other = new RecentPublications(10, new HistoryPolicy(100, Duration.ofMinutes(1)));
+        RecentPublications other = new RecentPublications(10, new HistoryPolicy(100, Duration.ofMinutes(1)), Duration.ofMinutes(5));
         other.restartAt(new StreamPosition("e", 5));
         other.extendBack(new StreamPosition("e", 2), new HistoryResult(
                 List.of(at("e", 3, NOW), at("e", 5, NOW)), new StreamPosition("e", 5), true));
