@@ -6,22 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.rtgw.core.ChannelPattern;
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.ClientSession;
-import io.rtgw.core.GatewayObserver;
-import io.rtgw.core.Publication;
 import io.rtgw.core.RecordingConnection;
 import io.rtgw.core.ServerMessage;
 import io.rtgw.core.SessionContext;
-import io.rtgw.core.auth.AuthenticationException;
 import io.rtgw.testkit.RedisServer;
 import io.rtgw.testkit.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,23 +38,21 @@ class RedisResumeReadsIT {
     private static final int MESSAGES = 20;
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.dedicated();
+    private static SocketlessNode sn;
     private static FaultRig rig;
-    private static final List<ScheduledExecutorService> loops = new ArrayList<>();
+    private static List<ScheduledExecutorService> loops;
 
     @BeforeAll
     static void start() throws Exception {
-        // no position check: every FCALL counted comes from the resumes (or the publishes)
-        rig = FaultRig.start(redis.server().uri(), 1, "RTGW_POSITION_CHECK", "0");
-        for (int i = 0; i < 2; i++) {
-            loops.add(Executors.newSingleThreadScheduledExecutor());
-        }
+        sn = SocketlessNode.start(redis.server().uri());
+        rig = sn.rig;
+        loops = sn.loops;
     }
 
     @AfterAll
     static void stop() {
-        loops.forEach(ScheduledExecutorService::shutdownNow);
-        if (rig != null) {
-            rig.close();
+        if (sn != null) {
+            sn.close();
         }
     }
 
@@ -135,11 +126,7 @@ class RedisResumeReadsIT {
     // ---------------------------------------------------------------- helpers
 
     private static SessionContext context() {
-        RunningGateway node = rig.nodes.get(0);
-        return new SessionContext(node.gateway.hub(), node.gateway.broker(),
-                token -> CompletableFuture.failedFuture(new AuthenticationException(
-                        io.rtgw.core.auth.AuthFailure.INVALID, "no tokens here")),
-                GatewayObserver.NOOP, Gateway.sessionSettings(node.gateway.config()));
+        return sn.context;
     }
 
     private static List<String> publish(String tenant, String channel, int n) throws Exception {
@@ -194,23 +181,18 @@ class RedisResumeReadsIT {
     }
 
     private static boolean answered(RecordingConnection c) {
-        return !c.of(ServerMessage.Subscribed.class).isEmpty() || !c.of(ServerMessage.ErrorReply.class).isEmpty();
+        return SocketlessNode.answered(c);
     }
 
     private static List<String> received(RecordingConnection c) {
-        return c.of(Publication.class).stream().map(p -> p.position().toString()).toList();
+        return SocketlessNode.ids(c);
     }
 
     /**
-     * FCALLs so far, as Redis counts them ({@code INFO commandstats}): history reads, since
-     * nothing is published while they are counted and the node checks no positions.
+     * FCALLs so far, as Redis counts them: history reads, since nothing is published while they
+     * are counted and the node checks no positions.
      */
     private static long historyReads(RedisServer server) {
-        Matcher m = Pattern.compile("(?m)^cmdstat_fcall(?:_ro)?:calls=(\\d+)").matcher(server.cli("INFO", "commandstats"));
-        long calls = 0;
-        while (m.find()) {
-            calls += Long.parseLong(m.group(1));
-        }
-        return calls;
+        return SocketlessNode.functionCalls(server);
     }
 }
