@@ -10,16 +10,12 @@ import io.rtgw.core.RecordingConnection;
 import io.rtgw.core.ServerMessage;
 import io.rtgw.core.SessionContext;
 import io.rtgw.testkit.RedisServer;
-import io.rtgw.testkit.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A reconnect storm costs Redis work per channel, not per session (docs/protocol.md §5): sessions
@@ -32,40 +28,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Sessions without sockets on a real node, as in {@link SharedHistoryReadIT} (which says why).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class RedisResumeReadsIT {
+class RedisResumeReadsIT extends SocketlessNode {
     private static final int GROUPS = 20;
     private static final int PER_GROUP = 25;
     private static final int MESSAGES = 20;
-    @RegisterExtension
-    static RedisServerExtension redis = RedisServerExtension.dedicated();
-    private static SocketlessNode sn;
-    private static FaultRig rig;
-    private static List<ScheduledExecutorService> loops;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sn = SocketlessNode.start(redis.server().uri());
-        rig = sn.rig;
-        loops = sn.loops;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sn != null) {
-            sn.close();
-        }
-    }
 
     @Test
     void resumesOfALiveChannelReadNothingFromRedis(RedisServer server) throws Exception {
         String tenant = redis.tenant();
         String channel = "room:live";
-        SessionContext ctx = context();
+        SessionContext ctx = context;
         // the storm's channel is held on the node (a client that stayed, or the linger after the
         // drop): its feed forwarded every publication below
         RecordingConnection holder = join(ctx, tenant, channel, null);
         List<String> ids = publish(tenant, channel, MESSAGES);
-        await().atMost(FaultRig.WAIT).until(() -> received(holder).size() == MESSAGES);
+        await().atMost(FaultRig.WAIT).until(() -> ids(holder).size() == MESSAGES);
 
         long readsBefore = historyReads(server);
         List<RecordingConnection> resumed = resumeInGroups(ctx, tenant, channel, ids.get(4));
@@ -78,7 +55,7 @@ class RedisResumeReadsIT {
     void resumesOfAChannelNewToTheNodeCostOneReadForAllGroups(RedisServer server) throws Exception {
         String tenant = redis.tenant();
         String channel = "room:fresh";
-        SessionContext ctx = context();
+        SessionContext ctx = context;
         // published while nobody on the node held the channel (the node restarted, or the clients
         // moved to it from another): the first resume reads, the next ones build on that read
         List<String> ids = publish(tenant, channel, MESSAGES);
@@ -94,7 +71,7 @@ class RedisResumeReadsIT {
 
         // publications after the resumes reach everyone, once, in order
         List<String> more = publish(tenant, channel, 3);
-        await().atMost(FaultRig.WAIT).until(() -> resumed.stream().allMatch(c -> received(c).size() == MESSAGES - 5 + 3));
+        await().atMost(FaultRig.WAIT).until(() -> resumed.stream().allMatch(c -> ids(c).size() == MESSAGES - 5 + 3));
         List<String> all = new ArrayList<>(ids.subList(5, MESSAGES));
         all.addAll(more);
         assertGapless(resumed, all);
@@ -104,11 +81,11 @@ class RedisResumeReadsIT {
     void aResumeFromBeyondTheKeptPublicationsStillReadsAndIsGapless(RedisServer server) throws Exception {
         String tenant = redis.tenant();
         String channel = "room:older";
-        SessionContext ctx = context();
+        SessionContext ctx = context;
         List<String> early = publish(tenant, channel, 5);
         RecordingConnection holder = join(ctx, tenant, channel, null);
         List<String> later = publish(tenant, channel, 5);
-        await().atMost(FaultRig.WAIT).until(() -> received(holder).size() == 5);
+        await().atMost(FaultRig.WAIT).until(() -> ids(holder).size() == 5);
 
         // from before the holder's subscribe: what the feed forwarded does not reach back there
         long readsBefore = historyReads(server);
@@ -124,10 +101,6 @@ class RedisResumeReadsIT {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static SessionContext context() {
-        return sn.context;
-    }
 
     private static List<String> publish(String tenant, String channel, int n) throws Exception {
         List<String> ids = new ArrayList<>();
@@ -146,7 +119,7 @@ class RedisResumeReadsIT {
             for (int i = 0; i < PER_GROUP; i++) {
                 group.add(start(ctx, tenant, channel, since, loops.get(i % loops.size())));
             }
-            await().atMost(FaultRig.WAIT).until(() -> group.stream().allMatch(RedisResumeReadsIT::answered));
+            await().atMost(FaultRig.WAIT).until(() -> group.stream().allMatch(SocketlessNode::answered));
             all.addAll(group);
         }
         return all;
@@ -169,23 +142,15 @@ class RedisResumeReadsIT {
     }
 
     private static void assertGapless(List<RecordingConnection> connections, List<String> expected) {
-        await().atMost(FaultRig.WAIT).until(() -> connections.stream().allMatch(c -> received(c).size() >= expected.size()));
+        await().atMost(FaultRig.WAIT).until(() -> connections.stream().allMatch(c -> ids(c).size() >= expected.size()));
         for (RecordingConnection c : connections) {
             assertThat(c.of(ServerMessage.ErrorReply.class)).isEmpty();
             assertThat(c.of(ServerMessage.Gap.class)).isEmpty();
             assertThat(c.of(ServerMessage.Subscribed.class)).singleElement()
                     .satisfies(s -> assertThat(s.recovered()).isTrue());
-            assertThat(received(c)).containsExactlyElementsOf(expected);
+            assertThat(ids(c)).containsExactlyElementsOf(expected);
             assertThat(c.closedWith).isNull();
         }
-    }
-
-    private static boolean answered(RecordingConnection c) {
-        return SocketlessNode.answered(c);
-    }
-
-    private static List<String> received(RecordingConnection c) {
-        return SocketlessNode.ids(c);
     }
 
     /**
@@ -193,6 +158,6 @@ class RedisResumeReadsIT {
      * are counted and the node checks no positions.
      */
     private static long historyReads(RedisServer server) {
-        return SocketlessNode.functionCalls(server);
+        return functionCalls(server);
     }
 }

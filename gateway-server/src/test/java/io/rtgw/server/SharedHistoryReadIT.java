@@ -11,16 +11,11 @@ import io.rtgw.core.ServerMessage;
 import io.rtgw.core.SessionContext;
 import io.rtgw.metrics.Exposition;
 import io.rtgw.testkit.RedisServer;
-import io.rtgw.testkit.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 10,000 subscribers of one channel and one lost announcement cost one history read, not 10,000
@@ -35,36 +30,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * scenarios, so sessions without sockets test the same thing, soundly and in seconds.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class SharedHistoryReadIT {
+class SharedHistoryReadIT extends SocketlessNode {
     private static final int SUBSCRIBERS = 10_000;
     private static final int BATCH = 500;
-    @RegisterExtension
-    static RedisServerExtension redis = RedisServerExtension.dedicated();
-    private static SocketlessNode sn;
-    private static FaultRig rig;
-    private static List<ScheduledExecutorService> loops;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // no position check: the one read counted must be the one the skipped offset causes
-        sn = SocketlessNode.start(redis.server().uri());
-        rig = sn.rig;
-        loops = sn.loops;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sn != null) {
-            sn.close();
-        }
-    }
 
     @Test
     void oneLostAnnouncementAmongTenThousandSubscribersCostsOneHistoryRead(RedisServer server) throws Exception {
         String tenant = redis.tenant();
         String channel = "room:crowd";
-        RunningGateway node = sn.node;
-        SessionContext ctx = sn.context;
+        SessionContext ctx = context;
         ClientIdentity identity = new ClientIdentity("crowd", tenant, 0,
                 List.of(ChannelPattern.parse("room:*")), List.of());
         List<RecordingConnection> connections = new ArrayList<>();
@@ -110,18 +84,6 @@ class SharedHistoryReadIT {
     /** The one call that names the subscribe signature (a {@code ref} joins it with the replies work). */
     private static void subscribe(ClientSession session, String channel) {
         session.subscribe(channel, null, null);
-    }
-
-    private static boolean answered(RecordingConnection c) {
-        return SocketlessNode.answered(c);
-    }
-
-    private static List<String> ids(RecordingConnection c) {
-        return SocketlessNode.ids(c);
-    }
-
-    private static long functionCalls(RedisServer server) {
-        return SocketlessNode.functionCalls(server);
     }
 
     /** @return NaN while the node does not export the counter */

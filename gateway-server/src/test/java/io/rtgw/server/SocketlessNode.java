@@ -8,6 +8,7 @@ import io.rtgw.core.SessionContext;
 import io.rtgw.core.auth.AuthFailure;
 import io.rtgw.core.auth.AuthenticationException;
 import io.rtgw.testkit.RedisServer;
+import io.rtgw.testkit.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,22 +16,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * One real node on a real Redis, its position check off, with sessions that have no socket
- * (see {@link SharedHistoryReadIT} for why): what Redis counts is then the node's own work.
+ * Base of the ITs that run one real node on a real Redis, its position check off, with sessions
+ * that have no socket (see {@link SharedHistoryReadIT} for why): what Redis counts is then the
+ * node's own work, from what the test does.
  */
-final class SocketlessNode implements AutoCloseable {
-    final FaultRig rig;
-    final RunningGateway node;
-    final SessionContext context;
+abstract class SocketlessNode {
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.dedicated();
+    static FaultRig rig;
+    static RunningGateway node;
+    static SessionContext context;
     /** The node's event loops, played by single threads. */
-    final List<ScheduledExecutorService> loops = new ArrayList<>();
+    static final List<ScheduledExecutorService> loops = new ArrayList<>();
 
-    private SocketlessNode(FaultRig rig) {
-        this.rig = rig;
-        this.node = rig.nodes.get(0);
-        this.context = new SessionContext(node.gateway.hub(), node.gateway.broker(),
+    @BeforeAll
+    static void startNode() throws Exception {
+        rig = FaultRig.start(redis.server().uri(), 1, "RTGW_POSITION_CHECK", "0");
+        node = rig.nodes.get(0);
+        context = new SessionContext(node.gateway.hub(), node.gateway.broker(),
                 token -> CompletableFuture.failedFuture(new AuthenticationException(AuthFailure.INVALID, "no tokens here")),
                 GatewayObserver.NOOP, Gateway.sessionSettings(node.gateway.config()));
         for (int i = 0; i < 2; i++) {
@@ -38,9 +46,13 @@ final class SocketlessNode implements AutoCloseable {
         }
     }
 
-    /** No position check: every history read counted comes from what the test does. */
-    static SocketlessNode start(String redisUrl) throws Exception {
-        return new SocketlessNode(FaultRig.start(redisUrl, 1, "RTGW_POSITION_CHECK", "0"));
+    @AfterAll
+    static void stopNode() {
+        loops.forEach(ScheduledExecutorService::shutdownNow);
+        loops.clear();
+        if (rig != null) {
+            rig.close();
+        }
     }
 
     static boolean answered(RecordingConnection c) {
@@ -59,11 +71,5 @@ final class SocketlessNode implements AutoCloseable {
             calls += Long.parseLong(m.group(1));
         }
         return calls;
-    }
-
-    @Override
-    public void close() {
-        loops.forEach(ScheduledExecutorService::shutdownNow);
-        rig.close();
     }
 }
