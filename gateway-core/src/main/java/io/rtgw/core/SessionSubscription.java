@@ -228,20 +228,18 @@ final class SessionSubscription implements SessionHandle {
             apply(recent);
             return;
         }
-        feed.read(from, readAfter).whenComplete((result, error) -> executor().execute(() -> {
-            if (state != State.CATCHING_UP) {
-                return;
-            }
-            if (error != null) {
-                retryLater();
-            } else {
-                failures = 0;
-                if (first) {
-                    feed.learned(from, result);
-                }
-                apply(result);
-            }
-        }));
+        (first ? feed.readFirst(from, readAfter) : feed.read(from, readAfter)).whenComplete((result, error) ->
+                executor().execute(() -> {
+                    if (state != State.CATCHING_UP) {
+                        return;
+                    }
+                    if (error != null) {
+                        retryLater();
+                    } else {
+                        failures = 0;
+                        apply(result);
+                    }
+                }));
     }
 
     /** The broker is unreachable: wait, and try again (the subscription stays; nothing is sent). */
