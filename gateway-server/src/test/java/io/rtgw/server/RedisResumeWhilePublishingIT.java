@@ -1,0 +1,341 @@
+package io.rtgw.server;
+
+import static io.rtgw.server.RunningGateway.API_KEY;
+import static io.rtgw.server.RunningGateway.token;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtgw.testkit.RedisServerExtension;
+import io.rtgw.transport.SseClient;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Sessions that resume while publications arrive get every publication up to the last one, once
+ * and in order, with nothing published after it to push it out (docs/protocol.md §5): WebSocket
+ * clients that drop and come back with {@code since} over and over, long-poll clients (one new
+ * session per poll), and clients that make the node subscribe a channel while its only
+ * publication is being made. The node checks no positions, so a publication that the node's
+ * feed let go by would stay missing. Repeated over fresh channels, since a race shows rarely.
+ */
+@Timeout(120)
+class RedisResumeWhilePublishingIT {
+    private static final int ROUNDS = 4;
+    private static final int CHANNELS = 3;
+    private static final int HOPPERS_PER_CHANNEL = 5;
+    private static final int POLLERS_PER_CHANNEL = 2;
+    private static final int PUBLICATIONS_PER_CHANNEL = 30;
+    private static final int LATE_CHANNELS = 8;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.shared();
+    private static RunningGateway node;
+    private static ExecutorService callbacks;
+    private static HttpClient http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = RedisE2e.node(redis.server().uri(), "RTGW_POSITION_CHECK", "0", "RTGW_PERSONAL_CHANNEL", "false");
+        callbacks = Executors.newFixedThreadPool(4);
+        http = HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (callbacks != null) {
+            callbacks.shutdownNow();
+        }
+    }
+
+    @Test
+    void everyClientGetsEveryPublicationUpToTheLastOnceAndInOrder() throws Exception {
+        String tenant = redis.tenant();
+        String jwt = token("racer", tenant, "race:*");
+        for (int round = 0; round < ROUNDS; round++) {
+            List<String> channels = new ArrayList<>();
+            for (int c = 0; c < CHANNELS; c++) {
+                channels.add("race:r" + round + "-" + c);
+            }
+            List<Poller> pollers = new ArrayList<>();
+            for (String channel : channels) {
+                for (int i = 0; i < POLLERS_PER_CHANNEL; i++) {
+                    pollers.add(new Poller(channel, jwt));
+                }
+            }
+            pollers.forEach(Poller::start);
+            await().atMost(WAIT).until(() -> pollers.stream().allMatch(p -> p.cursor != null));
+
+            List<Hopper> hoppers = new ArrayList<>();
+            for (String channel : channels) {
+                for (int i = 0; i < HOPPERS_PER_CHANNEL; i++) {
+                    hoppers.add(new Hopper(channel, jwt));
+                }
+            }
+            // a client subscribing each late channel while its only publication is being made
+            List<Hopper> late = new ArrayList<>();
+            for (int c = 0; c < LATE_CHANNELS; c++) {
+                late.add(new Hopper("race:r" + round + "-late" + c, jwt));
+            }
+            Map<String, List<String>> acked = new java.util.concurrent.ConcurrentHashMap<>();
+            AtomicBoolean publishing = new AtomicBoolean(true);
+            Thread publisher = new Thread(() -> {
+                try {
+                    for (int n = 0; n < PUBLICATIONS_PER_CHANNEL * CHANNELS; n++) {
+                        if (n == CHANNELS) {
+                            hoppers.forEach(Hopper::connectFirst); // they join and hop while publishing goes on
+                        }
+                        String channel = channels.get(n % CHANNELS);
+                        acked.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>()).add(publish(tenant, channel, n));
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3)); // time for the hoppers to hop
+                    }
+                    for (Hopper h : late) {
+                        h.connectFirst();
+                        acked.computeIfAbsent(h.channel, k -> new CopyOnWriteArrayList<>()).add(publish(tenant, h.channel, 0));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    publishing.set(false);
+                }
+            }, "race-publisher");
+            for (Hopper h : hoppers) {
+                h.publishing = publishing;
+            }
+            publisher.start();
+            publisher.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(publishing.get()).as("publisher done").isFalse();
+
+            List<Hopper> all = new ArrayList<>(hoppers);
+            all.addAll(late);
+            String roundName = "round " + round;
+            await().atMost(WAIT).alias(roundName + ": every client has the last publication of its channel").until(() ->
+                    all.stream().allMatch(h -> h.hasLast(acked.get(h.channel)))
+                            && pollers.stream().allMatch(p -> p.hasLast(acked.get(p.channel))));
+            for (Poller p : pollers) {
+                p.stop();
+            }
+            for (Hopper h : all) {
+                h.close();
+                assertThat(h.gaps).as(roundName + " gaps").isZero();
+                assertThat(h.received()).as(roundName + ": " + h.channel + " from " + h.start)
+                        .containsExactlyElementsOf(after(acked.get(h.channel), h.start));
+            }
+            for (Poller p : pollers) {
+                assertThat(p.failure).as(roundName + " poll failure").isNull();
+                assertThat(p.received).as(roundName + ": " + p.channel + " polled")
+                        .containsExactlyElementsOf(acked.get(p.channel));
+            }
+        }
+    }
+
+    private static String publish(String tenant, String channel, int n) throws Exception {
+        var r = node.publish(API_KEY, "{\"tenant\":\"" + tenant + "\",\"channel\":\"" + channel + "\",\"data\":" + n + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return RedisE2e.JSON.readTree(r.body()).path("id").asText();
+    }
+
+    /** The ids after {@code start} (a position the client was given, perhaps before the first id). */
+    private static List<String> after(List<String> ids, String start) {
+        return ids.subList(ids.indexOf(start) + 1, ids.size());
+    }
+
+    /**
+     * A WebSocket client of one channel that drops after a few messages and comes back with
+     * {@code since} set to the last id it has, for as long as publishing goes on.
+     */
+    private static final class Hopper {
+        final String channel;
+        final String jwt;
+        final List<String> ids = new ArrayList<>();
+        volatile AtomicBoolean publishing = new AtomicBoolean(false);
+        /** The position of the first {@code subscribed}: where this client's channel started for it. */
+        volatile String start;
+        int gaps;
+        private Connection current;
+
+        Hopper(String channel, String jwt) {
+            this.channel = channel;
+            this.jwt = jwt;
+        }
+
+        void connectFirst() {
+            connect(null);
+        }
+
+        synchronized List<String> received() {
+            return List.copyOf(ids);
+        }
+
+        synchronized boolean hasLast(List<String> acked) {
+            return start != null && (acked.get(acked.size() - 1).equals(start)
+                    || !ids.isEmpty() && ids.get(ids.size() - 1).equals(acked.get(acked.size() - 1)));
+        }
+
+        private synchronized void connect(String since) {
+            Connection c = new Connection(since, ThreadLocalRandom.current().nextInt(1, 6));
+            current = c;
+            http.newWebSocketBuilder().header("Authorization", "Bearer " + jwt).subprotocols("rtgw.v1")
+                    .connectTimeout(Duration.ofSeconds(30)).buildAsync(node.ws(), c)
+                    .thenCompose(ws -> {
+                        c.socket = ws;
+                        return ws.sendText("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\""
+                                + (since == null ? "" : ",\"since\":\"" + since + "\"") + "}", true);
+                    })
+                    .exceptionally(e -> {
+                        hopFrom(c); // a refused or failed connect: come back like after a drop
+                        return null;
+                    });
+        }
+
+        /** Called with the messages of {@code c} as they arrive; false once {@code c} is not the current one. */
+        private synchronized boolean seen(Connection c, JsonNode m) {
+            if (c != current) {
+                return false;
+            }
+            switch (m.path("type").asText()) {
+                case "subscribed" -> {
+                    if (start == null) {
+                        start = m.path("position").asText();
+                    }
+                }
+                case "message" -> {
+                    ids.add(m.path("id").asText());
+                    if (++c.messages >= c.hopAfter && publishing.get()) {
+                        hopFrom(c);
+                        return false;
+                    }
+                }
+                case "gap" -> gaps++;
+                default -> {
+                }
+            }
+            return true;
+        }
+
+        private synchronized void hopFrom(Connection c) {
+            if (c != current) {
+                return;
+            }
+            current = null;
+            if (c.socket != null) {
+                c.socket.abort();
+            }
+            String since = ids.isEmpty() ? start : ids.get(ids.size() - 1);
+            callbacks.execute(() -> connect(since));
+        }
+
+        synchronized void close() {
+            if (current != null && current.socket != null) {
+                current.socket.abort();
+            }
+            current = null;
+        }
+
+        private final class Connection implements WebSocket.Listener {
+            final String since;
+            final int hopAfter;
+            volatile WebSocket socket;
+            int messages;
+            private final StringBuilder partial = new StringBuilder();
+
+            Connection(String since, int hopAfter) {
+                this.since = since;
+                this.hopAfter = hopAfter;
+            }
+
+            @Override
+            public void onOpen(WebSocket webSocket) {
+                webSocket.request(1);
+            }
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    JsonNode m;
+                    try {
+                        m = RedisE2e.JSON.readTree(partial.toString());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    partial.setLength(0);
+                    if (!seen(this, m)) {
+                        return null;
+                    }
+                }
+                webSocket.request(1);
+                return null;
+            }
+        }
+    }
+
+    /** A long-poll client of one channel: each poll a new session on the node, resumed from the cursor. */
+    private static final class Poller {
+        final String channel;
+        final String jwt;
+        final List<String> received = new CopyOnWriteArrayList<>();
+        volatile String cursor;
+        volatile Throwable failure;
+        private volatile boolean stopped;
+        private final Thread thread;
+
+        Poller(String channel, String jwt) {
+            this.channel = channel;
+            this.jwt = jwt;
+            this.thread = new Thread(this::run, "race-poller");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            stopped = true;
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+
+        boolean hasLast(List<String> acked) {
+            return !received.isEmpty() && received.get(received.size() - 1).equals(acked.get(acked.size() - 1));
+        }
+
+        private void run() {
+            try {
+                while (!stopped) {
+                    String query = RedisE2e.sseQuery("/poll", List.of(channel), cursor) + "&timeout=1";
+                    var r = SseClient.get(node.pub(query), Map.of("Authorization", "Bearer " + jwt));
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    JsonNode answer = RedisE2e.JSON.readTree(r.body());
+                    for (JsonNode m : RedisE2e.items(answer, "message", channel)) {
+                        received.add(m.path("id").asText());
+                    }
+                    assertThat(RedisE2e.items(answer, "gap", channel)).isEmpty();
+                    cursor = answer.path("cursor").asText();
+                }
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+    }
+}
