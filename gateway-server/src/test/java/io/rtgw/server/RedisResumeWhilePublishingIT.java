@@ -8,16 +8,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtgw.testkit.RedisServerExtension;
 import io.rtgw.transport.SseClient;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import io.rtgw.transport.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,23 +49,16 @@ class RedisResumeWhilePublishingIT {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.shared();
     private static RunningGateway node;
-    private static ExecutorService callbacks;
-    private static HttpClient http;
 
     @BeforeAll
     static void start() throws Exception {
         node = RedisE2e.node(redis.server().uri(), "RTGW_POSITION_CHECK", "0", "RTGW_PERSONAL_CHANNEL", "false");
-        callbacks = Executors.newFixedThreadPool(4);
-        http = HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     @AfterAll
     static void stop() {
         if (node != null) {
             node.close();
-        }
-        if (callbacks != null) {
-            callbacks.shutdownNow();
         }
     }
 
@@ -91,10 +80,11 @@ class RedisResumeWhilePublishingIT {
             pollers.forEach(Poller::start);
             await().atMost(WAIT).until(() -> pollers.stream().allMatch(p -> p.cursor != null));
 
+            AtomicBoolean publishing = new AtomicBoolean(true);
             List<Hopper> hoppers = new ArrayList<>();
             for (String channel : channels) {
                 for (int i = 0; i < HOPPERS_PER_CHANNEL; i++) {
-                    hoppers.add(new Hopper(channel, jwt));
+                    hoppers.add(new Hopper(channel, jwt, publishing));
                 }
             }
             // one client, already connected, subscribing fresh channels while their only publication is being made
@@ -102,14 +92,12 @@ class RedisResumeWhilePublishingIT {
             for (int c = 0; c < LATE_CHANNELS; c++) {
                 late.channels.add("race:r" + round + "-late" + c);
             }
-            late.open();
             Map<String, List<String>> acked = new java.util.concurrent.ConcurrentHashMap<>();
-            AtomicBoolean publishing = new AtomicBoolean(true);
             Thread publisher = new Thread(() -> {
                 try {
                     for (int n = 0; n < PUBLICATIONS_PER_CHANNEL * CHANNELS; n++) {
                         if (n == CHANNELS) {
-                            hoppers.forEach(Hopper::connectFirst); // they join and hop while publishing goes on
+                            hoppers.forEach(Hopper::start); // they join and hop while publishing goes on
                         }
                         String channel = channels.get(n % CHANNELS);
                         acked.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>()).add(publish(tenant, channel, n));
@@ -130,16 +118,12 @@ class RedisResumeWhilePublishingIT {
                     publishing.set(false);
                 }
             }, "race-publisher");
-            for (Hopper h : hoppers) {
-                h.publishing = publishing;
-            }
             publisher.start();
             publisher.join(TimeUnit.SECONDS.toMillis(60));
             assertThat(publishing.get()).as("publisher done").isFalse();
 
-            List<Hopper> all = new ArrayList<>(hoppers);
             String roundName = "round " + round;
-            await().atMost(WAIT).untilAsserted(() -> assertThat(behind(all, pollers, late, acked))
+            await().atMost(WAIT).untilAsserted(() -> assertThat(behind(hoppers, pollers, late, acked))
                     .as(roundName + ": clients without the last publication of their channel").isEmpty());
             late.close();
             for (String channel : late.channels) {
@@ -149,8 +133,9 @@ class RedisResumeWhilePublishingIT {
             for (Poller p : pollers) {
                 p.stop();
             }
-            for (Hopper h : all) {
-                h.close();
+            for (Hopper h : hoppers) {
+                h.stop();
+                assertThat(h.failure).as(roundName + " hopper failure").isNull();
                 assertThat(h.gaps).as(roundName + " gaps").isZero();
                 assertThat(h.received()).as(roundName + ": " + h.channel + " from " + h.start)
                         .containsExactlyElementsOf(after(acked.get(h.channel), h.start));
@@ -185,204 +170,127 @@ class RedisResumeWhilePublishingIT {
         return ids.subList(ids.indexOf(start) + 1, ids.size());
     }
 
+    private static String subscribe(String channel, String since) {
+        return "{\"type\":\"subscribe\",\"channel\":\"" + channel + "\""
+                + (since == null ? "" : ",\"since\":\"" + since + "\"") + "}";
+    }
+
     /**
      * A WebSocket client of one channel that drops after a few messages and comes back with
-     * {@code since} set to the last id it has, for as long as publishing goes on.
+     * {@code since} set to the last id it has, for as long as publishing goes on; its last
+     * connection then stays for the rest.
      */
     private static final class Hopper {
         final String channel;
         final String jwt;
-        final List<String> ids = new ArrayList<>();
-        volatile AtomicBoolean publishing = new AtomicBoolean(false);
+        final AtomicBoolean publishing;
+        /** What the earlier connections received; the current one's messages are in {@link #current}. */
+        private final List<String> before = new CopyOnWriteArrayList<>();
+        private final Thread thread = new Thread(this::run, "race-hopper");
         /** The position of the first {@code subscribed}: where this client's channel started for it. */
         volatile String start;
-        int gaps;
-        private Connection current;
+        volatile int gaps;
+        volatile Throwable failure;
+        private volatile WsClient current;
 
-        Hopper(String channel, String jwt) {
+        Hopper(String channel, String jwt, AtomicBoolean publishing) {
             this.channel = channel;
             this.jwt = jwt;
+            this.publishing = publishing;
+            thread.setDaemon(true);
         }
 
-        void connectFirst() {
-            connect(null);
+        void start() {
+            thread.start();
         }
 
-        synchronized List<String> received() {
-            return List.copyOf(ids);
-        }
-
-        synchronized boolean hasLast(List<String> acked) {
-            return start != null && (acked.get(acked.size() - 1).equals(start)
-                    || !ids.isEmpty() && ids.get(ids.size() - 1).equals(acked.get(acked.size() - 1)));
-        }
-
-        private synchronized void connect(String since) {
-            Connection c = new Connection(since, ThreadLocalRandom.current().nextInt(1, 6));
-            current = c;
-            http.newWebSocketBuilder().header("Authorization", "Bearer " + jwt).subprotocols("rtgw.v1")
-                    .connectTimeout(Duration.ofSeconds(30)).buildAsync(node.ws(), c)
-                    .thenCompose(ws -> {
-                        c.socket = ws;
-                        return ws.sendText("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\""
-                                + (since == null ? "" : ",\"since\":\"" + since + "\"") + "}", true);
-                    })
-                    .exceptionally(e -> {
-                        hopFrom(c); // a refused or failed connect: come back like after a drop
-                        return null;
-                    });
-        }
-
-        /** Called with the messages of {@code c} as they arrive; false once {@code c} is not the current one. */
-        private synchronized boolean seen(Connection c, JsonNode m) {
-            if (c != current) {
-                return false;
+        List<String> received() {
+            List<String> all = new ArrayList<>(before);
+            WsClient c = current;
+            if (c != null) {
+                all.addAll(c.idsOf(channel));
             }
-            switch (m.path("type").asText()) {
-                case "subscribed" -> {
+            return all;
+        }
+
+        boolean hasLast(List<String> acked) {
+            String last = acked.get(acked.size() - 1);
+            List<String> got = received();
+            return last.equals(start) || !got.isEmpty() && got.get(got.size() - 1).equals(last);
+        }
+
+        private void run() {
+            try {
+                String since = null;
+                while (true) {
+                    WsClient c = WsClient.connect(node.ws(), jwt);
+                    c.send(subscribe(channel, since));
+                    String position = c.subscribed(channel).path("position").asText();
                     if (start == null) {
-                        start = m.path("position").asText();
+                        start = position;
                     }
-                }
-                case "message" -> {
-                    ids.add(m.path("id").asText());
-                    if (++c.messages >= c.hopAfter && publishing.get()) {
-                        hopFrom(c);
-                        return false;
+                    current = c;
+                    int hopAfter = ThreadLocalRandom.current().nextInt(1, 6);
+                    await().atMost(WAIT).until(() -> c.idsOf(channel).size() >= hopAfter || !publishing.get());
+                    if (!publishing.get()) {
+                        return; // this connection gets the rest
                     }
+                    List<String> got = c.idsOf(channel); // what arrives after this comes again from since
+                    gaps += c.ofType("gap").size();
+                    before.addAll(got);
+                    since = got.get(got.size() - 1);
+                    c.socket().abort();
                 }
-                case "gap" -> gaps++;
-                default -> {
-                }
+            } catch (Throwable e) {
+                failure = e;
             }
-            return true;
         }
 
-        private synchronized void hopFrom(Connection c) {
-            if (c != current) {
-                return;
-            }
-            current = null;
-            if (c.socket != null) {
-                c.socket.abort();
-            }
-            String since = ids.isEmpty() ? start : ids.get(ids.size() - 1);
-            callbacks.execute(() -> connect(since));
-        }
-
-        synchronized void close() {
-            if (current != null && current.socket != null) {
-                current.socket.abort();
-            }
-            current = null;
-        }
-
-        private final class Connection implements WebSocket.Listener {
-            final String since;
-            final int hopAfter;
-            volatile WebSocket socket;
-            int messages;
-            private final StringBuilder partial = new StringBuilder();
-
-            Connection(String since, int hopAfter) {
-                this.since = since;
-                this.hopAfter = hopAfter;
-            }
-
-            @Override
-            public void onOpen(WebSocket webSocket) {
-                webSocket.request(1);
-            }
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    JsonNode m;
-                    try {
-                        m = RedisE2e.JSON.readTree(partial.toString());
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    partial.setLength(0);
-                    if (!seen(this, m)) {
-                        return null;
-                    }
-                }
-                webSocket.request(1);
-                return null;
+        void stop() throws InterruptedException {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            WsClient c = current;
+            if (c != null) {
+                gaps += c.ofType("gap").size();
+                c.close();
             }
         }
     }
 
     /** One WebSocket client that subscribes channels one after another on the same connection. */
-    private static final class LateSubscriber implements WebSocket.Listener {
+    private static final class LateSubscriber {
         final List<String> channels = new ArrayList<>();
-        private final String jwt;
-        private final Map<String, String> starts = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<String, List<String>> ids = new java.util.concurrent.ConcurrentHashMap<>();
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket socket;
+        private final WsClient client;
 
-        LateSubscriber(String jwt) {
-            this.jwt = jwt;
+        LateSubscriber(String jwt) throws Exception {
+            this.client = WsClient.connect(node.ws(), jwt);
         }
 
-        void open() {
-            socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + jwt).subprotocols("rtgw.v1")
-                    .connectTimeout(Duration.ofSeconds(30)).buildAsync(node.ws(), this).orTimeout(60, TimeUnit.SECONDS).join();
-        }
-
-        synchronized void subscribe(String channel) {
-            socket.sendText("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}", true).join();
+        void subscribe(String channel) {
+            client.send(RedisResumeWhilePublishingIT.subscribe(channel, null));
         }
 
         String start(String channel) {
-            return starts.get(channel);
+            return client.ofType("subscribed").stream().filter(n -> n.path("channel").asText().equals(channel))
+                    .map(n -> n.path("position").asText()).findFirst().orElse(null);
         }
 
+        /** Its ids, and the type of any gap or error on it (which fails the comparison). */
         List<String> received(String channel) {
-            return List.copyOf(ids.getOrDefault(channel, List.of()));
+            List<String> out = new ArrayList<>(client.idsOf(channel));
+            client.received.stream().filter(n -> n.path("channel").asText().equals(channel))
+                    .map(n -> n.path("type").asText()).filter(t -> t.equals("gap") || t.equals("error"))
+                    .forEach(out::add);
+            return out;
         }
 
         boolean hasLast(String channel, List<String> acked) {
             String last = acked.get(acked.size() - 1);
-            List<String> got = received(channel);
+            List<String> got = client.idsOf(channel);
             return last.equals(start(channel)) || !got.isEmpty() && got.get(got.size() - 1).equals(last);
         }
 
         void close() {
-            socket.abort();
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    JsonNode m = RedisE2e.JSON.readTree(partial.toString());
-                    String channel = m.path("channel").asText();
-                    switch (m.path("type").asText()) {
-                        case "subscribed" -> starts.put(channel, m.path("position").asText());
-                        case "message" -> ids.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>())
-                                .add(m.path("id").asText());
-                        case "gap", "error" -> ids.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>())
-                                .add(m.path("type").asText()); // fails the comparison
-                        default -> {
-                        }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
+            client.close();
         }
     }
 
