@@ -34,6 +34,8 @@ public final class ChannelFeed {
     final ChannelName channel;
     private final Hub hub;
     private final SharedHistoryReads reads;
+    /** What was forwarded lately, for sessions resuming close behind; null where the hub keeps none. */
+    private final RecentPublications recent;
     /** A handful of entries at most (one per event loop); read on every publication. */
     final List<LoopSubscribers> loops = new CopyOnWriteArrayList<>();
 
@@ -52,6 +54,20 @@ public final class ChannelFeed {
     private boolean heldOverflowed;
     /** The head the fill that is being drained read: history claimed everything up to it. */
     private StreamPosition fillHead;
+    /** A resync was asked for while a fill was in flight, which may have read too early: read again after it. */
+    private boolean resyncWanted;
+    /**
+     * The ticket taken when the current broker subscription became active (none yet: MAX_VALUE).
+     * A read that started at or after it and a live publication after it, together, leave out nothing.
+     */
+    private long activeSince = Long.MAX_VALUE;
+    /**
+     * Nothing published before the broker subscription became active is missing from what the
+     * feed forwards: between the head read and the subscription (and after a resubscribe) a
+     * publication can go by unseen, and only a later one, a fill or a read shows it. Until then
+     * the recent publications cannot answer for the channel: a session's catch-up reads the broker.
+     */
+    private boolean confirmed;
     volatile long lastTrafficNanos = System.nanoTime();
     long nextCheckNanos;
 
@@ -59,6 +75,7 @@ public final class ChannelFeed {
         this.channel = channel;
         this.hub = hub;
         this.reads = new SharedHistoryReads(channel, hub);
+        this.recent = hub.recentPublications(channel);
     }
 
     public ChannelName channel() {
@@ -110,12 +127,20 @@ public final class ChannelFeed {
                 return CompletableFuture.completedFuture(head); // nobody is left to deliver to
             }
             if (last == null) {
-                last = head;
+                moveTo(head);
             }
+            confirmed = false;
+            activeSince = Long.MAX_VALUE;
             // under the monitor, so that it stays ordered with the unsubscribe of an idle feed
             subscribed = hub.broker().subscribe(channel);
         }
-        return subscribed.thenApply(ok -> head);
+        return subscribed.thenApply(ok -> {
+            long now = ticket();
+            synchronized (this) {
+                activeSince = now;
+            }
+            return head;
+        });
     }
 
     /** Orders a caller's moment against the start of history reads (see {@link SharedHistoryReads}). */
@@ -189,7 +214,7 @@ public final class ChannelFeed {
     private StreamPosition admit(Publication p) {
         StreamPosition pos = p.position();
         if (last == null) {
-            last = pos;
+            moveTo(pos);
             forward(p);
             return null;
         }
@@ -205,9 +230,11 @@ public final class ChannelFeed {
             }
             // History claimed to cover this offset and still skipped it: announce, never loop.
             forwardGap(new StreamPosition(pos.epoch(), pos.offset() - 1));
+            moveTo(pos);
+            forward(p);
+            return null;
         }
-        last = pos;
-        forward(p);
+        advance(p);
         return null;
     }
 
@@ -228,7 +255,11 @@ public final class ChannelFeed {
     void resync() {
         StreamPosition from;
         synchronized (this) {
-            if (removed || filling || last == null) {
+            if (filling) {
+                resyncWanted = true; // the fill in flight may have started before what was lost
+                return;
+            }
+            if (removed || last == null) {
                 return;
             }
             filling = true;
@@ -245,20 +276,25 @@ public final class ChannelFeed {
             }
         }
         hub.observer().positionCheck();
+        long askedAt = ticket();
         hub.broker().history(channel, null, 0).whenComplete((result, error) -> {
             if (error == null) {
-                headSeen(result.head());
+                headSeen(result.head(), askedAt);
             }
         });
     }
 
-    private void headSeen(StreamPosition head) {
+    private void headSeen(StreamPosition head, long askedAt) {
         StreamPosition from;
         synchronized (this) {
             if (removed || filling) {
                 return;
             }
-            if (last == null || head.sameEpoch(last) && head.offset() <= last.offset()) {
+            if (last == null) {
+                return;
+            }
+            if (head.sameEpoch(last) && head.offset() <= last.offset()) {
+                confirmIfAfterSubscribing(askedAt);
                 return;
             }
             filling = true;
@@ -268,10 +304,11 @@ public final class ChannelFeed {
     }
 
     private void fill(StreamPosition from) {
-        read(from, ticket()).whenComplete((result, error) -> filled(from, result, error));
+        long askedAt = ticket(); // shares only a read that starts after this
+        read(from, askedAt).whenComplete((result, error) -> filled(from, askedAt, result, error));
     }
 
-    private void filled(StreamPosition from, HistoryResult result, Throwable error) {
+    private void filled(StreamPosition from, long askedAt, HistoryResult result, Throwable error) {
         StreamPosition next;
         synchronized (this) {
             if (removed) {
@@ -288,7 +325,14 @@ public final class ChannelFeed {
                 next = drainHeld();
                 fillHead = null;
             }
+            if (next == null && resyncWanted) {
+                next = last;
+            }
+            resyncWanted = false;
             filling = next != null;
+            if (!filling) {
+                confirmIfAfterSubscribing(askedAt);
+            }
         }
         if (next != null) {
             fill(next);
@@ -308,15 +352,19 @@ public final class ChannelFeed {
                 return jumpTo(head);
             }
             forwardGap(from);
-            last = from;
+            moveTo(from);
         } else if (!result.recovered()) {
             return jumpTo(head);
         }
         for (Publication p : result.publications()) {
             StreamPosition pos = p.position();
             if (pos.sameEpoch(last) && pos.offset() > last.offset()) {
-                last = pos;
-                forward(p);
+                if (pos.offset() == last.offset() + 1) {
+                    advance(p);
+                } else {
+                    moveTo(pos); // history skipped offsets: not contiguous, so not kept
+                    forward(p);
+                }
             }
         }
         boolean morePages = result.publications().size() >= hub.historyPageSize()
@@ -331,7 +379,7 @@ public final class ChannelFeed {
     /** History does not reach back far enough: every subscriber is told, and continues from the head. */
     private StreamPosition jumpTo(StreamPosition head) {
         forwardGap(head);
-        last = head;
+        moveTo(head);
         dropHeldOutside(head);
         heldOverflowed = false;
         return null;
@@ -360,6 +408,87 @@ public final class ChannelFeed {
             hub.timer().schedule(() -> fill(from), RETRY_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
             filling = false;
+        }
+    }
+
+    /**
+     * {@code p} follows {@code last}: forwarded, and kept for sessions resuming shortly behind.
+     * Live, it also shows that nothing went by unseen before the subscription was active.
+     */
+    private void advance(Publication p) {
+        if (!filling && activeSince != Long.MAX_VALUE) {
+            confirmed = true;
+        }
+        last = p.position();
+        if (recent != null) {
+            recent.append(p);
+        }
+        forward(p);
+    }
+
+    /** The position jumps (head, gap, new epoch): what was kept no longer leads up to it. */
+    private void moveTo(StreamPosition position) {
+        last = position;
+        if (recent != null) {
+            recent.restartAt(position);
+        }
+    }
+
+    // ---------------------------------------------------------------- sessions catching up
+
+    /**
+     * A session's first catch-up from {@code from}, answered from what this feed forwarded lately
+     * when that reaches back far enough; null when the broker must be asked. Everything forwarded
+     * after this answer reaches the caller, registered before, through the feed: no hole.
+     */
+    synchronized HistoryResult recentAfter(StreamPosition from) {
+        // while the broker is down a subscribe waits, unanswered, as it does for a read (docs/protocol.md §4)
+        if (recent == null || removed || last == null || !confirmed || !hub.brokerUp()) {
+            return null;
+        }
+        return recent.after(from, System.currentTimeMillis() * 1000L);
+    }
+
+    /**
+     * A session's first catch-up from the broker: what it reads is kept when it joins the recent
+     * publications, and it may show the feed behind the broker (a publication that went by unseen
+     * while subscribing), which is then filled for every session.
+     */
+    CompletableFuture<HistoryResult> readFirst(StreamPosition from, long ticket) {
+        SharedHistoryReads.PendingRead read = reads.start(from, ticket);
+        return read.result().thenApply(result -> {
+            learned(from, result, read.startedAt());
+            return result;
+        });
+    }
+
+    private void learned(StreamPosition from, HistoryResult result, long startedAt) {
+        StreamPosition fillFrom = null;
+        synchronized (this) {
+            if (removed || last == null) {
+                return;
+            }
+            if (recent != null && from != null) {
+                recent.extendBack(from, result);
+            }
+            StreamPosition head = result.head();
+            if (confirmed || filling || startedAt < activeSince || !head.sameEpoch(last)) {
+                return;
+            }
+            if (head.offset() <= last.offset()) {
+                confirmed = true;
+                return;
+            }
+            filling = true; // behind the broker: perhaps still on its way, perhaps gone by unseen
+            fillFrom = last;
+        }
+        fill(fillFrom);
+    }
+
+    /** A read or check that started after the subscription was active found nothing missing. */
+    private void confirmIfAfterSubscribing(long askedAt) {
+        if (askedAt >= activeSince) {
+            confirmed = true;
         }
     }
 

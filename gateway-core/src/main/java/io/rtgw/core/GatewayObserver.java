@@ -43,6 +43,10 @@ public interface GatewayObserver {
     default void historyRead() {
     }
 
+    /** A session's first catch-up was answered from its channel's recent publications, without a broker read. */
+    default void resumedFromMemory() {
+    }
+
     /** The node asked the broker for the head of a quiet channel (docs/protocol.md §5). */
     default void positionCheck() {
     }

@@ -2,6 +2,7 @@ package io.rtgw.core;
 
 import io.rtgw.core.broker.Broker;
 import io.rtgw.core.broker.BrokerListener;
+import io.rtgw.core.broker.HistoryPolicies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,13 @@ public final class Hub implements BrokerListener {
     public static final Duration DEFAULT_POSITION_CHECK = Duration.ofSeconds(10);
     /** Bounds what the position check costs the broker, whatever the number of quiet channels. */
     static final int MAX_CHECKS_PER_SECOND = 1000;
+    /**
+     * Publications a channel keeps for resuming sessions, at most: a storm's clients are a few
+     * seconds behind and long-poll clients a few messages; further back costs a broker read.
+     */
+    static final int RECENT_LIMIT = 256;
+    /** ... and none older than this: a node holds seconds of each channel's traffic, not its history. */
+    static final Duration RECENT_MAX_AGE = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
     private final Broker broker;
@@ -40,6 +48,8 @@ public final class Hub implements BrokerListener {
     private final long checkNanos;
     private final GatewayObserver observer;
     private final int historyPageSize;
+    /** Null: sessions always read the broker's history (see {@link RecentPublications}). */
+    private final HistoryPolicies recentPolicies;
     private final Map<ChannelName, ChannelFeed> channels = new ConcurrentHashMap<>();
     private volatile boolean brokerDown;
 
@@ -53,6 +63,18 @@ public final class Hub implements BrokerListener {
      */
     public Hub(Broker broker, ScheduledExecutorService timer, Duration linger, GatewayObserver observer,
                Duration positionCheck, int historyPageSize) {
+        this(broker, timer, linger, observer, positionCheck, historyPageSize, null);
+    }
+
+    /**
+     * @param recentPolicies the broker's history policies: each channel then keeps up to a page of
+     *                       what it forwarded lately (within the channel's history size and TTL),
+     *                       and sessions resuming within it catch up without a broker read; null:
+     *                       every catch-up reads the broker
+     */
+    public Hub(Broker broker, ScheduledExecutorService timer, Duration linger, GatewayObserver observer,
+               Duration positionCheck, int historyPageSize, HistoryPolicies recentPolicies) {
+        this.recentPolicies = recentPolicies;
         this.broker = Objects.requireNonNull(broker, "broker");
         this.timer = Objects.requireNonNull(timer, "timer");
         this.lingerNanos = linger.toNanos();
@@ -158,6 +180,13 @@ public final class Hub implements BrokerListener {
 
     int historyPageSize() {
         return historyPageSize;
+    }
+
+    /** A new feed's memory of recent publications, or null when this hub keeps none. */
+    RecentPublications recentPublications(ChannelName channel) {
+        return recentPolicies == null ? null
+                : new RecentPublications(Math.min(historyPageSize, RECENT_LIMIT), recentPolicies.forChannel(channel),
+                        RECENT_MAX_AGE);
     }
 
     /** Channels with a broker subscription (including lingering ones). */

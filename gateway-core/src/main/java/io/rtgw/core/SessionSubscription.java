@@ -217,18 +217,29 @@ final class SessionSubscription implements SessionHandle {
 
     private void catchUp() {
         state = State.CATCHING_UP;
-        StreamPosition from = last != null ? last : resumeAsked ? resumeFrom : startAt;
-        feed.read(from, readAfter).whenComplete((result, error) -> executor().execute(() -> {
-            if (state != State.CATCHING_UP) {
-                return;
-            }
-            if (error != null) {
-                retryLater();
-            } else {
-                failures = 0;
-                apply(result);
-            }
-        }));
+        boolean first = last == null;
+        StreamPosition from = !first ? last : resumeAsked ? resumeFrom : startAt;
+        // A first catch-up that the feed's recent publications cover costs the broker nothing:
+        // what a reconnect storm or a long-poll re-poll mostly is (later ones repair a hole: the
+        // broker's word then).
+        HistoryResult recent = first ? feed.recentAfter(from) : null;
+        if (recent != null) {
+            session.hub().observer().resumedFromMemory();
+            apply(recent);
+            return;
+        }
+        (first ? feed.readFirst(from, readAfter) : feed.read(from, readAfter)).whenComplete((result, error) ->
+                executor().execute(() -> {
+                    if (state != State.CATCHING_UP) {
+                        return;
+                    }
+                    if (error != null) {
+                        retryLater();
+                    } else {
+                        failures = 0;
+                        apply(result);
+                    }
+                }));
     }
 
     /** The broker is unreachable: wait, and try again (the subscription stays; nothing is sent). */

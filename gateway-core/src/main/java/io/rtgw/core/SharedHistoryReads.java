@@ -34,6 +34,11 @@ final class SharedHistoryReads {
 
     /** History after {@code since} (null: only the head), one page. */
     CompletableFuture<HistoryResult> read(StreamPosition since, long ticket) {
+        return start(since, ticket).result;
+    }
+
+    /** {@link #read}, with the moment the read (perhaps another caller's) started. */
+    PendingRead start(StreamPosition since, long ticket) {
         Object key = since == null ? HEAD_ONLY : since;
         PendingRead shared;
         synchronized (this) {
@@ -42,7 +47,7 @@ final class SharedHistoryReads {
             }
             shared = inFlight.get(key);
             if (shared != null && shared.startedAt >= ticket) {
-                return shared.result;
+                return shared;
             }
             shared = new PendingRead(clock, new CompletableFuture<>());
             inFlight.put(key, shared);
@@ -60,9 +65,10 @@ final class SharedHistoryReads {
                 started.result.complete(result);
             }
         });
-        return started.result;
+        return started;
     }
 
-    private record PendingRead(long startedAt, CompletableFuture<HistoryResult> result) {
+    /** A read, issued after every {@link #ticket} up to {@code startedAt} was handed out. */
+    record PendingRead(long startedAt, CompletableFuture<HistoryResult> result) {
     }
 }

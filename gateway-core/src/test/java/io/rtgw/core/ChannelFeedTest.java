@@ -52,19 +52,32 @@ class ChannelFeedTest {
         broker.start(hub).get();
     }
 
+    /** A hub whose feeds keep their recent publications for sessions' catch-ups; no position check. */
+    private void startHubKeepingRecent() throws Exception {
+        hub = new Hub(broker, timer, Duration.ofSeconds(5), observer, Duration.ZERO, 1000, ResettableBroker.POLICIES);
+        broker.start(hub).get();
+    }
+
     /** {@code n} sessions subscribed to room:1 (live), spread over two loops. */
     private void subscribe(int n) throws Exception {
+        subscribe(n, null);
+    }
+
+    /** {@code n} sessions subscribed to room:1, resuming after {@code since} (null: live). */
+    private void subscribe(int n, String since) throws Exception {
+        List<RecordingConnection> added = new java.util.ArrayList<>();
         SessionContext ctx = new SessionContext(hub, broker, t -> null, observer, new SessionSettings(
                 Duration.ZERO, Duration.ZERO, Duration.ZERO, 10, false, 1000, 10_000, ns -> true));
         ClientIdentity identity = new ClientIdentity("alice", TENANT, 0, List.of(ChannelPattern.parse("room:*")), List.of());
         for (int i = 0; i < n; i++) {
             ScheduledExecutorService loop = loops.get(i % loops.size());
             RecordingConnection connection = new RecordingConnection(loop);
-            connections.add(connection);
+            added.add(connection);
             ClientSession session = new ClientSession(connection, identity, ctx);
-            loop.execute(() -> session.subscribe(ROOM.name(), null, null));
+            loop.execute(() -> session.subscribe(ROOM.name(), since, null));
         }
-        await().until(() -> connections.stream().allMatch(c -> !c.of(Subscribed.class).isEmpty()));
+        connections.addAll(added);
+        await().until(() -> added.stream().allMatch(c -> !c.of(Subscribed.class).isEmpty()));
     }
 
     private StreamPosition publish(String data) throws Exception {
@@ -161,6 +174,41 @@ class ChannelFeedTest {
         assertThat(observer.historyReads.get() - readsBefore).isEqualTo(2);
     }
 
+    @Test
+    void aPublicationMadeWhileTheChannelIsBeingSubscribedReachesItsFirstSessionsWithoutAnotherOne() throws Exception {
+        startHubKeepingRecent();
+        StreamPosition before = publish("0");
+        // between the head read and the broker subscription: never announced to the node
+        broker.beforeSubscribe = () -> broker.publishUnseen(new PublishRequest(ROOM, "ev", "1", null));
+        subscribe(1); // its subscribe makes the node subscribe the channel, so it starts before "1"
+        subscribe(2, before.toString());
+        awaitEveryoneHas("1");
+        // and what the feed keeps now leads up to it: later sessions resume without a read
+        int readsBefore = observer.historyReads.get();
+        subscribe(3, before.toString());
+        awaitEveryoneHas("1");
+        assertThat(observer.historyReads.get()).isEqualTo(readsBefore);
+        assertThat(connections).allMatch(c -> c.of(Gap.class).isEmpty());
+    }
+
+    @Test
+    void aResyncAskedForWhileAFillIsInFlightReadsAgainAfterIt() throws Exception {
+        startHubKeepingRecent();
+        subscribe(3);
+        publish("1");
+        awaitEveryoneHas("1");
+        broker.drop = p -> p.data().equals("2") || p.data().equals("4");
+        broker.holdCatchUps = true; // the fill of the hole before "3" reads now, answers later
+        publish("2");
+        publish("3");
+        await().until(() -> broker.heldCatchUps.size() == 1);
+        publish("4"); // lost after the fill's read, as a full lane drops it and asks for a resync
+        hub.onChannelResync(ROOM);
+        broker.releaseCatchUps();
+        awaitEveryoneHas("1", "2", "3", "4");
+        assertThat(connections).allMatch(c -> c.of(Gap.class).isEmpty());
+    }
+
     private static final class CountingObserver implements GatewayObserver {
         final AtomicInteger historyReads = new AtomicInteger();
         final AtomicInteger positionChecks = new AtomicInteger();
@@ -184,9 +232,13 @@ class ChannelFeedTest {
         private final Set<ChannelName> subscribed = ConcurrentHashMap.newKeySet();
         private volatile InMemoryBroker inner = newInner();
         private volatile BrokerListener listener;
+        static final HistoryPolicies POLICIES =
+                new HistoryPolicies(new HistoryPolicy(1000, Duration.ofMinutes(5)), java.util.Map.of());
         volatile Predicate<Publication> drop = p -> false;
         volatile boolean holdCatchUps;
-        private final List<Runnable> heldCatchUps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Runs once, at the next subscribe, before it takes effect. */
+        volatile Runnable beforeSubscribe;
+        final List<Runnable> heldCatchUps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         void releaseCatchUps() {
             holdCatchUps = false;
@@ -194,7 +246,18 @@ class ChannelFeedTest {
         }
 
         private static InMemoryBroker newInner() {
-            return new InMemoryBroker(new HistoryPolicies(new HistoryPolicy(1000, Duration.ofMinutes(5)), java.util.Map.of()));
+            return new InMemoryBroker(POLICIES);
+        }
+
+        /** Published while the node does not hear of it. */
+        void publishUnseen(PublishRequest request) {
+            Predicate<Publication> before = drop;
+            drop = p -> true;
+            try {
+                inner.publish(request).join();
+            } finally {
+                drop = before;
+            }
         }
 
         void reset() {
@@ -224,6 +287,11 @@ class ChannelFeedTest {
 
         @Override
         public CompletableFuture<Void> subscribe(ChannelName channel) {
+            Runnable first = beforeSubscribe;
+            beforeSubscribe = null;
+            if (first != null) {
+                first.run();
+            }
             subscribed.add(channel);
             return inner.subscribe(channel);
         }
@@ -239,8 +307,10 @@ class ChannelFeedTest {
             if (!holdCatchUps || since == null) {
                 return inner.history(channel, since, limit);
             }
+            // read now, answered later: what is published meanwhile is not in it, as over a network
+            HistoryResult now = inner.history(channel, since, limit).join();
             CompletableFuture<HistoryResult> later = new CompletableFuture<>();
-            heldCatchUps.add(() -> inner.history(channel, since, limit).thenAccept(later::complete));
+            heldCatchUps.add(() -> later.complete(now));
             return later;
         }
     }

@@ -102,6 +102,13 @@ public final class CompositeObserver implements GatewayObserver {
     }
 
     @Override
+    public void resumedFromMemory() {
+        for (GatewayObserver o : observers) {
+            o.resumedFromMemory();
+        }
+    }
+
+    @Override
     public void positionCheck() {
         for (GatewayObserver o : observers) {
             o.positionCheck();

@@ -53,6 +53,7 @@ public final class MicrometerObserver implements GatewayObserver {
     private final Counter replayed;
     private final Counter historyReads;
     private final Counter positionChecks;
+    private final Counter resumedFromMemory;
     private final Counter gaps;
     private final Counter presenceErrors;
     private final AtomicLong subscriptions = new AtomicLong();
@@ -109,6 +110,9 @@ public final class MicrometerObserver implements GatewayObserver {
                 .register(registry);
         historyReads = Counter.builder("rtgw.history.reads")
                 .description("History reads sent to the broker (shared reads count once)").register(registry);
+        resumedFromMemory = Counter.builder("rtgw.history.memory.catchups")
+                .description("First catch-ups answered from the channel's recent publications, without a broker read")
+                .register(registry);
         positionChecks = Counter.builder("rtgw.position.checks")
                 .description("Head checks of quiet channels sent to the broker").register(registry);
         presenceErrors = Counter.builder("rtgw.presence.errors")
@@ -182,6 +186,11 @@ public final class MicrometerObserver implements GatewayObserver {
     @Override
     public void historyRead() {
         historyReads.increment();
+    }
+
+    @Override
+    public void resumedFromMemory() {
+        resumedFromMemory.increment();
     }
 
     @Override

@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
         Brokers.registerMetrics(metrics.registry(), broker);
         SessionSettings sessionSettings = sessionSettings(config);
         this.hub = new Hub(broker, loops.workers().next(), config.connections().subscriptionLinger(), observer,
-                config.broker().positionCheck(), sessionSettings.historyPageSize());
+                config.broker().positionCheck(), sessionSettings.historyPageSize(), config.historyPolicies());
         this.authenticator = Authentication.tokens(config);
         this.apiKeys = Authentication.apiKeys(config);
         this.control = ControlWiring.create(config, directory, redisResources);

@@ -6,26 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.rtgw.core.ChannelPattern;
 import io.rtgw.core.ClientIdentity;
 import io.rtgw.core.ClientSession;
-import io.rtgw.core.GatewayObserver;
-import io.rtgw.core.Publication;
 import io.rtgw.core.RecordingConnection;
 import io.rtgw.core.ServerMessage;
 import io.rtgw.core.SessionContext;
-import io.rtgw.core.auth.AuthenticationException;
 import io.rtgw.metrics.Exposition;
 import io.rtgw.testkit.RedisServer;
-import io.rtgw.testkit.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 10,000 subscribers of one channel and one lost announcement cost one history read, not 10,000
@@ -40,40 +30,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * scenarios, so sessions without sockets test the same thing, soundly and in seconds.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class SharedHistoryReadIT {
+class SharedHistoryReadIT extends SocketlessNode {
     private static final int SUBSCRIBERS = 10_000;
     private static final int BATCH = 500;
-    @RegisterExtension
-    static RedisServerExtension redis = RedisServerExtension.dedicated();
-    private static FaultRig rig;
-    private static final List<ScheduledExecutorService> loops = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        // no position check: the one read counted must be the one the skipped offset causes
-        rig = FaultRig.start(redis.server().uri(), 1, "RTGW_POSITION_CHECK", "0");
-        for (int i = 0; i < 2; i++) { // the node's event loops, played by single threads
-            loops.add(Executors.newSingleThreadScheduledExecutor());
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        loops.forEach(ScheduledExecutorService::shutdownNow);
-        if (rig != null) {
-            rig.close();
-        }
-    }
 
     @Test
     void oneLostAnnouncementAmongTenThousandSubscribersCostsOneHistoryRead(RedisServer server) throws Exception {
         String tenant = redis.tenant();
         String channel = "room:crowd";
-        RunningGateway node = rig.nodes.get(0);
-        SessionContext ctx = new SessionContext(node.gateway.hub(), node.gateway.broker(),
-                token -> CompletableFuture.failedFuture(new AuthenticationException(
-                        io.rtgw.core.auth.AuthFailure.INVALID, "no tokens here")),
-                GatewayObserver.NOOP, Gateway.sessionSettings(node.gateway.config()));
+        SessionContext ctx = context;
         ClientIdentity identity = new ClientIdentity("crowd", tenant, 0,
                 List.of(ChannelPattern.parse("room:*")), List.of());
         List<RecordingConnection> connections = new ArrayList<>();
@@ -119,25 +84,6 @@ class SharedHistoryReadIT {
     /** The one call that names the subscribe signature (a {@code ref} joins it with the replies work). */
     private static void subscribe(ClientSession session, String channel) {
         session.subscribe(channel, null, null);
-    }
-
-    private static boolean answered(RecordingConnection c) {
-        return !c.of(ServerMessage.Subscribed.class).isEmpty() || !c.of(ServerMessage.ErrorReply.class).isEmpty();
-    }
-
-    private static List<String> ids(RecordingConnection c) {
-        return c.of(Publication.class).stream().map(p -> p.position().toString()).toList();
-    }
-
-    /** {@code FCALL} and {@code FCALL_RO} calls so far, from {@code INFO commandstats}. */
-    private static long functionCalls(RedisServer server) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^cmdstat_fcall(?:_ro)?:calls=(\\d+)")
-                .matcher(server.cli("INFO", "commandstats"));
-        long calls = 0;
-        while (m.find()) {
-            calls += Long.parseLong(m.group(1));
-        }
-        return calls;
     }
 
     /** @return NaN while the node does not export the counter */

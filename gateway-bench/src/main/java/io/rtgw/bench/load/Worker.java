@@ -135,15 +135,24 @@ public final class Worker implements Client.Lifecycle {
     private ObjectNode verify(long[] finalSeqs) throws Exception {
         long behind = 0;
         long missing = 0;
+        // which transports and channels: all clients of a channel behind points at the node's feed,
+        // one transport alone at that transport
+        java.util.Map<String, Long> byTransport = new java.util.TreeMap<>();
+        java.util.Set<Integer> channels = new java.util.TreeSet<>();
         for (Client c : clients) {
             long last = c.loop.submit(() -> c.lastSeq).get(10, TimeUnit.SECONDS);
             long want = finalSeqs[c.channel];
             if (last < want) {
                 behind++;
                 missing += want - last;
+                byTransport.merge(c.transport(), 1L, Long::sum);
+                channels.add(c.channel);
             }
         }
         ObjectNode n = stats.report().put("ev", "verified").put("clientsBehind", behind).put("missingAtEnd", missing);
+        byTransport.forEach((t, count) -> n.put("behind." + t, count));
+        n.put("behindChannels", channels.stream().limit(20).map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(",")));
         n.remove("histogram");
         return n;
     }

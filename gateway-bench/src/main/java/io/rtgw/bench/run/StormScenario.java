@@ -56,13 +56,39 @@ final class StormScenario {
             rows.add(Row.of("storm.catchUp", "catch-up time to the head at reconnect", Workers.max(resumed, "catchUpSeconds"),
                     "s", false, cc).withNote(Workers.sum(resumed, "caughtUp") < r.clients ? "not all caught up" : ""));
             rows.add(Row.of("storm.serverCpu", "server CPU during the storm", u.serverSeconds(), "s", false, cc));
-            rows.add(Row.of("storm.lost", "messages lost (holes + missing at end)", holes + missing, "msgs", false, cc));
+            // apart, because they mean different things: a hole breaks the contract, missing at the
+            // end may be a client still catching up when the check ran
+            rows.add(Row.of("storm.lost", "messages lost (holes + missing at end)", holes + missing, "msgs", false, cc)
+                    .withNote(holes + missing == 0 ? "" : holes + " in holes, " + missing + " missing at the end ("
+                            + Workers.sum(verified, "clientsBehind") + " clients behind" + behindWhere(verified) + ")"));
             rows.add(Row.of("storm.dups", "duplicates", dups, "msgs", false, cc));
             rows.add(Row.of("storm.gaps", "gap notices", gaps, "", false, cc));
             rows.add(Row.of("storm.verdict", "zero loss and zero duplicates", holes + missing + dups + gaps == 0 ? 1 : 0,
                     "1=yes", true, cc));
         }
         return rows;
+    }
+
+    /** ": ws 7, sse 7 on channels 12" — which transports and channels the clients behind were on. */
+    static String behindWhere(List<JsonNode> verified) {
+        StringBuilder b = new StringBuilder();
+        for (String t : List.of("ws", "sse", "poll")) {
+            long n = Workers.sum(verified, "behind." + t);
+            if (n > 0) {
+                b.append(b.length() == 0 ? ": " : ", ").append(t).append(' ').append(n);
+            }
+        }
+        java.util.Set<String> channels = new java.util.TreeSet<>();
+        for (JsonNode v : verified) {
+            String list = v.path("behindChannels").asText("");
+            if (!list.isEmpty()) {
+                channels.addAll(List.of(list.split(",")));
+            }
+        }
+        if (!channels.isEmpty()) {
+            b.append(" on channels ").append(String.join(" ", channels.stream().limit(20).toList()));
+        }
+        return b.toString();
     }
 
     static String csv(long[] values) {
