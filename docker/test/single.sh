@@ -4,6 +4,16 @@
 
 single_node() {
   local id=rtgwtest-$$ secret key bearer pub adm node redis
+  # The image's class-data archive (docs/deployment.md), made by the build's training run: -Xshare:on
+  # fails the start when it cannot be mapped (the ENTRYPOINT's -Xshare:auto would ignore that quietly).
+  "$DOCKER" run --rm --entrypoint java rtgw:local --enable-native-access=ALL-UNNAMED -XX:+UseG1GC \
+    -XX:MaxGCPauseMillis=50 -XX:MaxRAMPercentage=75 -XX:SharedArchiveFile=/app/rtgw.jsa -Xshare:on \
+    -Xlog:class+load=info -jar /app/rtgw.jar --help >"$WORK/cds.out" 2>&1 \
+    || { cat "$WORK/cds.out"; fail "the image's JVM cannot map /app/rtgw.jsa"; }
+  grep -q 'io.rtgw.server.Main source: shared objects file (top)' "$WORK/cds.out" \
+    || fail "/app/rtgw.jsa holds the JDK's classes only: the build's class-data training failed (see the build log)"
+  check "image: the node's classes come from the class-data archive made at build time"
+
   secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
   key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   bearer=$(token "$secret")

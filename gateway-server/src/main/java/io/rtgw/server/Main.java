@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * {@code java -jar rtgw.jar [--dev] [--config FILE]}. Bad configuration ends the start with one
  * line naming the setting (exit 2); a port in use likewise (exit 1); SIGTERM stops the node,
- * SIGHUP reloads the API keys ({@link Signals}).
+ * SIGHUP reloads the API keys ({@link Signals}). {@code --cds-training} runs {@link CdsTraining}
+ * and exits (0, or 1 with one line), for a JVM started with {@code -XX:ArchiveClassesAtExit}.
  */
 public final class Main {
     private Main() {
@@ -32,9 +33,12 @@ public final class Main {
                 }
                 case "--help", "-h" -> {
                     System.out.println("usage: rtgw [--dev] [--config FILE]   (settings: docs/configuration.md)");
+                    System.out.println("       rtgw --cds-training            (class-data archive: docs/deployment.md)");
                     return;
                 }
-                default -> fail(2, "unknown argument '" + args[i] + "' (expected: --dev, --config FILE, --help)");
+                case "--cds-training" -> train();
+                default -> fail(2, "unknown argument '" + args[i]
+                        + "' (expected: --dev, --config FILE, --cds-training, --help)");
             }
         }
         GatewayConfig config = null;
@@ -73,6 +77,19 @@ public final class Main {
             dev.printBanner(gateway, System.out);
         }
         Signals.install(gateway, configFile, config.dev(), log);
+    }
+
+    /**
+     * Exits in every case, so that a JVM with {@code -XX:ArchiveClassesAtExit} writes its archive
+     * now (threads the node left behind would otherwise keep it up).
+     */
+    private static void train() {
+        try {
+            CdsTraining.run();
+        } catch (Exception e) {
+            fail(1, "class-data training failed: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+        }
+        System.exit(0);
     }
 
     private static void fail(int code, String line) {

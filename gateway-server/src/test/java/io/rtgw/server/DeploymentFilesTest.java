@@ -142,6 +142,26 @@ class DeploymentFilesTest {
         assertThat(run.group(1)).contains("-XX:+ExitOnOutOfMemoryError");
     }
 
+    /**
+     * Issue 17: the image and ./gateway run start from a class-data archive made by their own java
+     * (CdsTrainingIT checks that training makes one), and never fail on one they cannot use.
+     */
+    @Test
+    void theImageAndTheLauncherStartFromAClassDataArchiveTheyMadeThemselves() throws Exception {
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile")).replace("\\\n", "");
+        int runtime = dockerfile.indexOf("FROM ${RUNTIME_IMAGE}");
+        Matcher training = Pattern.compile("(?m)^RUN java .*-XX:ArchiveClassesAtExit=(\\S+)\\s+-jar /app/rtgw.jar --cds-training")
+                .matcher(dockerfile);
+        assertThat(training.find()).as("the final stage trains with the image's own java").isTrue();
+        assertThat(training.start()).isGreaterThan(runtime);
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*?])\\s*$").matcher(dockerfile);
+        assertThat(entry.find()).isTrue();
+        assertThat(entry.group(1)).contains("\"-XX:SharedArchiveFile=" + training.group(1) + "\"", "\"-Xshare:auto\"");
+        String launcher = Files.readString(Path.of("..", "gateway"));
+        assertThat(launcher).contains("-XX:ArchiveClassesAtExit=").contains("--cds-training")
+                .contains("-XX:SharedArchiveFile=\"$archive\" -Xshare:auto");
+    }
+
     private static Set<String> found(String regex, String text) {
         Set<String> out = new TreeSet<>();
         Matcher m = Pattern.compile(regex).matcher(text);

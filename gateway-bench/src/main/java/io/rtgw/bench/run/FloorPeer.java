@@ -36,9 +36,7 @@ final class FloorPeer implements Server {
 
     @Override
     public void start(Path dir) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(jvmFlags.trim().split("\\s+")));
+        List<String> cmd = Proc.java(jvmFlags);
         cmd.addAll(List.of("-cp", benchJar.toString(), FloorServer.class.getName()));
         Path log = dir.resolve("floor.log");
         process = Proc.start(cmd, cpus, log, null);

@@ -32,13 +32,17 @@ final class IdleScenario {
     }
 
     static List<Row> run(RunContext r, double holdSeconds) throws Exception {
-        r.workers.all("connect " + WARMUP_PER_WORKER);
+        // A node's first minute (issue 17): its start, then its very first connections, where the
+        // connect path's classes are loaded and the JIT has compiled none of it yet.
+        List<Row> rows = new ArrayList<>(r.server.startRows("idle."));
+        Wave fresh = Wave.connect(r, "connect " + WARMUP_PER_WORKER,
+                Math.min(WARMUP_PER_WORKER * r.workers.pids().size(), r.clients));
+        fresh.addRows(rows, r, "idle.fresh.", " (fresh node: first " + WARMUP_PER_WORKER + "/worker)");
         r.workers.all("drop");
         settle(r, r.eventsOn ? EVENTS_GRACE.plusSeconds(1) : Duration.ofSeconds(1)); // as between the waves below
         r.server.settleMemory();
         long rss0 = Proc.rssBytes(r.server.pids());
         Wave first = Wave.connect(r);
-        List<Row> rows = new ArrayList<>();
         rows.add(Row.of("idle.connected", "connections held", first.ready, "", true, first.clientCores));
         first.addRows(rows, r, "idle.", "");
         Thread.sleep((long) (holdSeconds * 1000));
@@ -72,11 +76,16 @@ final class IdleScenario {
     record Wave(long ready, double seconds, double serverCores, double serverSeconds, double clientCores, RedisCost redis,
                 CpuMeter.Usage usage) {
         static Wave connect(RunContext r) throws Exception {
+            return connect(r, "connect", r.clients);
+        }
+
+        /** {@code command}: the workers' {@code connect} for all their clients, or {@code connect N} for their first N. */
+        static Wave connect(RunContext r, String command, int expected) throws Exception {
             RedisCost redis = RedisCost.start(r);
             CpuMeter.Sample s0 = r.cpu.sample();
-            List<JsonNode> answers = r.workers.all("connect");
+            List<JsonNode> answers = r.workers.all(command);
             CpuMeter.Usage u = r.cpu.since(s0);
-            RunContext.requireConnected(answers, r.clients);
+            RunContext.requireConnected(answers, expected);
             return new Wave(Workers.sum(answers, "ready"), Workers.max(answers, "seconds"), u.serverCores(),
                     u.serverSeconds(), u.clientCores(), redis, u);
         }

@@ -24,6 +24,14 @@ public final class Proc {
     private Proc() {
     }
 
+    /** This JVM's java (the one the bench runs every JVM with) and {@code flags}, split at spaces. */
+    static List<String> java(String flags) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(flags.trim().split("\\s+")));
+        return cmd;
+    }
+
     /** Starts {@code command} pinned to {@code cpus} (taskset), output to {@code log}. */
     static Process start(List<String> command, String cpus, Path log, java.util.Map<String, String> env) throws IOException {
         List<String> full = new ArrayList<>();
@@ -71,7 +79,7 @@ public final class Proc {
             if (m.find()) {
                 return m;
             }
-            Thread.sleep(100);
+            Thread.sleep(10); // often: the bench reports how long a start took
         }
         throw new IllegalStateException(what + " did not log its listeners within " + seconds + " s, see " + log);
     }

@@ -43,6 +43,9 @@ final class RtgwServer implements Server {
     private final List<String> publicBases = new ArrayList<>();
     private String adminBase;
     private List<String> tokenArgs;
+    /** The first node's start: wall time from the process start to its "rtgw listening" line, and its CPU by then. */
+    private double startMillis;
+    private double startCpuMillis;
 
     /**
      * @param presence the bench namespace gets {@code presence: true} (docs/protocol.md §9); connection
@@ -81,9 +84,7 @@ final class RtgwServer implements Server {
             env.remove("RTGW_JWT_SECRET");
             env.put("RTGW_CONNECT_HOOK", hookApp.url.toString());
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(jvmFlags.trim().split("\\s+")));
+        List<String> cmd = Proc.java(jvmFlags);
         cmd.addAll(List.of("-jar", jar.toString()));
         if (presence) {
             Path config = dir.resolve("rtgw.yml");
@@ -98,14 +99,30 @@ final class RtgwServer implements Server {
             if (nodes > 1) {
                 nodeEnv.put("RTGW_NODE_ID", "bench-" + i);
             }
+            long started = System.nanoTime();
             Process p = Proc.start(cmd, cpus, log, nodeEnv);
             processes.add(p);
             Matcher m = Proc.awaitLogLine(p, log, LISTENING, 90, "rtgw");
+            if (i == 0) {
+                startMillis = (System.nanoTime() - started) / 1e6;
+                startCpuMillis = Proc.cpuTicks(p.pid()) * 1000 / Proc.TICKS_PER_SECOND;
+            }
             publicBases.add(m.group(1) + ":" + m.group(2));
             if (adminBase == null) {
                 adminBase = m.group(3) + ":" + m.group(4);
             }
         }
+    }
+
+    /**
+     * What class-data sharing ({@code --cds}) and compiler flags ({@code --jvm-flags}) change first.
+     * The wall time includes up to 10 ms of the bench's polling of the log.
+     */
+    @Override
+    public List<Row> startRows(String keyPrefix) {
+        return List.of(
+                Row.of(keyPrefix + "startMs", "server start: process start to 'rtgw listening'", startMillis, "ms", false, 0),
+                Row.of(keyPrefix + "startCpuMs", "server CPU until 'rtgw listening'", startCpuMillis, "ms", false, 0));
     }
 
     @Override

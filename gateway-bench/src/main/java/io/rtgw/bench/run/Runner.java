@@ -52,6 +52,8 @@ public final class Runner {
               --threads T             event loops per load-generator process (default 1)
               --ws-auth header|subprotocol   how WebSocket clients send the token (default header)
               --jvm-flags "..."       the gateway's JVM flags (default: the Dockerfile's)
+              --cds on|off            the gateway starts from a class-data archive of its jar's training,
+                                      made once per jar and java, as the image does (default on)
               --max-seconds S         hard bound of the whole run (default 1800)
               --out DIR               where the JSON goes (default gateway-bench/target/bench-results)
             jmh: ./gateway bench jmh [JMH options]   (short defaults: -f 1 -wi 2 -w 1s -i 3 -r 1s)""";
@@ -59,7 +61,7 @@ public final class Runner {
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
             "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events", "hook",
-            "nodes");
+            "nodes", "cds");
 
     /** The name of the {@code --hook} run beside the plain (JWT) one. */
     static final String HOOK_RUN = "rtgw-hook";
@@ -78,33 +80,42 @@ public final class Runner {
         if (s.presence && !s.redis) {
             System.err.println("bench: --presence with the embedded broker: presence only (connection events need --store redis)");
         }
+        List<String> cds = s.cds ? CdsArchive.flags(s.rtgwJar, s.serverCpus, s.jvmFlags, dir) : List.of();
+        String rtgwFlags = String.join(" ", s.jvmFlags, String.join(" ", cds)).trim();
         Map<String, List<Row>> results = new LinkedHashMap<>();
         if (s.nodes.length == 1) {
-            results.put("rtgw", runOne(s, dir, "rtgw", s.nodes[0]));
+            results.put("rtgw", runOne(s, dir, "rtgw", s.nodes[0], rtgwFlags));
         } else {
             List<Row> rows = new ArrayList<>();
             for (int n : s.nodes) {
-                runOne(s, dir, "rtgw", n).forEach(r -> rows.add(r.prefixed("nodes" + n + ".", n + (n == 1 ? " node: " : " nodes: "))));
+                runOne(s, dir, "rtgw", n, rtgwFlags)
+                        .forEach(r -> rows.add(r.prefixed("nodes" + n + ".", n + (n == 1 ? " node: " : " nodes: "))));
             }
             results.put("rtgw", rows);
         }
         String other = s.hook ? HOOK_RUN : s.peerName();
         if (s.peer != null) {
-            results.put(other, runOne(s, dir, s.peer, 1));
+            results.put(other, runOne(s, dir, s.peer, 1, rtgwFlags));
         } else if (s.hook) {
-            results.put(other, runOne(s, dir, HOOK_RUN, s.nodes[0]));
+            results.put(other, runOne(s, dir, HOOK_RUN, s.nodes[0], rtgwFlags));
         }
-        String title = scenario + " — " + s.describe();
+        String title = scenario + " — " + s.describe() + (s.cds && cds.isEmpty() ? " (no class-data archive: see above)" : "");
         String table = Report.table(title, "rtgw", results.get("rtgw"), other, results.get(other));
         System.out.println(table);
         Path json = s.out.resolve(scenario + "-" + stamp + ".json");
-        Files.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Report.json(s.asMap(), results)));
+        Map<String, String> settings = s.asMap();
+        settings.put("rtgwJvmFlags", rtgwFlags);
+        if (s.cds && cds.isEmpty()) {
+            settings.put("cds", "on, but without an archive (the training failed or the flags cannot map it)");
+        }
+        Files.writeString(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Report.json(settings, results)));
         Files.writeString(dir.resolve("table.txt"), table);
         System.err.println("bench: results in " + json);
         return 0;
     }
 
-    private static List<Row> runOne(Settings s, Path parent, String which, int nodes) throws Exception {
+    /** @param rtgwFlags the gateway's JVM flags: {@code --jvm-flags} and, with {@code --cds on}, the archive's */
+    private static List<Row> runOne(Settings s, Path parent, String which, int nodes, String rtgwFlags) throws Exception {
         Path dir = parent.resolve(s.nodes.length > 1 ? which + "-nodes" + nodes : which);
         Files.createDirectories(dir);
         System.err.println("bench: " + which + ": starting");
@@ -113,7 +124,7 @@ public final class Runner {
                 : new RedisServer(dir, s.serverCpus);
         HookApp hookApp = which.equals(HOOK_RUN) ? HookApp.start(s.benchJar, dir, s.users, s.clientCpus) : null;
         Server server = switch (which) {
-            case "rtgw", HOOK_RUN -> new RtgwServer(s.rtgwJar, s.serverCpus, s.jvmFlags, rtgwEnv(s, redis), s.wsAuth,
+            case "rtgw", HOOK_RUN -> new RtgwServer(s.rtgwJar, s.serverCpus, rtgwFlags, rtgwEnv(s, redis), s.wsAuth,
                     s.presence, s.users, hookApp, nodes);
             case "floor" -> new FloorPeer(s.benchJar, s.serverCpus, s.jvmFlags);
             default -> new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());

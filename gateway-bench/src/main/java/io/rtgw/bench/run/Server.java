@@ -25,6 +25,11 @@ interface Server extends AutoCloseable {
 
     Publisher publisher(int channels, String padding);
 
+    /** Figures of the server's own start, keys beginning with {@code keyPrefix}; none where it has none to tell. */
+    default List<Row> startRows(String keyPrefix) {
+        return List.of();
+    }
+
     @Override
     void close();
 }

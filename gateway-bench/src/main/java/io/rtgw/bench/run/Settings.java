@@ -48,6 +48,8 @@ final class Settings {
     final int concurrency;
     final String wsAuth;
     final String jvmFlags;
+    /** The gateway starts from a class-data archive made by its jar's training, as the image does (issue 17). */
+    final boolean cds;
     final int maxSeconds;
     final Path out;
     final Path rtgwJar;
@@ -122,6 +124,11 @@ final class Settings {
         concurrency = o.getInt("concurrency", 256);
         wsAuth = o.get("ws-auth", "header");
         jvmFlags = o.get("jvm-flags", RtgwServer.DEFAULT_JVM_FLAGS);
+        String c = o.get("cds", "on");
+        if (!c.equals("on") && !c.equals("off")) {
+            throw new IllegalArgumentException("--cds: on or off");
+        }
+        cds = c.equals("on");
         maxSeconds = o.getInt("max-seconds", 1800);
         out = Path.of(o.get("out", "gateway-bench/target/bench-results")).toAbsolutePath();
         Path self = Path.of(Settings.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -168,7 +175,7 @@ final class Settings {
         return "n=" + n + " channels=" + channels + " mix=" + mix + " store=" + storeName()
                 + (nodes.length > 1 || nodes[0] > 1 ? " nodes=" + nodesText() : "")
                 + " users=" + users + (hook ? " hook=connect" : "") + " presence=" + (presence ? "on" : "off") + " events=" + (events() ? "redis" : "off")
-                + " server-cpus=" + serverCpus + " client-cpus=" + clientCpus;
+                + " cds=" + (cds ? "on" : "off") + " server-cpus=" + serverCpus + " client-cpus=" + clientCpus;
     }
 
     Map<String, String> asMap() {
@@ -192,6 +199,7 @@ final class Settings {
         m.put("serverCpus", serverCpus);
         m.put("clientCpus", clientCpus);
         m.put("jvmFlags", jvmFlags);
+        m.put("cds", cds ? "on" : "off");
         m.put("machine", Machine.describe());
         return m;
     }

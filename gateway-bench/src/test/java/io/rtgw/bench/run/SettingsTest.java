@@ -23,6 +23,17 @@ class SettingsTest {
     }
 
     @Test
+    void theGatewayStartsFromAClassDataArchiveAsTheImageDoesUnlessAskedNotTo() throws Exception {
+        Settings defaults = new Settings("idle", Options.parse());
+        assertThat(defaults.cds).isTrue();
+        assertThat(defaults.describe()).contains("cds=on");
+        Settings off = new Settings("idle", Options.parse("--cds", "off"));
+        assertThat(off.cds).isFalse();
+        assertThat(off.asMap()).containsEntry("cds", "off");
+        assertThatThrownBy(() -> new Settings("idle", Options.parse("--cds", "yes"))).hasMessageContaining("on or off");
+    }
+
+    @Test
     void nchanKeepsItsStoreInItsColumnName() throws Exception {
         assertThat(new Settings("fanout", Options.parse("--peer", "nchan")).peerName()).isEqualTo("nchan");
         assertThat(new Settings("fanout", Options.parse("--peer", "nchan", "--store", "redis")).peerName()).isEqualTo("nchan-redis");
