@@ -65,6 +65,12 @@ class ChannelFeedTest {
 
     /** {@code n} sessions subscribed to room:1, resuming after {@code since} (null: live). */
     private void subscribe(int n, String since) throws Exception {
+        List<RecordingConnection> added = startSubscribing(n, since);
+        await().until(() -> added.stream().allMatch(c -> !c.of(Subscribed.class).isEmpty()));
+    }
+
+    /** {@code n} sessions asking to subscribe to room:1, not waiting for their answers. */
+    private List<RecordingConnection> startSubscribing(int n, String since) {
         List<RecordingConnection> added = new java.util.ArrayList<>();
         SessionContext ctx = new SessionContext(hub, broker, t -> null, observer, new SessionSettings(
                 Duration.ZERO, Duration.ZERO, Duration.ZERO, 10, false, 1000, 10_000, ns -> true));
@@ -77,7 +83,7 @@ class ChannelFeedTest {
             loop.execute(() -> session.subscribe(ROOM.name(), since, null));
         }
         connections.addAll(added);
-        await().until(() -> added.stream().allMatch(c -> !c.of(Subscribed.class).isEmpty()));
+        return added;
     }
 
     private StreamPosition publish(String data) throws Exception {
@@ -206,6 +212,27 @@ class ChannelFeedTest {
         hub.onChannelResync(ROOM);
         broker.releaseCatchUps();
         awaitEveryoneHas("1", "2", "3", "4");
+        assertThat(connections).allMatch(c -> c.of(Gap.class).isEmpty());
+    }
+
+    @Test
+    void aSessionResumingWhileTheBrokerIsDownWaitsForItInsteadOfBeingAnsweredFromMemory() throws Exception {
+        startHubKeepingRecent();
+        subscribe(1);
+        StreamPosition first = publish("1");
+        awaitEveryoneHas("1"); // followed on live: from now on the feed's memory may answer catch-ups
+        hub.onBrokerDown();
+        broker.holdCatchUps = true;
+        RecordingConnection late = startSubscribing(1, first.toString()).get(0);
+        // a subscribe made while the broker is unreachable stays pending (docs/protocol.md §4)
+        await().until(() -> broker.heldCatchUps.size() == 1);
+        assertThat(late.of(Subscribed.class)).isEmpty();
+        hub.onBrokerUp();
+        broker.releaseCatchUps();
+        await().until(() -> !late.of(Subscribed.class).isEmpty());
+        publish("2");
+        await().until(() -> late.dataOf(ROOM.name()).size() >= 1);
+        assertThat(late.dataOf(ROOM.name())).containsExactly("2");
         assertThat(connections).allMatch(c -> c.of(Gap.class).isEmpty());
     }
 
