@@ -153,8 +153,10 @@ image_for() {
 build_rtgw_image() {
   local runtime=$1
   [ -f "$ROOT/gateway-server/target/rtgw.jar" ] || fail "no gateway-server/target/rtgw.jar (build it first)"
-  "$DOCKER" build -q -f "$ROOT/docker/Dockerfile" --build-arg JAR=host --build-arg RUNTIME_IMAGE="$runtime" \
-    -t rtgw:local "$ROOT" >/dev/null || fail "docker build -f docker/Dockerfile"
+  # kept: a check that fails on what the build did (the class-data training) points at this log
+  "$DOCKER" build --progress=plain -f "$ROOT/docker/Dockerfile" --build-arg JAR=host \
+    --build-arg RUNTIME_IMAGE="$runtime" -t rtgw:local "$ROOT" >"$WORK/rtgw-build.log" 2>&1 \
+    || { tail -30 "$WORK/rtgw-build.log"; fail "docker build -f docker/Dockerfile"; }
 }
 
 # ---- containers and compose ----------------------------------------------------------------

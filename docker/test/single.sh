@@ -11,7 +11,8 @@ single_node() {
     -Xlog:class+load=info -jar /app/rtgw.jar --help >"$WORK/cds.out" 2>&1 \
     || { cat "$WORK/cds.out"; fail "the image's JVM cannot map /app/rtgw.jsa"; }
   grep -q 'io.rtgw.server.Main source: shared objects file (top)' "$WORK/cds.out" \
-    || fail "/app/rtgw.jsa holds the JDK's classes only: the build's class-data training failed (see the build log)"
+    || { grep -i 'class-data training' "$WORK/rtgw-build.log";
+         fail "/app/rtgw.jsa holds the JDK's classes only: the build's class-data training failed ($WORK/rtgw-build.log)"; }
   check "image: the node's classes come from the class-data archive made at build time"
 
   secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')

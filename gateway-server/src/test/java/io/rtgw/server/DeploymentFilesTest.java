@@ -150,7 +150,7 @@ class DeploymentFilesTest {
     void theImageAndTheLauncherStartFromAClassDataArchiveTheyMadeThemselves() throws Exception {
         String dockerfile = Files.readString(DOCKER.resolve("Dockerfile")).replace("\\\n", "");
         int runtime = dockerfile.indexOf("FROM ${RUNTIME_IMAGE}");
-        Matcher training = Pattern.compile("(?m)^RUN java .*-XX:ArchiveClassesAtExit=(\\S+)\\s+-jar /app/rtgw.jar --cds-training")
+        Matcher training = Pattern.compile("(?m)^RUN .*\\bjava .*-XX:ArchiveClassesAtExit=(\\S+)\\s+-jar /app/rtgw.jar --cds-training")
                 .matcher(dockerfile);
         assertThat(training.find()).as("the final stage trains with the image's own java").isTrue();
         assertThat(training.start()).isGreaterThan(runtime);
