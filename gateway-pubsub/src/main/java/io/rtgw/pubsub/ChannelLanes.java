@@ -1,24 +1,37 @@
 package io.rtgw.pubsub;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.rtgw.core.ChannelName;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * Moves pub/sub deliveries off Lettuce's event loop (which must never wait on the node's own
- * work) while keeping each channel's order: a channel always runs on the same single-threaded
- * {@link Lane}. Each lane holds a bounded number of messages, so a node whose listener falls
- * behind Redis resyncs channels from history instead of growing without limit.
+ * Queues pub/sub deliveries per channel, bounded, in order: a channel always goes to the same
+ * {@link Lane}, and a lane always drains on the same executor. Given the node's event loops (the
+ * ones Lettuce's connections also run on, {@link RedisResources#sharedLoops}), lane i drains on
+ * loop i (mod the loop count), so channel, lane and loop stay fixed and a message read on its
+ * lane's loop is handed over without waking any thread; otherwise each lane has a thread of its
+ * own ({@code rtgw-redis-lane-N}). Each lane holds a bounded number of messages, so a node whose
+ * listener falls behind Redis resyncs channels from history instead of growing without limit.
  */
 final class ChannelLanes implements AutoCloseable {
     private final Lane[] lanes;
 
-    ChannelLanes(int count, int capacity, Lane.Handler handler) {
+    /** @param loops where the lanes drain; null: a thread per lane */
+    ChannelLanes(int count, int capacity, Lane.Handler handler, EventLoopGroup loops) {
         if (count < 1 || capacity < 1) {
             throw new IllegalArgumentException("lanes: " + count + ", capacity: " + capacity + " (expected: > 0)");
         }
+        List<EventExecutor> executors = new ArrayList<>();
+        if (loops != null) {
+            loops.forEach(executors::add);
+        }
         lanes = new Lane[count];
         for (int i = 0; i < count; i++) {
-            lanes[i] = new Lane("rtgw-redis-lane-" + i, capacity, handler);
+            Executor executor = executors.isEmpty() ? null : executors.get(i % executors.size());
+            lanes[i] = new Lane("rtgw-redis-lane-" + i, capacity, handler, executor);
         }
     }
 

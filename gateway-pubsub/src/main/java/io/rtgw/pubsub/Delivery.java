@@ -1,5 +1,6 @@
 package io.rtgw.pubsub;
 
+import io.netty.channel.EventLoopGroup;
 import io.rtgw.core.ChannelName;
 import io.rtgw.core.Publication;
 import io.rtgw.core.StreamPosition;
@@ -12,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The way from a pub/sub message to the node's listener: off Lettuce's event loop onto the
- * channel's bounded lane, decoded there, checked against what was delivered before (a rollback
+ * The way from a pub/sub message to the node's listener: from the connection's event loop onto the
+ * channel's bounded lane (which drains on a fixed event loop of the node, or on a thread of its
+ * own, {@link ChannelLanes}), decoded there, checked against what was delivered before (a rollback
  * after a failover starts a new epoch instead), and handed over. Kept apart from the connection
  * supervision: this is the per-message path, and it must not wait on or lock anything the
  * supervisor holds while repairing.
@@ -29,18 +31,19 @@ final class Delivery implements Lane.Handler, AutoCloseable {
     private final BiFunction<ChannelName, String, CompletableFuture<StreamPosition>> bumpEpoch;
     private volatile BrokerListener listener;
 
-    Delivery(Map<String, ChannelName> subscribed, int laneCount, int laneCapacity,
+    /** @param loops where the lanes drain (the node's event loops); null: a thread per lane */
+    Delivery(Map<String, ChannelName> subscribed, int laneCount, int laneCapacity, EventLoopGroup loops,
              BiFunction<ChannelName, String, CompletableFuture<StreamPosition>> bumpEpoch) {
         this.subscribed = subscribed;
         this.bumpEpoch = bumpEpoch;
-        this.lanes = new ChannelLanes(laneCount, laneCapacity, this);
+        this.lanes = new ChannelLanes(laneCount, laneCapacity, this, loops);
     }
 
     void start(BrokerListener listener) {
         this.listener = listener;
     }
 
-    /** On Lettuce's event loop: only hands off. */
+    /** On the connection's event loop: only hands off. */
     void onMessage(String key, byte[] payload) {
         ChannelName name = subscribed.get(key);
         if (name != null) {

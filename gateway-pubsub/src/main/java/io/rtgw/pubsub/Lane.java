@@ -1,17 +1,25 @@
 package io.rtgw.pubsub;
 
 import io.rtgw.core.ChannelName;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread and its bounded queue of work, in arrival order. A queue of Runnables would allocate
- * a closure and a list node for every message from Redis; this one keeps the message fields in
- * parallel arrays (a ring) that only grow, so a busy channel costs no allocation here.
+ * A bounded queue of one group of channels' work, in arrival order, drained on an
+ * {@link Executor}: an event loop of the node (the loop the Redis connections run on, so a message
+ * read there is handed over without waking another thread) or a thread of the lane's own. A queue of
+ * Runnables would allocate a closure and a list node for every message from Redis; this one keeps
+ * the message fields in parallel arrays (a ring) that only grow, so a busy channel costs no
+ * allocation here, and at most one drain task per lane is ever queued on the executor.
  *
  * <p>Only messages count against the capacity. When a channel's message does not fit, it is not
  * queued: the channel is marked for a resync, a marker goes in behind the messages already
@@ -21,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * delivered position; nothing is silently lost and memory stays bounded. Markers (one per channel
  * at most) and tasks (history replies, bounded by reads in flight) may use room beyond the
  * capacity.
+ *
+ * <p>A drain task hands over at most {@link #BATCH} entries and then queues itself again behind
+ * whatever else the executor has to do, so a busy lane on an event loop cannot starve that loop's
+ * sockets.
  */
 final class Lane {
     private static final Logger log = LoggerFactory.getLogger(Lane.class);
@@ -29,21 +41,27 @@ final class Lane {
     private static final byte TASK = 3;
     /** A saturated node overflows for many channels at once; one line per lane this often is enough. */
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+    /** Entries one drain task hands over before it yields the executor to its other work. */
+    static final int BATCH = 256;
 
-    /** Where a lane hands its work; called on the lane's thread only. */
+    /** Where a lane hands its work; called by one drain task at a time, in the lane's order. */
     interface Handler {
         void deliver(String key, ChannelName channel, byte[] payload, long receivedAtMicros);
 
         void resync(String key, ChannelName channel);
     }
 
+    private final String name;
     private final Handler handler;
     private final int capacity;
+    private final Executor executor;
+    /** The lane's own thread when it was given no executor; shut down with the lane. */
+    private final ExecutorService ownThread;
+    /** Created once: scheduling a drain must not allocate per message. */
+    private final Runnable drainTask = this::drain;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition nonEmpty = lock.newCondition();
     /** Channels whose next message must be a resync; guarded by {@link #lock}. */
     private final Set<ChannelName> resyncing = new HashSet<>();
-    private final Thread thread;
     // the ring, guarded by lock
     private byte[] kinds;
     private String[] keys;
@@ -54,24 +72,44 @@ final class Lane {
     private int head;
     private int size;
     private int messages;
+    /** A drain task is queued or running; guarded by lock. */
+    private boolean scheduled;
     private boolean closed;
     private long lastWarn;
     private int resyncsSinceWarn;
     /** Queued messages, read by the metrics without taking the lock. */
     private volatile int depth;
 
+    /** A lane on a single daemon thread of its own, named {@code name}. */
     Lane(String name, int capacity, Handler handler) {
+        this(name, capacity, handler, null);
+    }
+
+    /**
+     * @param executor where the lane drains; it must run one task at a time in the order given
+     *                 (an event loop does), or the lane's order is lost. Null: a thread of its own.
+     */
+    Lane(String name, int capacity, Handler handler, Executor executor) {
+        this.name = name;
         this.handler = handler;
         this.capacity = capacity;
+        this.ownThread = executor == null ? ownThread(name) : null;
+        this.executor = executor == null ? ownThread : executor;
         allocate(Math.min(capacity, 256) + 8);
-        this.thread = new Thread(this::run, name);
-        thread.setDaemon(true);
-        thread.start();
+    }
+
+    private static ExecutorService ownThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** @return false when the message was refused (full, or its channel awaits a resync) */
     boolean offer(String key, ChannelName channel, byte[] payload, long receivedAtMicros) {
         boolean overflowed;
+        boolean wake;
         int resyncs = 0;
         lock.lock();
         try {
@@ -93,29 +131,40 @@ final class Lane {
                 put(MESSAGE, key, channel, payload, receivedAtMicros, null);
                 depth = ++messages;
             }
+            wake = claimDrain();
         } finally {
             lock.unlock();
         }
+        if (wake) {
+            schedule();
+        }
         if (resyncs > 0) {
             log.warn("{}: {} messages from Redis already wait on {}; {} channel(s) resynced from history since the"
-                    + " last such warning, this one included", channel, capacity, thread.getName(), resyncs);
+                    + " last such warning, this one included", channel, capacity, name, resyncs);
         }
         return !overflowed;
     }
 
     /** Runs {@code task} after the work queued before it; inline once the lane is closed. */
     void execute(Runnable task) {
+        boolean wake = false;
+        boolean runHere;
         lock.lock();
         try {
-            if (!closed) {
+            runHere = closed;
+            if (!runHere) {
                 put(TASK, null, null, null, 0, task);
-                return;
+                wake = claimDrain();
             }
         } finally {
             lock.unlock();
         }
-        // The broker is closing: run here so that no caller's future is left hanging.
-        task.run();
+        if (runHere) {
+            // The broker is closing: run here so that no caller's future is left hanging.
+            task.run();
+        } else if (wake) {
+            schedule();
+        }
     }
 
     int depth() {
@@ -126,10 +175,58 @@ final class Lane {
         lock.lock();
         try {
             closed = true;
-            nonEmpty.signal();
         } finally {
             lock.unlock();
         }
+        if (ownThread != null) {
+            ownThread.shutdown();
+        }
+    }
+
+    /** Under the lock: true when the caller must queue the drain task (none is queued yet). */
+    private boolean claimDrain() {
+        if (scheduled) {
+            return false;
+        }
+        scheduled = true;
+        return true;
+    }
+
+    private void schedule() {
+        try {
+            executor.execute(drainTask);
+        } catch (RejectedExecutionException e) {
+            abandon();
+        }
+    }
+
+    /**
+     * The executor is gone (the node's loops stopped before the broker closed): nothing will
+     * drain this lane again, so it closes, and the tasks it held run here for their callers'
+     * futures; messages are dropped, as on any close.
+     */
+    private void abandon() {
+        List<Runnable> orphaned = new ArrayList<>();
+        lock.lock();
+        try {
+            closed = true;
+            scheduled = false;
+            while (size > 0) {
+                if (kinds[head] == TASK) {
+                    orphaned.add(tasks[head]);
+                }
+                clear(head);
+                head = (head + 1) % kinds.length;
+                size--;
+            }
+            messages = 0;
+            depth = 0;
+            resyncing.clear();
+        } finally {
+            lock.unlock();
+        }
+        log.debug("{}: executor stopped; {} task(s) run in place", name, orphaned.size());
+        orphaned.forEach(this::runSafely);
     }
 
     private void put(byte kind, String key, ChannelName channel, byte[] payload, long time, Runnable task) {
@@ -144,11 +241,17 @@ final class Lane {
         times[i] = time;
         tasks[i] = task;
         size++;
-        nonEmpty.signal();
     }
 
-    private void run() {
-        while (true) {
+    private void clear(int i) {
+        keys[i] = null;
+        channels[i] = null;
+        payloads[i] = null;
+        tasks[i] = null;
+    }
+
+    private void drain() {
+        for (int n = 0; n < BATCH; n++) {
             byte kind;
             String key;
             ChannelName channel;
@@ -157,10 +260,8 @@ final class Lane {
             Runnable task;
             lock.lock();
             try {
-                while (size == 0 && !closed) {
-                    nonEmpty.awaitUninterruptibly();
-                }
-                if (closed) {
+                if (closed || size == 0) {
+                    scheduled = false;
                     return;
                 }
                 int i = head;
@@ -170,10 +271,7 @@ final class Lane {
                 payload = payloads[i];
                 time = times[i];
                 task = tasks[i];
-                keys[i] = null;
-                channels[i] = null;
-                payloads[i] = null;
-                tasks[i] = null;
+                clear(i);
                 head = (head + 1) % kinds.length;
                 size--;
                 if (kind == MESSAGE) {
@@ -185,17 +283,49 @@ final class Lane {
             } finally {
                 lock.unlock();
             }
-            try {
-                if (kind == MESSAGE) {
-                    handler.deliver(key, channel, payload, time);
-                } else if (kind == RESYNC) {
-                    handler.resync(key, channel);
-                } else {
-                    task.run();
-                }
-            } catch (RuntimeException e) {
-                log.error("work on {} failed", thread.getName(), e);
+            if (kind == MESSAGE) {
+                deliverSafely(key, channel, payload, time);
+            } else if (kind == RESYNC) {
+                resyncSafely(key, channel);
+            } else {
+                runSafely(task);
             }
+        }
+        boolean more;
+        lock.lock();
+        try {
+            more = size > 0 && !closed;
+            scheduled = more;
+        } finally {
+            lock.unlock();
+        }
+        if (more) {
+            // behind the executor's other work: the loop's sockets get their turn first
+            schedule();
+        }
+    }
+
+    private void deliverSafely(String key, ChannelName channel, byte[] payload, long time) {
+        try {
+            handler.deliver(key, channel, payload, time);
+        } catch (RuntimeException e) {
+            log.error("work on {} failed", name, e);
+        }
+    }
+
+    private void resyncSafely(String key, ChannelName channel) {
+        try {
+            handler.resync(key, channel);
+        } catch (RuntimeException e) {
+            log.error("work on {} failed", name, e);
+        }
+    }
+
+    private void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("work on {} failed", name, e);
         }
     }
 

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *       whether the gateway or an app ({@code FCALL rtgw_publish}) publishes.</li>
  *   <li>The node subscribes per channel it holds (SUBSCRIBE, or SSUBSCRIBE on Cluster) to its
  *       two Redis channels, the function's envelopes and apps' live payloads ({@link ChannelKeys}),
- *       never with a pattern, and hands every message to a bounded per-channel lane off the
- *       event loop ({@link Delivery}).</li>
+ *       never with a pattern, and hands every message to a bounded per-channel lane
+ *       ({@link Delivery}), which drains on the node's event loops when Lettuce shares them
+ *       ({@link RedisResources#create(io.netty.channel.EventLoopGroup, Class)}), else on threads of its own.</li>
  *   <li>One supervisor thread owns the connection state ({@link LinkSupervisor}): it loads the
  *       function, builds the pub/sub link and subscribes everything, and only then reports the
  *       broker up. A periodic probe through Redis finds a link that went silent without closing.</li>
@@ -58,7 +59,7 @@ public final class RedisBroker implements Broker {
         this.resources = ownsResources ? RedisResources.create() : config.clientResources();
         this.functionCode = FunctionLibrary.render(config, endpoint.cluster());
         this.delivery = new Delivery(subscribed, ChannelLanes.defaultCount(),
-                config.laneCapacity(), this::bumpEpoch);
+                config.laneCapacity(), RedisResources.sharedLoops(resources).orElse(null), this::bumpEpoch);
         String nodeId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
         this.supervisor = new LinkSupervisor("broker", config, events -> endpoint.cluster()
                 ? new ClusterTopology(endpoint.uris(), resources, config.commandTimeout(), config.topologyRefresh(), events)
@@ -170,7 +171,8 @@ public final class RedisBroker implements Broker {
         String key = keys.of(channel);
         // only what was delivered before Redis runs the read can prove a rollback (see DeliveryGuard)
         StreamPosition deliveredBefore = delivery.guard().newest(channel);
-        // decoded on the channel's lane: a page of history is too much JSON work for the event loop
+        // decoded on the channel's lane: after the messages of the channel received before it, and
+        // (with Lettuce on loops of its own) not on the loop that reads every other reply
         return fcall(FunctionLibrary.HISTORY, ScriptOutputType.MULTI, key, args).thenComposeAsync(reply -> {
             HistoryReply parsed = HistoryReply.parse(channel, reply);
             if (DeliveryGuard.isBehind(parsed.head(), deliveredBefore)) {

@@ -3,24 +3,64 @@ package io.rtgw.pubsub;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.Transports;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Lettuce event loops, timers and reconnect policy of a process. Each set costs threads and
- * a HashedWheelTimer, so a node creates one with {@link #create()} and hands it to every Redis
- * user (the broker, and later the control plane and presence) through their configs, then shuts
- * it down with {@link #shutdown} after all of them have closed.
+ * a HashedWheelTimer, so a node creates one and hands it to every Redis user (the broker, the
+ * control plane, presence) through their configs, then shuts it down with {@link #shutdown}
+ * after all of them have closed.
+ *
+ * <p>{@link #create(EventLoopGroup, Class)} runs Lettuce's connections on the node's own event
+ * loops ({@code RTGW_REDIS_IO=shared}): a publication then costs no hand-off between Lettuce's
+ * threads and the node's. Code that may run on those loops must never wait for a Redis reply
+ * ({@link LoopGuard}): the reply would be read by the very thread that waits.
  */
 public final class RedisResources {
+    private static final Logger log = LoggerFactory.getLogger(RedisResources.class);
+
     private RedisResources() {
     }
 
-    /** Reconnects quickly (50 ms, doubling to 2 s): clients are waiting for the backfill that follows. */
+    /** Lettuce's own event loops ({@code RTGW_REDIS_IO=own}). */
     public static ClientResources create() {
+        return builder().build();
+    }
+
+    /**
+     * Lettuce on {@code loops}, which keep running when the resources shut down (their owner stops
+     * them, after the Redis users have closed). Lettuce chooses its socket type itself (native
+     * epoll where available, unless {@code -Dio.lettuce.core.epoll=false}); when that is not the
+     * type the loops serve ({@code socketChannel}, e.g. the node runs NIO with {@code -Drtgw.nio=true}
+     * while Lettuce would use epoll), Lettuce keeps loops of its own instead.
+     */
+    public static ClientResources create(EventLoopGroup loops, Class<? extends Channel> socketChannel) {
+        Class<? extends Channel> lettuces = Transports.socketChannelClass();
+        if (!lettuces.equals(socketChannel)) {
+            log.info("Redis connections use {} but the node's event loops serve {}; Lettuce keeps event loops of its own",
+                    lettuces.getSimpleName(), socketChannel.getSimpleName());
+            return create();
+        }
+        return builder().eventLoopGroupProvider(new SharedEventLoops(loops)).build();
+    }
+
+    /** The node's loops these resources lend Lettuce, if they were made by {@link #create(EventLoopGroup, Class)}. */
+    public static Optional<EventLoopGroup> sharedLoops(ClientResources resources) {
+        return resources.eventLoopGroupProvider() instanceof SharedEventLoops shared
+                ? Optional.of(shared.loops()) : Optional.empty();
+    }
+
+    /** Reconnects quickly (50 ms, doubling to 2 s): clients are waiting for the backfill that follows. */
+    private static DefaultClientResources.Builder builder() {
         return DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-                .build();
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
     }
 
     /**

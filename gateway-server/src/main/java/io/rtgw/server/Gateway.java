@@ -29,6 +29,7 @@ import io.rtgw.server.admin.RevocationApi;
 import io.rtgw.core.control.ControlPlane;
 import io.rtgw.server.admin.HealthRoutes;
 import io.rtgw.server.admin.PublishApi;
+import io.rtgw.server.config.BrokerSettings;
 import io.rtgw.server.config.GatewayConfig;
 import io.rtgw.server.config.NamespaceSettings;
 import io.rtgw.transport.AbuseLimits;
@@ -85,7 +86,7 @@ public final class Gateway implements AutoCloseable {
         GatewayObserver observer = metrics.observer();
         this.loops = new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
         NettyMetrics.register(metrics.registry(), loops);
-        this.redisResources = config.broker().embedded() ? null : RedisResources.create();
+        this.redisResources = redisResources(config, loops);
         this.broker = Brokers.create(config, redisResources);
         Brokers.registerMetrics(metrics.registry(), broker);
         SessionSettings sessionSettings = sessionSettings(config);
@@ -120,6 +121,18 @@ public final class Gateway implements AutoCloseable {
         this.reporter = new NodeReporter(control.nodeId(), NodeVersion.current(), control.plane(),
                 new NodeReporter.Sources(hub, directory, hub::brokerUp, transport.drain()::draining),
                 config.control().reportInterval(), control.clock());
+    }
+
+    /**
+     * With {@code RTGW_REDIS_IO=shared} Lettuce runs on the worker loops, so a session, its Redis
+     * connection and its channel's lane are one thread on a one-core node.
+     */
+    private static ClientResources redisResources(GatewayConfig config, EventLoops loops) {
+        if (config.broker().embedded()) {
+            return null;
+        }
+        return config.broker().redisIo() == BrokerSettings.RedisIo.SHARED
+                ? RedisResources.create(loops.workers(), loops.socketChannel()) : RedisResources.create();
     }
 
     /** docs/protocol.md §7 on the admin listener. */
@@ -318,11 +331,12 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         stopped = true;
+        // ends every client connection, with the worker loops still running: Redis may share them
         publicServer.close();
         adminServer.close();
-        loops.shutdown(Duration.ofMillis(200));
+        loops.stopListening(Duration.ofMillis(200));
         reporter.close();
-        // after the loops: the sessions they closed have sent their leaves; before the plane, whose connection it uses
+        // after the connections: the closed sessions have sent their leaves; before the plane, whose connection it uses
         presenceTracker.close();
         // likewise: the closed sessions' departures are in; pending grace checks run, then the queue flushes
         events.close();
@@ -332,6 +346,8 @@ public final class Gateway implements AutoCloseable {
             // after every Redis user has closed: they share these threads
             RedisResources.shutdown(redisResources);
         }
+        // last: with RTGW_REDIS_IO=shared the Redis connections closed above ran on these loops
+        loops.shutdown(Duration.ofMillis(200));
         authenticator.close();
         metrics.close();
     }

@@ -68,9 +68,17 @@ public final class EventLoops implements AutoCloseable {
         return epoll;
     }
 
-    public void shutdown(Duration quiet) {
+    /**
+     * Stops the acceptor and admin loops and leaves the workers running: Redis connections may
+     * run on them ({@code RTGW_REDIS_IO=shared}) and must close before them.
+     */
+    public void stopListening(Duration quiet) {
         acceptors.shutdownGracefully(0, quiet.toMillis(), TimeUnit.MILLISECONDS);
         admin.shutdownGracefully(0, quiet.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void shutdown(Duration quiet) {
+        stopListening(quiet);
         workers.shutdownGracefully(0, quiet.toMillis(), TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 

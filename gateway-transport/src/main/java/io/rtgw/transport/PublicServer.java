@@ -6,13 +6,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The public listener: browsers and devices connect here. Every path is an {@link HttpEndpoint};
@@ -36,9 +40,18 @@ public final class PublicServer implements AutoCloseable {
      */
     private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
 
+    /** Closing runs each connection's close on its loop; a loop this late has bigger troubles. */
+    private static final long CLOSE_WAIT_SECONDS = 10;
+
     private final TransportContext context;
     private final EventLoops loops;
     private final Map<String, HttpEndpoint> endpoints = new HashMap<>();
+    /**
+     * Every accepted socket, so that {@link #close()} ends the connections while the worker loops
+     * keep running: Redis connections may share those loops ({@code RTGW_REDIS_IO=shared}), and
+     * the sessions' last words (presence leaves, events) still go through them.
+     */
+    private final ChannelGroup accepted = new DefaultChannelGroup("rtgw-public", ImmediateEventExecutor.INSTANCE);
     private Channel serverChannel;
 
     public PublicServer(TransportContext context, EventLoops loops) {
@@ -74,6 +87,7 @@ public final class PublicServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        accepted.add(ch);
                         if (!admission.admit(ch)) {
                             return;
                         }
@@ -105,10 +119,12 @@ public final class PublicServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** Stops listening, then closes every accepted connection and waits (a while) for their closes. */
     @Override
     public void close() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        accepted.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 }

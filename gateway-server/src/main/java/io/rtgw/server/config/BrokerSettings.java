@@ -21,9 +21,21 @@ import java.util.regex.Pattern;
  *                    for its head, so a lost announcement is delivered within it (0 = never)
  * @param embeddedLimits what the embedded broker may hold (channels, retained bytes, idle time of a
  *                    channel), so that publishing alone cannot run the node out of memory
+ * @param redisIo     where the Redis connections and the delivery lanes run: on the node's own
+ *                    event loops with the client connections ({@code shared}), or on Lettuce's
+ *                    loops and a thread per lane ({@code own}), isolated from client I/O
  */
 public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int redisQueue,
-                             Duration redisProbeInterval, Duration positionCheck, EmbeddedLimits embeddedLimits) {
+                             Duration redisProbeInterval, Duration positionCheck, EmbeddedLimits embeddedLimits,
+                             RedisIo redisIo) {
+    /** {@code RTGW_REDIS_IO}. */
+    public enum RedisIo {
+        /** Lettuce and the lanes on the node's event loops: no thread hand-off per publication. */
+        SHARED,
+        /** Lettuce's own event loops and a thread per lane: Redis I/O apart from client I/O. */
+        OWN
+    }
+
     public static final int DEFAULT_REDIS_QUEUE = io.rtgw.pubsub.RedisBrokerConfig.DEFAULT_LANE_CAPACITY;
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
     private static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(100);
@@ -48,7 +60,8 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int 
     public String toString() {
         return "BrokerSettings[redisUrl=" + redisUrl.map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("embedded")
                 + ", redisPrefix=" + redisPrefix + ", redisQueue=" + redisQueue + ", redisProbeInterval="
-                + redisProbeInterval + ", positionCheck=" + positionCheck + ", embeddedLimits=" + embeddedLimits + "]";
+                + redisProbeInterval + ", positionCheck=" + positionCheck + ", embeddedLimits=" + embeddedLimits
+                + ", redisIo=" + redisIo + "]";
     }
 
     static BrokerSettings from(SettingReader r) {
@@ -75,6 +88,17 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int 
                 "a whole number from 1 to 100000000, like 1000000");
         long maxBytes = r.size(Setting.BROKER_MAX_BYTES, EmbeddedLimits.DEFAULT_MAX_RETAINED_BYTES, 64L << 10, 1L << 40);
         Duration idle = r.duration(Setting.BROKER_IDLE_CHANNEL, EmbeddedLimits.DEFAULT_IDLE_CHANNEL, Duration.ZERO);
-        return new BrokerSettings(url, prefix, queue, probe, positionCheck, new EmbeddedLimits(maxChannels, maxBytes, idle));
+        return new BrokerSettings(url, prefix, queue, probe, positionCheck, new EmbeddedLimits(maxChannels, maxBytes, idle),
+                redisIo(r));
+    }
+
+    private static RedisIo redisIo(SettingReader r) {
+        String raw = r.string(Setting.REDIS_IO, "shared").strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (raw) {
+            case "shared" -> RedisIo.SHARED;
+            case "own" -> RedisIo.OWN;
+            default -> throw SettingReader.invalid(r.raw(Setting.REDIS_IO), "is not a Redis I/O mode",
+                    "shared (the node's event loops) or own (Lettuce's, isolated from client I/O)");
+        };
     }
 }

@@ -1,0 +1,27 @@
+package io.rtgw.pubsub;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.ThreadExecutorMap;
+
+/**
+ * Refuses a blocking wait for Redis on an event loop. With {@code RTGW_REDIS_IO=shared} the loop
+ * that would wait is the one that reads the reply, so the wait could only end in its timeout
+ * while every session on that loop stood still; on Lettuce's own loops it is the same deadlock.
+ * Failing fast names the caller instead.
+ */
+public final class LoopGuard {
+    private LoopGuard() {
+    }
+
+    /** @throws IllegalStateException on a thread of any Netty event loop */
+    public static void refuseOnEventLoop(String what) {
+        if (onEventLoop()) {
+            throw new IllegalStateException(what + " waits for Redis and must not run on event loop "
+                    + Thread.currentThread().getName() + ", which may be the one that reads the reply");
+        }
+    }
+
+    static boolean onEventLoop() {
+        return ThreadExecutorMap.currentExecutor() instanceof EventLoop;
+    }
+}
