@@ -136,6 +136,7 @@ final class BatchedWrites implements AutoCloseable {
     /** Replies come in order: once a last PING is answered, every write sent before it has its answer. */
     private static void awaitReplies(RedisTopology.BatchConnection c) {
         try {
+            LoopGuard.refuseOnEventLoop("waiting for the last writes' answers");
             CompletableFuture<String> ping = c.commands().ping().toCompletableFuture();
             c.connection().flushCommands();
             ping.get(1, TimeUnit.SECONDS);

@@ -89,6 +89,7 @@ final class ClusterTopology implements RedisTopology {
 
     @Override
     public synchronized void connectCommands(Duration timeout) throws Exception {
+        LoopGuard.refuseOnEventLoop("connecting to Redis Cluster");
         if (commands == null) {
             // asynchronous connects expect the topology to be known already
             commandClient.refreshPartitionsAsync().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -98,6 +99,7 @@ final class ClusterTopology implements RedisTopology {
 
     @Override
     public BatchConnection connectBatch(Duration timeout) throws Exception {
+        LoopGuard.refuseOnEventLoop("connecting to Redis Cluster");
         StatefulRedisClusterConnection<String, String> c = commandClient.connectAsync(StringCodec.UTF8)
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return new BatchConnection(c, c.async());
@@ -130,6 +132,7 @@ final class ClusterTopology implements RedisTopology {
 
     @Override
     public void loadFunction(String code, Duration timeout) throws Exception {
+        LoopGuard.refuseOnEventLoop("loading the function library");
         StatefulRedisClusterConnection<String, String> c = commands;
         if (c == null) {
             throw new IllegalStateException("not connected to Redis Cluster " + seeds);
@@ -149,6 +152,7 @@ final class ClusterTopology implements RedisTopology {
 
     @Override
     public PubSubLink openPubSub(PubSubLink.Sink sink, Duration timeout) throws Exception {
+        LoopGuard.refuseOnEventLoop("opening the pub/sub link");
         pubSubClient.refreshPartitionsAsync().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         StatefulRedisClusterPubSubConnection<String, byte[]> connection =
                 pubSubClient.connectPubSubAsync(StandaloneTopology.PUBSUB_CODEC)
@@ -200,8 +204,8 @@ final class ClusterTopology implements RedisTopology {
     public void close() {
         topologyEvents.dispose();
         // shutting the clients down closes every connection they made, links included
-        commandClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
-        pubSubClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
+        ClientShutdown.await(commandClient.shutdownAsync(0, 2, TimeUnit.SECONDS),
+                pubSubClient.shutdownAsync(0, 2, TimeUnit.SECONDS));
     }
 
     private static final class ClusterLink implements PubSubLink {

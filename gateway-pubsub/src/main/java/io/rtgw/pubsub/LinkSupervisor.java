@@ -256,6 +256,7 @@ final class LinkSupervisor implements AutoCloseable {
 
     /** The probe channels and every wanted channel, confirmed by Redis. */
     private void subscribeEverything(PubSubLink l, Duration timeout) throws Exception {
+        LoopGuard.refuseOnEventLoop("subscribing the pub/sub link");
         List<CompletableFuture<Void>> confirmations = new ArrayList<>();
         List<String> probeChannels = topology.probeChannels(probeBase);
         probe.reset(probeChannels);

@@ -21,6 +21,11 @@ public final class LoopGuard {
         }
     }
 
+    /** For close paths: whether a bounded wait for Redis is allowed here, or should be skipped. */
+    static boolean mayWait() {
+        return !onEventLoop();
+    }
+
     static boolean onEventLoop() {
         return ThreadExecutorMap.currentExecutor() instanceof EventLoop;
     }

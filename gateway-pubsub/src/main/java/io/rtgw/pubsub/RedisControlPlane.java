@@ -149,7 +149,7 @@ public final class RedisControlPlane implements ControlPlane {
         }
         closed = true;
         String self = nodeId;
-        if (self != null && bus.isUp()) {
+        if (self != null && bus.isUp() && LoopGuard.mayWait()) {
             try {
                 reports.remove(self).get(1, TimeUnit.SECONDS);
             } catch (Exception e) {

@@ -33,6 +33,7 @@ public final class RedisEventStreams implements QueuedSink.Delivery {
 
     @Override
     public void deliver(List<AppEvent> batch) throws Exception {
+        LoopGuard.refuseOnEventLoop("appending connection events");
         writes.submit(redis -> {
             CompletableFuture<?>[] appends = new CompletableFuture<?>[batch.size()];
             for (int i = 0; i < appends.length; i++) {

@@ -235,6 +235,7 @@ public final class RedisFleetState implements FleetState {
     }
 
     private Renewal renewAndRecoverNow() throws Exception {
+        LoopGuard.refuseOnEventLoop("renewing the fleet lease");
         RedisClusterAsyncCommands<String, String> redis = commands.get();
         // SET … GET: nil means the lease had run out (or this is the first renewal)
         RedisFuture<String> renewed = redis.setGet(fleetKey("lease:" + incarnation), "1", SetArgs.Builder.px(lease));

@@ -66,6 +66,7 @@ final class StandaloneTopology implements RedisTopology {
 
     @Override
     public synchronized void connectCommands(Duration timeout) throws Exception {
+        LoopGuard.refuseOnEventLoop("connecting to Redis");
         if (commands == null) {
             commands = commandClient.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -74,6 +75,7 @@ final class StandaloneTopology implements RedisTopology {
 
     @Override
     public BatchConnection connectBatch(Duration timeout) throws Exception {
+        LoopGuard.refuseOnEventLoop("connecting to Redis");
         StatefulRedisConnection<String, String> c = commandClient.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return new BatchConnection(c, c.async());
@@ -105,11 +107,13 @@ final class StandaloneTopology implements RedisTopology {
 
     @Override
     public void loadFunction(String code, Duration timeout) throws Exception {
+        LoopGuard.refuseOnEventLoop("loading the function library");
         FunctionLibrary.loadUnlessNewer(commands(), code).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public PubSubLink openPubSub(PubSubLink.Sink sink, Duration timeout) throws Exception {
+        LoopGuard.refuseOnEventLoop("opening the pub/sub link");
         StatefulRedisPubSubConnection<String, byte[]> connection = pubSubClient.connectPubSubAsync(PUBSUB_CODEC, uri)
                 .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         connection.addListener(new RedisPubSubAdapter<>() {
@@ -139,8 +143,8 @@ final class StandaloneTopology implements RedisTopology {
     @Override
     public void close() {
         // shutting the clients down closes every connection they made, links included
-        commandClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
-        pubSubClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
+        ClientShutdown.await(commandClient.shutdownAsync(0, 2, TimeUnit.SECONDS),
+                pubSubClient.shutdownAsync(0, 2, TimeUnit.SECONDS));
     }
 
     private static final class StandaloneLink implements PubSubLink {
