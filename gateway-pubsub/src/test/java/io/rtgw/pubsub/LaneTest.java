@@ -8,12 +8,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The lane on its own: order, capacity, resync markers and tasks, with a handler that can be held. */
-class LaneTest {
+/**
+ * The lane on its own: order, capacity, resync markers, tasks and batches, with a handler that can
+ * be held; once per executor a lane drains on ({@link LaneOnOwnThreadTest}, {@link LaneOnEventLoopTest}).
+ */
+abstract class LaneTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ChannelName A = ChannelName.of("t", "a");
     private static final ChannelName B = ChannelName.of("t", "b");
@@ -22,6 +26,12 @@ class LaneTest {
     /** What the lane handed over, as "a:3", "resync:a", "task:1". */
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private Lane lane;
+
+    /** A lane of the variant under test. */
+    abstract Lane newLane(int capacity, Lane.Handler handler);
+
+    /** A single-threaded executor of the variant's kind, for the lane of the batch test. */
+    abstract Executor singleThread();
 
     private final Lane.Handler handler = new Lane.Handler() {
         @Override
@@ -47,7 +57,9 @@ class LaneTest {
     @AfterEach
     void close() {
         release.countDown();
-        lane.close();
+        if (lane != null) {
+            lane.close();
+        }
     }
 
     private boolean offer(ChannelName channel, int n) {
@@ -62,7 +74,7 @@ class LaneTest {
 
     @Test
     void overflowRefusesTheChannelUntilItsResyncRunsAfterWhatWasAccepted() {
-        lane = new Lane("test-lane", 3, handler);
+        lane = newLane(3, handler);
         stuck();
         assertThat(offer(A, 1)).isTrue();
         assertThat(offer(B, 1)).isTrue();
@@ -84,7 +96,7 @@ class LaneTest {
 
     @Test
     void aChannelThatOverflowsAgainBeforeItsResyncGetsOneResync() {
-        lane = new Lane("test-lane", 1, handler);
+        lane = newLane(1, handler);
         stuck();
         assertThat(offer(A, 1)).isTrue();
         assertThat(offer(A, 2)).isFalse(); // overflow: resync marker queued
@@ -97,7 +109,7 @@ class LaneTest {
 
     @Test
     void theRingGrowsWithoutLosingOrder() {
-        lane = new Lane("test-lane", 2_000, handler);
+        lane = newLane(2_000, handler);
         stuck();
         for (int i = 1; i <= 2_000; i++) {
             assertThat(offer(i % 2 == 0 ? A : B, i)).isTrue();
@@ -123,11 +135,31 @@ class LaneTest {
 
     @Test
     void afterCloseTasksRunInPlaceSoNoFutureIsLeftHanging() {
-        lane = new Lane("test-lane", 4, handler);
-        lane.close();
+        lane = newLane(4, handler);
+        if (lane != null) {
+            lane.close();
+        }
         List<String> ran = new CopyOnWriteArrayList<>();
         lane.execute(() -> ran.add("task"));
         assertThat(ran).containsExactly("task");
         assertThat(offer(A, 1)).isFalse();
+    }
+
+    @Test
+    void aLongQueueYieldsItsExecutorAfterEachBatch() {
+        Executor executor = singleThread();
+        lane = new Lane("test-lane", 10_000, handler, executor);
+        stuck();
+        int queued = 2 * Lane.BATCH;
+        for (int i = 1; i <= queued; i++) {
+            assertThat(offer(A, i)).isTrue();
+        }
+        executor.execute(() -> seen.add("other"));
+        release.countDown();
+        await().atMost(WAIT).until(() -> seen.size() == queued + 2);
+        // the first drain task handed over a:0 to a:255, then queued itself behind the other task
+        assertThat(seen.indexOf("other")).isEqualTo(Lane.BATCH);
+        assertThat(seen.stream().filter(e -> !e.equals("other")))
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, queued).mapToObj(i -> "a:" + i).toList());
     }
 }
