@@ -6,6 +6,9 @@ import java.util.List;
  * Which part of a JVM server a thread belongs to, by its name as the kernel keeps it (at most 15
  * characters: {@code rtgw-redis-lane-3} reads {@code rtgw-redis-lane}, {@code C2 CompilerThread0}
  * {@code C2 CompilerThre}). The first matching prefix wins, so the specific ones come first.
+ * With {@code RTGW_REDIS_IO=shared} (the default) the Redis connections and the lanes run on
+ * {@code rtgw-io} threads: {@link #LANES} has no thread then, and {@link #LETTUCE} only Lettuce's
+ * timer and computation threads; a group without threads is left out of the rows.
  */
 final class ThreadGroups {
     static final String IO = "rtgw-io";

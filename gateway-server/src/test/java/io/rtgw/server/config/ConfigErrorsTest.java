@@ -47,6 +47,7 @@ class ConfigErrorsTest {
             RTGW_TOKEN_COOKIE    | my cookie | RTGW_TOKEN_COOKIE: "my cookie" is not a cookie name
             RTGW_REDIS_PREFIX    | {rtgw}    | RTGW_REDIS_PREFIX: "{rtgw}" is not a key prefix
             RTGW_REDIS_QUEUE     | 0         | RTGW_REDIS_QUEUE: "0" is too small (expected: a whole number from 16 to 10000000, like 10000)
+            RTGW_REDIS_IO        | isolated  | RTGW_REDIS_IO: "isolated" is not a Redis I/O mode (expected: shared (the node's event loops) or own (Lettuce's, isolated from client I/O))
             RTGW_REDIS_PROBE_INTERVAL | 10ms | RTGW_REDIS_PROBE_INTERVAL: "10ms" is too short (expected: a duration of at least 100ms
             RTGW_ALLOWED_ORIGINS | https://a.example.com/ | RTGW_ALLOWED_ORIGINS: "https://a.example.com/" is not an origin (expected: comma-separated origins
             RTGW_ALLOWED_ORIGINS | *         | RTGW_ALLOWED_ORIGINS: "*" is not an origin (expected: leave the setting unset to allow every origin
