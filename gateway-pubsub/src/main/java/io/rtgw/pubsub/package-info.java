@@ -6,7 +6,9 @@
  * <pre>{@code
  * Broker broker = new RedisBroker(RedisBrokerConfig.builder(redisUrl)
  *         .policies(defaultPolicy, policiesByNamespace)   // also baked into the Redis function
- *         .clientResources(sharedLettuceResources)         // RedisResources.create(), one per process;
+ *         .clientResources(sharedLettuceResources)         // RedisResources.create(loops, socketType)
+ *                                                          // (Lettuce and the lanes on the node's loops)
+ *                                                          // or create() (Lettuce's own), one per process;
  *                                                          // without it the broker owns its own
  *         .laneCapacity(10_000)                            // messages waiting per lane before a resync
  *         .build());
