@@ -19,6 +19,8 @@ import io.rtgw.core.Publication;
 import io.rtgw.core.broker.BrokerListener;
 import io.rtgw.core.broker.PublishRequest;
 import io.rtgw.testkit.RedisServerExtension;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +100,12 @@ class SharedEventLoopsTest {
         try {
             assertThat(deliveryThread(resources)).startsWith(PREFIX);
             assertThat(replyThread(resources, redis.server().uri())).startsWith(PREFIX);
+            RedisControlPlane plane = new RedisControlPlane(RedisBrokerConfig.builder(redis.server().uri())
+                    .keyPrefix(redis.keyPrefix()).clientResources(resources).build(),
+                    Duration.ofSeconds(1), Duration.ofHours(1), ControlPlanes.SKEW, Clock.systemUTC());
+            plane.start("node-io", new ControlPlanes.Recorder(0)).get(30, TimeUnit.SECONDS);
+            plane.close();
+            assertThat(loops.isShuttingDown()).as("after the control plane closed").isFalse();
         } finally {
             RedisResources.shutdown(resources);
         }
