@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every streaming connection over a Netty channel shares: write many and flush them together
- * with the loop's other connections ({@link FlushBatch}), a hard bound on queued bytes (past it the client is a slow consumer and is
- * closed instead of growing memory), close-once, and the metrics and log line at the end.
+ * with the loop's other connections ({@link FlushBatch}), a hard bound on queued bytes (past it
+ * the client is a slow consumer and is closed instead of growing memory), close-once, and the
+ * metrics and log line at the end.
  */
 public abstract class ChannelConnection implements Connection {
     private static final Logger log = LoggerFactory.getLogger("io.rtgw.connections");

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * flushes early; otherwise the loop is behind (publications waiting, or paused by the pacing),
  * and the round keeps writing until its pass so that several publications per connection leave
  * in one call. The loop's queue length is read once per round, without a lock (the sizes of its
- * two lock-free task queues). Time spent flushing early counts toward the round's pass for the pacing.
+ * two lock-free task queues). Time spent flushing early counts toward the round's pass for the
+ * pacing.
  *
  * <p>A flush may close its connection (a slow consumer, or a socket write that failed) inside the
  * caller's write, in the middle of a fan-out. What Netty does then at once is close the socket,

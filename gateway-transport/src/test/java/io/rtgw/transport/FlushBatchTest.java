@@ -135,8 +135,8 @@ class FlushBatchTest {
     @Test
     void aSlowConsumerFoundByAnEarlyFlushIsClosedAndTheFanOutGoesOn() {
         // Connection 3's socket takes nothing: over the 16-byte bound at its first flush, inside the fan-out.
-        Fanout fanout = new Fanout(2 * FlushBatch.CHUNK + 10,
-                TestContexts.of(new RecordingObserver(), TransportSettings.defaults("127.0.0.1", 0).withOutboundQueueBytes(16)),
+        TransportSettings smallQueue = TransportSettings.defaults("127.0.0.1", 0).withOutboundQueueBytes(16);
+        Fanout fanout = new Fanout(2 * FlushBatch.CHUNK + 10, TestContexts.of(new RecordingObserver(), smallQueue),
                 Set.of(3), 0);
         Publication p = publication();
         fanout.connections.forEach(c -> c.send(p));
