@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every streaming connection over a Netty channel shares: write many and flush once per
- * event-loop turn, a hard bound on queued bytes (past it the client is a slow consumer and is
- * closed instead of growing memory), close-once, and the metrics and log line at the end.
+ * What every streaming connection over a Netty channel shares: write many and flush them together
+ * with the loop's other connections ({@link FlushBatch}), a hard bound on queued bytes (past it
+ * the client is a slow consumer and is closed instead of growing memory), close-once, and the
+ * metrics and log line at the end.
  */
 public abstract class ChannelConnection implements Connection {
     private static final Logger log = LoggerFactory.getLogger("io.rtgw.connections");
@@ -125,7 +126,10 @@ public abstract class ChannelConnection implements Connection {
         return channel;
     }
 
-    /** Queues a frame and schedules one flush for this event-loop turn. */
+    /**
+     * Queues a frame and joins the loop's next flush. That flush may run inside this call (a large
+     * fan-out flushes in chunks, see {@link FlushBatch}) and may close this or another connection.
+     */
     protected final void write(Object frame) {
         outboundFor(frame).write(frame, channel.voidPromise());
         if (!flushScheduled) {
@@ -135,8 +139,9 @@ public abstract class ChannelConnection implements Connection {
     }
 
     /**
-     * One flush per event-loop turn. What the socket did not take is this client's backlog: a
-     * burst written within one turn does not count, only what stays queued after the flush.
+     * Flushes what was written since the last flush (once per event-loop turn, or per chunk of a
+     * large fan-out). What the socket did not take is this client's backlog: a burst written
+     * before the flush does not count, only what stays queued after it.
      *
      * <p>This byte bound is the only backpressure (docs/protocol.md §5): Netty's writability
      * (its write-buffer watermarks) is deliberately not consulted. Holding writes back while a
