@@ -47,7 +47,7 @@ final class PublishBodyReader {
     }
 
     private static Items read(String body, boolean dataAsTree) throws ApiError, PublishData.NeedsTree {
-        try (JsonParser p = WireJson.MAPPER.createParser(body); PublishData data = new PublishData(body.length())) {
+        try (JsonParser p = WireJson.MAPPER.createParser(body); PublishData data = new PublishData()) {
             return new PublishBodyReader(p, data, dataAsTree).items();
         } catch (JsonProcessingException e) {
             throw new ApiError(HttpResponseStatus.BAD_REQUEST, "invalid_json", "the body is not valid JSON", null);

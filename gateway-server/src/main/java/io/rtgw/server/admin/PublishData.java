@@ -38,8 +38,9 @@ final class PublishData implements Closeable {
     private int[] starts = new int[8];
     private int objects;
 
-    PublishData(int capacity) {
-        out = new StringWriter(capacity);
+    /** A body's data values are written one after the other into the same buffer, which grows to the largest. */
+    PublishData() {
+        out = new StringWriter(128);
     }
 
     /** The value at the parser's current token, which is left at the value's last token. */

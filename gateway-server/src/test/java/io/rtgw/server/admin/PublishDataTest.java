@@ -53,7 +53,7 @@ class PublishDataTest {
     }
 
     private static String copied(String json) throws Exception {
-        try (JsonParser p = WireJson.MAPPER.createParser(json); PublishData data = new PublishData(16)) {
+        try (JsonParser p = WireJson.MAPPER.createParser(json); PublishData data = new PublishData()) {
             p.nextToken();
             return data.copy(p);
         }
