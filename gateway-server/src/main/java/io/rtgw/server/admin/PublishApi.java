@@ -1,11 +1,7 @@
 package io.rtgw.server.admin;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtgw.auth.ApiKeyScope;
@@ -17,6 +13,8 @@ import io.rtgw.core.broker.Broker;
 import io.rtgw.core.broker.BrokerLimitException;
 import io.rtgw.core.broker.PublishRequest;
 import io.rtgw.transport.WireJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PublishApi implements AdminRoute {
     private static final Logger log = LoggerFactory.getLogger(PublishApi.class);
-    static final int MAX_BATCH = 1000;
     private static final String LIMIT_REACHED = ErrorCode.LIMIT_REACHED.code();
 
     private final Broker broker;
@@ -61,70 +58,50 @@ public final class PublishApi implements AdminRoute {
             return done(AdminResponse.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "bad_request",
                     "send the body as 'Content-Type: application/json'"));
         }
-        JsonNode root;
-        try (JsonParser parser = WireJson.MAPPER.createParser(request.body())) {
-            root = WireJson.MAPPER.readTree(parser);
-            if (root != null && parser.nextToken() != null) {
-                // A second value would otherwise be dropped without a word: the caller believes it published.
-                return done(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "invalid_json",
-                        "the body must be one JSON value; there is more after it (send several as an array)"));
-            }
-        } catch (JsonProcessingException e) {
-            return done(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "invalid_json", "the body is not valid JSON"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // a String source does not fail to read
+        Checked checked = check(request.body(), scope.get());
+        if (checked.refusal() != null) {
+            return done(checked.refusal());
         }
-        if (root == null || root.isMissingNode()) {
-            return done(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the body is empty"));
-        }
-        boolean batch = root.isArray();
-        List<JsonNode> items = new ArrayList<>();
-        if (batch) {
-            if (root.isEmpty() || root.size() > MAX_BATCH) {
-                return done(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                        "a batch holds 1-" + MAX_BATCH + " publishes"));
-            }
-            root.forEach(items::add);
-        } else {
-            items.add(root);
-        }
-        List<PublishBody> bodies = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            try {
-                bodies.add(PublishBody.parse(items.get(i)));
-            } catch (PublishBody.Invalid e) {
-                return done(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                        (batch ? "item " + i + ": " : "") + e.getMessage(), e.field));
-            }
-            if (!scope.get().allows(bodies.get(i).tenant())) {
-                return done(AdminResponse.error(HttpResponseStatus.FORBIDDEN, "forbidden",
-                        "this API key may not publish to tenant " + bodies.get(i).tenant(), "tenant"));
-            }
-        }
-        List<CompletableFuture<JsonNode>> results = new ArrayList<>(bodies.size());
+        List<PublishBody> bodies = checked.bodies();
+        List<CompletableFuture<List<StreamPosition>>> results = new ArrayList<>(bodies.size());
         for (PublishBody body : bodies) {
             results.add(publish(body));
         }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((ok, error) -> {
-            boolean failed = false;
-            boolean refused = false;
-            ArrayNode array = JsonNodeFactory.instance.arrayNode();
-            for (CompletableFuture<JsonNode> r : results) {
-                JsonNode node = r.handle((n, e) -> e == null ? n : failure(e)).join();
-                boolean limit = LIMIT_REACHED.equals(node.path("error").asText(null));
-                refused |= limit;
-                failed |= node.has("error") && !limit;
-                array.add(node);
-            }
-            JsonNode out = batch ? array : array.get(0);
-            // a broker failure is worth a retry (503); a full broker only once channels expire (429)
-            HttpResponseStatus status = failed ? HttpResponseStatus.SERVICE_UNAVAILABLE
-                    : refused ? HttpResponseStatus.TOO_MANY_REQUESTS : HttpResponseStatus.OK;
-            return AdminResponse.json(status, out.toString());
-        });
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .handle((ok, error) -> answer(checked.batch(), bodies, results));
     }
 
-    private CompletableFuture<JsonNode> publish(PublishBody body) {
+    /** A body's publishes, every rule checked; or the answer refusing the body. */
+    record Checked(AdminResponse refusal, boolean batch, List<PublishBody> bodies) {
+    }
+
+    /** In the body's order: the first item breaking a rule or naming a tenant the key may not reach refuses the body. */
+    static Checked check(String body, ApiKeyScope scope) {
+        PublishBodyReader.Items items;
+        try {
+            items = PublishBodyReader.read(body);
+        } catch (ApiError e) {
+            return new Checked(e.response(), false, List.of());
+        }
+        List<PublishBody> bodies = new ArrayList<>(items.items().size());
+        for (int i = 0; i < items.items().size(); i++) {
+            PublishBody checked;
+            try {
+                checked = PublishBody.of(items.items().get(i));
+            } catch (PublishBody.Invalid e) {
+                return new Checked(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                        (items.batch() ? "item " + i + ": " : "") + e.getMessage(), e.field), items.batch(), List.of());
+            }
+            if (!scope.allows(checked.tenant())) {
+                return new Checked(AdminResponse.error(HttpResponseStatus.FORBIDDEN, "forbidden",
+                        "this API key may not publish to tenant " + checked.tenant(), "tenant"), items.batch(), List.of());
+            }
+            bodies.add(checked);
+        }
+        return new Checked(null, items.batch(), bodies);
+    }
+
+    private CompletableFuture<List<StreamPosition>> publish(PublishBody body) {
         List<PublishRequest> requests = body.requests();
         List<CompletableFuture<StreamPosition>> ids = new ArrayList<>(requests.size());
         for (PublishRequest r : requests) {
@@ -138,29 +115,74 @@ public final class PublishApi implements AdminRoute {
             }));
         }
         return CompletableFuture.allOf(ids.toArray(CompletableFuture[]::new)).thenApply(ok -> {
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            if (!body.multi()) {
-                node.put("id", ids.get(0).join().toString());
-                return node;
+            List<StreamPosition> out = new ArrayList<>(ids.size());
+            for (CompletableFuture<StreamPosition> id : ids) {
+                out.add(id.join());
             }
-            ObjectNode byChannel = node.putObject("ids");
-            for (int i = 0; i < requests.size(); i++) {
-                byChannel.put(requests.get(i).channel().name(), ids.get(i).join().toString());
-            }
-            return node;
+            return out;
         });
     }
 
-    private static JsonNode failure(Throwable error) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        if (cause(error) instanceof BrokerLimitException limit) {
-            node.put("error", LIMIT_REACHED);
-            node.put("message", limit.getMessage() + "; publishing to channels it holds still works");
-            return node;
+    /**
+     * Each publish's ids, or why the broker did not take it, written without a JSON tree: an object
+     * for a single publish, an array of them for a batch.
+     */
+    private static AdminResponse answer(boolean batch, List<PublishBody> bodies,
+                                        List<CompletableFuture<List<StreamPosition>>> results) {
+        boolean failed = false;
+        boolean refused = false;
+        try (ByteArrayBuilder out = new ByteArrayBuilder(32 + 48 * results.size());
+             JsonGenerator g = WireJson.FACTORY.createGenerator(out)) {
+            if (batch) {
+                g.writeStartArray();
+            }
+            for (int i = 0; i < results.size(); i++) {
+                CompletableFuture<List<StreamPosition>> r = results.get(i);
+                g.writeStartObject();
+                if (r.isCompletedExceptionally()) {
+                    Throwable error = r.handle((ids, e) -> e).join();
+                    boolean limit = cause(error) instanceof BrokerLimitException;
+                    refused |= limit;
+                    failed |= !limit;
+                    writeFailure(g, error);
+                } else {
+                    writeIds(g, bodies.get(i), r.join());
+                }
+                g.writeEndObject();
+            }
+            if (batch) {
+                g.writeEndArray();
+            }
+            g.flush();
+            // a broker failure is worth a retry (503); a full broker only once channels expire (429)
+            HttpResponseStatus status = failed ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                    : refused ? HttpResponseStatus.TOO_MANY_REQUESTS : HttpResponseStatus.OK;
+            return new AdminResponse(status, AdminResponse.JSON, out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail to write
         }
-        node.put("error", "internal");
-        node.put("message", "the broker did not accept the publication; retry with the same idempotencyKey");
-        return node;
+    }
+
+    private static void writeIds(JsonGenerator g, PublishBody body, List<StreamPosition> ids) throws IOException {
+        if (!body.multi()) {
+            g.writeStringField("id", ids.get(0).toString());
+            return;
+        }
+        g.writeObjectFieldStart("ids");
+        for (int i = 0; i < ids.size(); i++) {
+            g.writeStringField(body.channels().get(i).name(), ids.get(i).toString());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeFailure(JsonGenerator g, Throwable error) throws IOException {
+        if (cause(error) instanceof BrokerLimitException limit) {
+            g.writeStringField("error", LIMIT_REACHED);
+            g.writeStringField("message", limit.getMessage() + "; publishing to channels it holds still works");
+            return;
+        }
+        g.writeStringField("error", "internal");
+        g.writeStringField("message", "the broker did not accept the publication; retry with the same idempotencyKey");
     }
 
     private static Throwable cause(Throwable t) {
