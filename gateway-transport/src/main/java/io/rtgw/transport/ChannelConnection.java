@@ -37,6 +37,8 @@ public abstract class ChannelConnection implements Connection {
     private final int maxQueuedBytes;
     private long messagesSent;
     private boolean flushScheduled;
+    /** The {@link FlushBatch} round this connection was last queued for a flush in. */
+    long flushRound = -1;
     private DisconnectReason closeReason;
     private ClientIdentity identity;
     private boolean admitted;

@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * opened (the first write after the last pass): nothing queued and no pacing, and the round
  * flushes early; otherwise the loop is behind (publications waiting, or paused by the pacing),
  * and the round keeps writing until its pass so that several publications per connection leave
- * in one call. The loop's queue length is read once per round, without a lock (the sizes of its
+ * in one call. A backlog inside one task (a Redis lane's batch of messages) does not show in the
+ * queue; it shows as a connection written again after its early flush in the same round, and
+ * that ends early flushing for the rest of the round. The loop's queue length is read once per round, without a lock (the sizes of its
  * two lock-free task queues). Time spent flushing early counts toward the round's pass for the
  * pacing.
  *
@@ -71,6 +73,8 @@ final class FlushBatch implements Runnable {
     private long earlyNanos;
     /** A flush is running: what is written now joins it instead of starting another. */
     private boolean flushing;
+    /** Counts rounds (a round: from the first write after a pass to the next pass). */
+    private long round;
 
     /** Called on the connection's event loop only. */
     static void add(ChannelConnection connection, EventExecutor loop) {
@@ -84,12 +88,20 @@ final class FlushBatch implements Runnable {
             batch.scheduled = true;
             batch.scheduledOn = loop;
             batch.schedule(loop);
+        } else if (connection.flushRound == batch.round) {
+            // Flushed early and written again before the pass: this task works off a backlog (a
+            // Redis lane's batch, a catch-up), which the loop's queue does not show. Measured: a
+            // node on Redis at 1000 msg/s, flushing every chunk of such a batch, sent one call per
+            // message instead of one per connection and fell to a quarter of its throughput.
+            batch.early = false;
         } else if (batch.early && !batch.flushing && batch.pending.size() >= CHUNK) {
             batch.flushEarly();
         }
+        connection.flushRound = batch.round;
     }
 
     private void schedule(EventExecutor loop) {
+        round++;
         earlyNanos = 0;
         long wait = lastPassNanos < PACE_ABOVE_NANOS ? 0 : lastPassEndNanos + lastPassNanos / 4 - loop.ticker().nanoTime();
         if (wait <= 0) {

@@ -107,6 +107,32 @@ class FlushBatchTest {
     }
 
     @Test
+    void aConnectionWrittenAgainAfterItsEarlyFlushEndsEarlyFlushingForTheRound() {
+        // One task writing two publications to the same connections: a Redis lane's batch, a backlog
+        // the loop's queue does not show. Flushing each chunk again would cost a call per message.
+        Fanout fanout = new Fanout(2 * FlushBatch.CHUNK + 10, context, Set.of(), 0);
+        Publication a = publication();
+        Publication b = publication();
+        fanout.connections.forEach(c -> c.send(a));
+        assertThat(fanout.flushes()).isEqualTo(2 * FlushBatch.CHUNK);
+        fanout.connections.forEach(c -> c.send(b));
+        assertThat(fanout.flushes()).as("no early flush once a connection came round again").isEqualTo(2 * FlushBatch.CHUNK);
+
+        fanout.runPendingTasks();
+        assertThat(fanout.flushes()).as("the pass: one flush for every connection").isEqualTo(2 * FlushBatch.CHUNK + fanout.size());
+        for (int i = 0; i < fanout.size(); i++) {
+            assertThat(fanout.framesOf(i)).containsExactly(a.data(), b.data());
+        }
+
+        Publication c = publication();
+        fanout.connections.forEach(x -> x.send(c));
+        assertThat(fanout.flushes()).as("the next round flushes early again")
+                .isEqualTo(2 * FlushBatch.CHUNK + fanout.size() + 2 * FlushBatch.CHUNK);
+        fanout.runPendingTasks();
+        fanout.close();
+    }
+
+    @Test
     void aPacedLoopDoesNotFlushEarlyAndSeveralPublicationsLeaveInOneFlushPerConnection() {
         // The first connection's socket takes 8 ms of the loop's clock: a long pass, so the next is paced.
         Fanout fanout = new Fanout(2 * FlushBatch.CHUNK + 10, context, Set.of(), 8);
