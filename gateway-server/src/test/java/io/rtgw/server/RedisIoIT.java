@@ -18,9 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code RTGW_REDIS_IO} end to end: by default Lettuce runs on the node's worker loops, and the
- * node still closes cleanly (its Redis users close before the loops stop); {@code own} keeps
- * Lettuce's loops; a node forced onto NIO while Lettuce would use epoll still delivers.
+ * {@code RTGW_REDIS_IO} end to end: by default ({@code own}) Lettuce keeps its own loops; with
+ * {@code shared} it runs on the node's worker loops, and the node still closes cleanly (its Redis
+ * users close before the loops stop); a node forced onto NIO while Lettuce would use epoll still
+ * delivers.
  */
 @Timeout(150)
 class RedisIoIT {
@@ -41,10 +42,10 @@ class RedisIoIT {
     }
 
     @Test
-    void sharedByDefaultRunsLettuceOnTheWorkerLoopsAndClosesWithoutErrors() throws Exception {
+    void sharedRunsLettuceOnTheWorkerLoopsAndClosesWithoutErrors() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
-        RunningGateway node = RedisE2e.node(redis.server().uri());
+        RunningGateway node = RedisE2e.node(redis.server().uri(), "RTGW_REDIS_IO", "shared");
         try {
             assertThat(node.gateway.config().broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.SHARED);
             assertThat(RedisResources.sharedLoops(node.gateway.redisResources())).isPresent();
@@ -66,8 +67,9 @@ class RedisIoIT {
     }
 
     @Test
-    void ownKeepsLettucesLoops() throws Exception {
-        try (RunningGateway node = RedisE2e.node(redis.server().uri(), "RTGW_REDIS_IO", "own")) {
+    void ownByDefaultKeepsLettucesLoops() throws Exception {
+        try (RunningGateway node = RedisE2e.node(redis.server().uri())) {
+            assertThat(node.gateway.config().broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.OWN);
             assertThat(RedisResources.sharedLoops(node.gateway.redisResources())).isEmpty();
             deliversEndToEnd(node);
         }
@@ -78,7 +80,7 @@ class RedisIoIT {
         System.setProperty("rtgw.nio", "true");
         RunningGateway node;
         try {
-            node = RedisE2e.node(redis.server().uri());
+            node = RedisE2e.node(redis.server().uri(), "RTGW_REDIS_IO", "shared");
         } finally {
             System.clearProperty("rtgw.nio");
         }

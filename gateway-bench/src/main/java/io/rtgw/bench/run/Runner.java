@@ -52,6 +52,8 @@ public final class Runner {
               --threads T             event loops per load-generator process (default 1)
               --ws-auth header|subprotocol   how WebSocket clients send the token (default header)
               --jvm-flags "..."       the gateway's JVM flags (default: the Dockerfile's)
+              --rtgw-env K=V,K=V      extra settings for the gateway's environment (e.g. RTGW_REDIS_IO=own),
+                                      applied last; the bench clears every other RTGW_ variable
               --cds on|off            the gateway starts from a class-data archive of its jar's training,
                                       made once per jar and java, as the image does (default on)
               --max-seconds S         hard bound of the whole run (default 1800)
@@ -61,7 +63,7 @@ public final class Runner {
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
             "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events", "hook",
-            "nodes", "cds");
+            "nodes", "cds", "rtgw-env");
 
     /** The name of the {@code --hook} run beside the plain (JWT) one. */
     static final String HOOK_RUN = "rtgw-hook";
@@ -168,6 +170,7 @@ public final class Runner {
                 env.put("RTGW_EVENTS_GRACE", IdleScenario.EVENTS_GRACE.toSeconds() + "s");
             }
         }
+        env.putAll(s.rtgwEnv);
         return env;
     }
 

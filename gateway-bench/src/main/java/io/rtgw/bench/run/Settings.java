@@ -48,6 +48,8 @@ final class Settings {
     final int concurrency;
     final String wsAuth;
     final String jvmFlags;
+    /** {@code --rtgw-env K=V,…}: settings compared in one bench build, e.g. {@code RTGW_REDIS_IO=own}. */
+    final java.util.Map<String, String> rtgwEnv = new java.util.LinkedHashMap<>();
     /** The gateway starts from a class-data archive made by its jar's training, as the image does (issue 17). */
     final boolean cds;
     final int maxSeconds;
@@ -124,6 +126,16 @@ final class Settings {
         concurrency = o.getInt("concurrency", 256);
         wsAuth = o.get("ws-auth", "header");
         jvmFlags = o.get("jvm-flags", RtgwServer.DEFAULT_JVM_FLAGS);
+        for (String pair : o.get("rtgw-env", "").split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || !pair.startsWith("RTGW_")) {
+                throw new IllegalArgumentException("--rtgw-env: RTGW_NAME=value[,…], got '" + pair + "'");
+            }
+            rtgwEnv.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
         String c = o.get("cds", "on");
         if (!c.equals("on") && !c.equals("off")) {
             throw new IllegalArgumentException("--cds: on or off");
@@ -199,6 +211,7 @@ final class Settings {
         m.put("serverCpus", serverCpus);
         m.put("clientCpus", clientCpus);
         m.put("jvmFlags", jvmFlags);
+        m.put("rtgwEnv", rtgwEnv.toString());
         m.put("cds", cds ? "on" : "off");
         m.put("machine", Machine.describe());
         return m;

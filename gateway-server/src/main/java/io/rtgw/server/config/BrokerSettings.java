@@ -21,18 +21,23 @@ import java.util.regex.Pattern;
  *                    for its head, so a lost announcement is delivered within it (0 = never)
  * @param embeddedLimits what the embedded broker may hold (channels, retained bytes, idle time of a
  *                    channel), so that publishing alone cannot run the node out of memory
- * @param redisIo     where the Redis connections and the delivery lanes run: on the node's own
- *                    event loops with the client connections ({@code shared}), or on Lettuce's
- *                    loops and a thread per lane ({@code own}), isolated from client I/O
+ * @param redisIo     where the Redis connections and the delivery lanes run: on Lettuce's loops
+ *                    and a thread per lane ({@code own}, the default), isolated from client I/O,
+ *                    or on the node's own event loops with the client connections ({@code shared},
+ *                    experimental: cheaper below saturation, but a saturated node falls far behind,
+ *                    docs/performance.md "Round 2")
  */
 public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int redisQueue,
                              Duration redisProbeInterval, Duration positionCheck, EmbeddedLimits embeddedLimits,
                              RedisIo redisIo) {
     /** {@code RTGW_REDIS_IO}. */
     public enum RedisIo {
-        /** Lettuce and the lanes on the node's event loops: no thread hand-off per publication. */
+        /**
+         * Lettuce and the lanes on the node's event loops: no thread hand-off per publication.
+         * Experimental: a saturated node falls far behind (docs/performance.md, "Round 2").
+         */
         SHARED,
-        /** Lettuce's own event loops and a thread per lane: Redis I/O apart from client I/O. */
+        /** Lettuce's own event loops and a thread per lane: Redis I/O apart from client I/O (the default). */
         OWN
     }
 
@@ -93,7 +98,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int 
     }
 
     private static RedisIo redisIo(SettingReader r) {
-        String raw = r.string(Setting.REDIS_IO, "shared").strip().toLowerCase(java.util.Locale.ROOT);
+        String raw = r.string(Setting.REDIS_IO, "own").strip().toLowerCase(java.util.Locale.ROOT);
         return switch (raw) {
             case "shared" -> RedisIo.SHARED;
             case "own" -> RedisIo.OWN;
