@@ -26,6 +26,9 @@ test('the --dev demo page shows "Reconnecting…" while the gateway is unreachab
     });
     await waitFor(async () => (await banner()).cls === 'connected', { what: 'the banner saying Connected' });
     assert.equal((await banner()).text, 'Connected');
+    // Connected is the welcome; the page's subscribe may still be on its way, and a publication
+    // made before it is not this subscriber's (a first subscribe starts at the head).
+    await waitFor(async () => (await page.textContent('#log')).includes('subscribed room:1'), { what: 'the subscribe acknowledged' });
     await gateway.publish('room:1', { text: 'hello from the test' }, { tenant: 'demo' });
     await waitFor(async () => (await page.textContent('#log')).includes('hello from the test'), { what: 'the message in the log' });
 
