@@ -42,7 +42,7 @@ final class ClusterTopology implements RedisTopology {
     private volatile StatefulRedisClusterConnection<String, String> commands;
     private volatile ClusterLink link;
 
-    ClusterTopology(List<RedisURI> seeds, ClientResources resources, Duration commandTimeout,
+    ClusterTopology(List<RedisURI> seeds, ClientResources resources, ClientResources pubSubResources, Duration commandTimeout,
                     Duration topologyRefresh, Events events) {
         this.seeds = List.copyOf(seeds);
         commandClient = RedisClusterClient.create(resources, seeds);
@@ -59,7 +59,7 @@ final class ClusterTopology implements RedisTopology {
                         .build())
                 .build());
         commandClient.addListener(new CommandConnectionWatch(masterConnections::contains, events));
-        pubSubClient = RedisClusterClient.create(resources, seeds);
+        pubSubClient = RedisClusterClient.create(pubSubResources, seeds);
         pubSubClient.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(false)
                 // node connections are opened lazily and may still be activating when the first

@@ -63,8 +63,8 @@ final class ControlBus implements AutoCloseable {
         this.keys = keys;
         String linkId = "c" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
         this.supervisor = new LinkSupervisor("control plane", config, events -> endpoint.cluster()
-                ? new ClusterTopology(endpoint.uris(), resources, config.commandTimeout(), config.topologyRefresh(), events)
-                : new StandaloneTopology(endpoint.uris().get(0), resources, config.commandTimeout(), events),
+                ? new ClusterTopology(endpoint.uris(), resources, resources, config.commandTimeout(), config.topologyRefresh(), events)
+                : new StandaloneTopology(endpoint.uris().get(0), resources, resources, config.commandTimeout(), events),
                 null, keys.probeBase(linkId), subscribed, this::onMessage);
         this.inbox = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(INBOX_CAPACITY),
                 r -> daemon(r, "rtgw-control-inbox"));

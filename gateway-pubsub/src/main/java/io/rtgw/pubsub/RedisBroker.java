@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The node subscribes per channel it holds (SUBSCRIBE, or SSUBSCRIBE on Cluster) to its
  *       two Redis channels, the function's envelopes and apps' live payloads ({@link ChannelKeys}),
  *       never with a pattern, and hands every message to a bounded per-channel lane
- *       ({@link Delivery}), which drains on the node's event loops when Lettuce shares them
- *       ({@link RedisResources#create(io.netty.channel.EventLoopGroup, Class)}), else on threads of its own.</li>
+ *       ({@link Delivery}), which drains on the node's event loops when the pub/sub connections run
+ *       on them ({@link RedisResources#pubSubOn}), else on threads of its own.</li>
  *   <li>One supervisor thread owns the connection state ({@link LinkSupervisor}): it loads the
  *       function, builds the pub/sub link and subscribes everything, and only then reports the
  *       broker up. A periodic probe through Redis finds a link that went silent without closing.</li>
@@ -58,12 +58,13 @@ public final class RedisBroker implements Broker {
         this.ownsResources = config.clientResources() == null;
         this.resources = ownsResources ? RedisResources.create() : config.clientResources();
         this.functionCode = FunctionLibrary.render(config, endpoint.cluster());
+        ClientResources pubSub = config.pubSubResources() != null ? config.pubSubResources() : resources;
         this.delivery = new Delivery(subscribed, ChannelLanes.defaultCount(),
-                config.laneCapacity(), RedisResources.sharedLoops(resources).orElse(null), this::bumpEpoch);
+                config.laneCapacity(), RedisResources.sharedLoops(pubSub).orElse(null), this::bumpEpoch);
         String nodeId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
         this.supervisor = new LinkSupervisor("broker", config, events -> endpoint.cluster()
-                ? new ClusterTopology(endpoint.uris(), resources, config.commandTimeout(), config.topologyRefresh(), events)
-                : new StandaloneTopology(endpoint.uris().get(0), resources, config.commandTimeout(), events),
+                ? new ClusterTopology(endpoint.uris(), resources, pubSub, config.commandTimeout(), config.topologyRefresh(), events)
+                : new StandaloneTopology(endpoint.uris().get(0), resources, pubSub, config.commandTimeout(), events),
                 functionCode, keys.probeBase(nodeId), subscribed, delivery::onMessage);
     }
 

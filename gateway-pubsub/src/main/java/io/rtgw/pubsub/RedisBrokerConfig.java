@@ -29,6 +29,7 @@ public final class RedisBrokerConfig {
     private final HistoryPolicy functionDefault;
     private final Map<String, HistoryPolicy> functionNamespaces;
     private final ClientResources clientResources;
+    private final ClientResources pubSubResources;
     private final Duration commandTimeout;
     private final Duration idempotencyWindow;
     private final Duration positionTtl;
@@ -45,6 +46,7 @@ public final class RedisBrokerConfig {
         this.functionDefault = b.functionDefault;
         this.functionNamespaces = Map.copyOf(b.functionNamespaces);
         this.clientResources = b.clientResources;
+        this.pubSubResources = b.pubSubResources;
         this.commandTimeout = positive(b.commandTimeout, "commandTimeout");
         this.idempotencyWindow = positive(b.idempotencyWindow, "idempotencyWindow");
         this.positionTtl = positive(b.positionTtl, "positionTtl");
@@ -97,6 +99,11 @@ public final class RedisBrokerConfig {
         return clientResources;
     }
 
+    /** Where a broker's pub/sub connections run; null: on {@link #clientResources()}. */
+    public ClientResources pubSubResources() {
+        return pubSubResources;
+    }
+
     public Duration commandTimeout() {
         return commandTimeout;
     }
@@ -137,6 +144,7 @@ public final class RedisBrokerConfig {
         private HistoryPolicy functionDefault = HistoryPolicy.DEFAULT;
         private Map<String, HistoryPolicy> functionNamespaces = Map.of();
         private ClientResources clientResources;
+        private ClientResources pubSubResources;
         private Duration commandTimeout = Duration.ofSeconds(5);
         private Duration idempotencyWindow = io.rtgw.core.broker.Broker.DEFAULT_IDEMPOTENCY_WINDOW;
         private Duration positionTtl = Duration.ofDays(7);
@@ -174,6 +182,15 @@ public final class RedisBrokerConfig {
 
         public Builder clientResources(ClientResources clientResources) {
             this.clientResources = clientResources;
+            return this;
+        }
+
+        /**
+         * Lettuce resources for the broker's pub/sub connections only, e.g. the node's own event
+         * loops ({@link RedisResources#pubSubOn}); the caller shuts them down, after the broker.
+         */
+        public Builder pubSubResources(ClientResources pubSubResources) {
+            this.pubSubResources = pubSubResources;
             return this;
         }
 

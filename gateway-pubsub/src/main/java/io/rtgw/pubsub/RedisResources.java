@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * control plane, presence) through their configs, then shuts it down with {@link #shutdown}
  * after all of them have closed.
  *
- * <p>{@link #create(EventLoopGroup, Class)} runs Lettuce's connections on the node's own event
- * loops ({@code RTGW_REDIS_IO=shared}): a publication then costs no hand-off between Lettuce's
- * threads and the node's. Code that may run on those loops must never wait for a Redis reply
- * ({@link LoopGuard}): the reply would be read by the very thread that waits.
+ * <p>{@link #pubSubOn} lends the node's own event loops to the pub/sub connections of a broker
+ * ({@code RTGW_REDIS_IO=shared}): a message from Redis then reaches its subscribers without a
+ * hand-off between Lettuce's threads and the node's. Commands (publishes, history reads) stay on
+ * Lettuce's loops: their replies must not wait behind the fan-out those loops are writing. Code
+ * that may run on the node's loops must never wait for a Redis reply ({@link LoopGuard}).
  */
 public final class RedisResources {
     private static final Logger log = LoggerFactory.getLogger(RedisResources.class);
@@ -35,23 +36,41 @@ public final class RedisResources {
     }
 
     /**
-     * Lettuce on {@code loops}, which keep running when the resources shut down (their owner stops
-     * them, after the Redis users have closed). Lettuce chooses its socket type itself (native
-     * epoll where available, unless {@code -Dio.lettuce.core.epoll=false}); when that is not the
-     * type the loops serve ({@code socketChannel}, e.g. the node runs NIO with {@code -Drtgw.nio=true}
-     * while Lettuce would use epoll), Lettuce keeps loops of its own instead.
+     * Resources for a broker's pub/sub connections that run them on {@code loops}, sharing every
+     * other part (timer, computation threads, event bus, reconnect policy) with {@code commands}
+     * and leaving the loops running when they shut down (their owner stops them, after the Redis
+     * users have closed). Shut these down before {@code commands}.
+     *
+     * <p>Measured (docs/performance.md, "Issue 17, round 3"): with the commands on the node's loops
+     * too, a publish's reply was read only after the fan-out queued ahead of it, so a publisher that
+     * waits for its answer (one request in flight) published one request per loop turn, every
+     * turn's writes left one message per connection, and a saturated one-core node fell from
+     * 100k to 10k deliveries/s.
+     *
+     * <p>Lettuce chooses its socket type itself (native epoll where available, unless
+     * {@code -Dio.lettuce.core.epoll=false}); when that is not the type the loops serve
+     * ({@code socketChannel}, e.g. the node runs NIO with {@code -Drtgw.nio=true} while Lettuce
+     * would use epoll), the pub/sub connections stay on Lettuce's loops: empty.
      */
-    public static ClientResources create(EventLoopGroup loops, Class<? extends Channel> socketChannel) {
+    public static Optional<ClientResources> pubSubOn(ClientResources commands, EventLoopGroup loops,
+                                                     Class<? extends Channel> socketChannel) {
         Class<? extends Channel> lettuces = Transports.socketChannelClass();
         if (!lettuces.equals(socketChannel)) {
             log.info("Redis connections use {} but the node's event loops serve {}; Lettuce keeps event loops of its own",
                     lettuces.getSimpleName(), socketChannel.getSimpleName());
-            return create();
+            return Optional.empty();
         }
-        return builder().eventLoopGroupProvider(new SharedEventLoops(loops)).build();
+        // given, not mutate()d: a mutated copy takes over shutting down what it was copied from
+        return Optional.of(builder()
+                .eventLoopGroupProvider(new SharedEventLoops(loops))
+                .eventExecutorGroup(commands.eventExecutorGroup())
+                .timer(commands.timer())
+                .eventBus(commands.eventBus())
+                .commandLatencyRecorder(commands.commandLatencyRecorder())
+                .build());
     }
 
-    /** The node's loops these resources lend Lettuce, if they were made by {@link #create(EventLoopGroup, Class)}. */
+    /** The node's loops these resources lend Lettuce, if they were made by {@link #pubSubOn}. */
     public static Optional<EventLoopGroup> sharedLoops(ClientResources resources) {
         return resources.eventLoopGroupProvider() instanceof SharedEventLoops shared
                 ? Optional.of(shared.loops()) : Optional.empty();

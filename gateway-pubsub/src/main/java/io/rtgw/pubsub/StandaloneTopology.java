@@ -33,7 +33,8 @@ final class StandaloneTopology implements RedisTopology {
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StandaloneLink link;
 
-    StandaloneTopology(RedisURI uri, ClientResources resources, Duration commandTimeout, Events events) {
+    StandaloneTopology(RedisURI uri, ClientResources resources, ClientResources pubSubResources, Duration commandTimeout,
+                       Events events) {
         this.uri = uri;
         commandClient = RedisClient.create(resources, uri);
         commandClient.setOptions(ClientOptions.builder()
@@ -42,7 +43,7 @@ final class StandaloneTopology implements RedisTopology {
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
         commandClient.addListener(new CommandConnectionWatch(connection -> connection == commands, events));
-        pubSubClient = RedisClient.create(resources, uri);
+        pubSubClient = RedisClient.create(pubSubResources, uri);
         pubSubClient.setOptions(ClientOptions.builder()
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

@@ -6,10 +6,11 @@
  * <pre>{@code
  * Broker broker = new RedisBroker(RedisBrokerConfig.builder(redisUrl)
  *         .policies(defaultPolicy, policiesByNamespace)   // also baked into the Redis function
- *         .clientResources(sharedLettuceResources)         // RedisResources.create(loops, socketType)
- *                                                          // (Lettuce and the lanes on the node's loops)
- *                                                          // or create() (Lettuce's own), one per process;
+ *         .clientResources(lettuceResources)               // RedisResources.create(), one per process;
  *                                                          // without it the broker owns its own
+ *         .pubSubResources(onTheNodesLoops)                // optional: RedisResources.pubSubOn(lettuceResources,
+ *                                                          // loops, socketType): pub/sub and the lanes on the
+ *                                                          // node's loops (RTGW_REDIS_IO=shared)
  *         .laneCapacity(10_000)                            // messages waiting per lane before a resync
  *         .build());
  * broker.start(listener);   // completes when first up; keeps retrying while Redis is away

@@ -16,25 +16,31 @@ final class Brokers {
     private Brokers() {
     }
 
-    /** @param redis the process's Lettuce resources; null with the embedded broker */
-    static Broker create(GatewayConfig config, ClientResources redis) {
+    /**
+     * @param redis  the process's Lettuce resources; null with the embedded broker
+     * @param pubSub where the broker's pub/sub connections run, if not on {@code redis}
+     */
+    static Broker create(GatewayConfig config, ClientResources redis, ClientResources pubSub) {
         if (config.broker().embedded()) {
             return new InMemoryBroker(config.historyPolicies(), config.idempotencyWindow(), Clock.systemUTC(),
                     config.broker().embeddedLimits());
         }
-        return new RedisBroker(redisConfig(config, redis));
+        return new RedisBroker(redisSettings(config, redis).pubSubResources(pubSub).build());
     }
 
     /** The one Redis configuration of a node: its broker and its control plane share it. */
     static RedisBrokerConfig redisConfig(GatewayConfig config, ClientResources redis) {
+        return redisSettings(config, redis).build();
+    }
+
+    private static RedisBrokerConfig.Builder redisSettings(GatewayConfig config, ClientResources redis) {
         return RedisBrokerConfig.builder(config.broker().redisUrl().orElseThrow())
                 .keyPrefix(config.broker().redisPrefix())
                 .probeInterval(config.broker().redisProbeInterval())
                 .policies(config.historyPolicies())
                 .idempotencyWindow(config.idempotencyWindow())
                 .laneCapacity(config.broker().redisQueue())
-                .clientResources(redis)
-                .build();
+                .clientResources(redis);
     }
 
     /**

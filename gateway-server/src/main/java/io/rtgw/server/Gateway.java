@@ -60,6 +60,8 @@ public final class Gateway implements AutoCloseable {
     private final EventLoops loops;
     /** The process's one set of Lettuce threads, for every Redis user; null with the embedded broker. */
     private final ClientResources redisResources;
+    /** The broker's pub/sub connections on the worker loops ({@code RTGW_REDIS_IO=shared}), else null. */
+    private final ClientResources pubSubResources;
     private final Broker broker;
     private final Hub hub;
     private final JwtAuthenticator authenticator;
@@ -86,8 +88,9 @@ public final class Gateway implements AutoCloseable {
         GatewayObserver observer = metrics.observer();
         this.loops = new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
         NettyMetrics.register(metrics.registry(), loops);
-        this.redisResources = redisResources(config, loops);
-        this.broker = Brokers.create(config, redisResources);
+        this.redisResources = config.broker().embedded() ? null : RedisResources.create();
+        this.pubSubResources = pubSubResources(config, loops, redisResources);
+        this.broker = Brokers.create(config, redisResources, pubSubResources);
         Brokers.registerMetrics(metrics.registry(), broker);
         SessionSettings sessionSettings = sessionSettings(config);
         this.hub = new Hub(broker, loops.workers().next(), config.connections().subscriptionLinger(), observer,
@@ -124,15 +127,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * With {@code RTGW_REDIS_IO=shared} Lettuce runs on the worker loops, so a session, its Redis
-     * connection and its channel's lane are one thread on a one-core node.
+     * With {@code RTGW_REDIS_IO=shared} the broker's pub/sub connections run on the worker loops,
+     * so a message from Redis, its channel's lane and the sessions it goes to are one thread on a
+     * one-core node; commands keep Lettuce's loops ({@link RedisResources#pubSubOn}).
      */
-    private static ClientResources redisResources(GatewayConfig config, EventLoops loops) {
-        if (config.broker().embedded()) {
+    private static ClientResources pubSubResources(GatewayConfig config, EventLoops loops, ClientResources redis) {
+        if (redis == null || config.broker().redisIo() != BrokerSettings.RedisIo.SHARED) {
             return null;
         }
-        return config.broker().redisIo() == BrokerSettings.RedisIo.SHARED
-                ? RedisResources.create(loops.workers(), loops.socketChannel()) : RedisResources.create();
+        return RedisResources.pubSubOn(redis, loops.workers(), loops.socketChannel()).orElse(null);
     }
 
     /** docs/protocol.md §7 on the admin listener. */
@@ -285,6 +288,11 @@ public final class Gateway implements AutoCloseable {
         return redisResources;
     }
 
+    /** Where the broker's pub/sub connections run when not on {@link #redisResources()}; else null. */
+    ClientResources pubSubResources() {
+        return pubSubResources;
+    }
+
     /**
      * Graceful shutdown (docs/protocol.md §8): readiness turns 503 at once, the listeners keep answering
      * but send new sessions elsewhere, and every connection is told to reconnect, spread evenly
@@ -342,6 +350,9 @@ public final class Gateway implements AutoCloseable {
         events.close();
         control.close();
         broker.close();
+        if (pubSubResources != null) {
+            RedisResources.shutdown(pubSubResources);
+        }
         if (redisResources != null) {
             // after every Redis user has closed: they share these threads
             RedisResources.shutdown(redisResources);

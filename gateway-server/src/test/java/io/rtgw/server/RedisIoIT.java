@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code RTGW_REDIS_IO} end to end: by default ({@code own}) Lettuce keeps its own loops; with
- * {@code shared} it runs on the node's worker loops, and the node still closes cleanly (its Redis
+ * {@code shared} the broker's pub/sub connections run on the node's worker loops (commands keep
+ * Lettuce's), and the node still closes cleanly (its Redis
  * users close before the loops stop); a node forced onto NIO while Lettuce would use epoll still
  * delivers.
  */
@@ -42,13 +43,14 @@ class RedisIoIT {
     }
 
     @Test
-    void sharedRunsLettuceOnTheWorkerLoopsAndClosesWithoutErrors() throws Exception {
+    void sharedRunsPubSubOnTheWorkerLoopsAndClosesWithoutErrors() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
         RunningGateway node = RedisE2e.node(redis.server().uri(), "RTGW_REDIS_IO", "shared");
         try {
             assertThat(node.gateway.config().broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.SHARED);
-            assertThat(RedisResources.sharedLoops(node.gateway.redisResources())).isPresent();
+            assertThat(RedisResources.sharedLoops(node.gateway.pubSubResources())).isPresent();
+            assertThat(RedisResources.sharedLoops(node.gateway.redisResources())).as("commands").isEmpty();
             deliversEndToEnd(node);
         } finally {
             captured.start();
@@ -71,6 +73,7 @@ class RedisIoIT {
         try (RunningGateway node = RedisE2e.node(redis.server().uri())) {
             assertThat(node.gateway.config().broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.OWN);
             assertThat(RedisResources.sharedLoops(node.gateway.redisResources())).isEmpty();
+            assertThat(node.gateway.pubSubResources()).isNull();
             deliversEndToEnd(node);
         }
     }
