@@ -4,9 +4,10 @@ import io.netty.channel.EventLoop;
 import io.netty.util.internal.ThreadExecutorMap;
 
 /**
- * Refuses a blocking wait for Redis on an event loop. With {@code RTGW_REDIS_IO=shared} the loop
- * that would wait is the one that reads the reply, so the wait could only end in its timeout
- * while every session on that loop stood still; on Lettuce's own loops it is the same deadlock.
+ * Refuses a blocking wait for Redis on an event loop. With {@code RTGW_REDIS_IO=shared} a pub/sub
+ * reply (a SUBSCRIBE's) is read by the node's loops, so a loop that waited for one could only end
+ * in its timeout while every session on it stood still; on Lettuce's own loops it is the same
+ * deadlock, and on any loop a wait for a command's reply stalls every connection of that loop.
  * Failing fast names the caller instead.
  */
 public final class LoopGuard {

@@ -30,7 +30,7 @@ public final class RedisResources {
     private RedisResources() {
     }
 
-    /** Lettuce's own event loops ({@code RTGW_REDIS_IO=own}). */
+    /** Lettuce's own event loops: every Redis user's commands, and with {@code RTGW_REDIS_IO=own} everything. */
     public static ClientResources create() {
         return builder().build();
     }

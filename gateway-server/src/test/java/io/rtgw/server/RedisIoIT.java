@@ -18,9 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code RTGW_REDIS_IO} end to end: by default ({@code own}) Lettuce keeps its own loops; with
- * {@code shared} the broker's pub/sub connections run on the node's worker loops (commands keep
- * Lettuce's), and the node still closes cleanly (its Redis
+ * {@code RTGW_REDIS_IO} end to end: by default ({@code shared}) the broker's pub/sub connections
+ * run on the node's worker loops (commands keep Lettuce's); with {@code own} Lettuce keeps all of
+ * them on its own loops; and the node still closes cleanly (its Redis
  * users close before the loops stop); a node forced onto NIO while Lettuce would use epoll still
  * delivers.
  */
@@ -43,12 +43,12 @@ class RedisIoIT {
     }
 
     @Test
-    void sharedRunsPubSubOnTheWorkerLoopsAndClosesWithoutErrors() throws Exception {
+    void sharedByDefaultRunsPubSubOnTheWorkerLoopsAndClosesWithoutErrors() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
-        RunningGateway node = RedisE2e.node(redis.server().uri(), "RTGW_REDIS_IO", "shared");
+        RunningGateway node = RedisE2e.node(redis.server().uri());
         try {
-            assertThat(node.gateway.config().broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.SHARED);
+            assertThat(node.gateway.config().broker().redisIo()).as("the default").isEqualTo(BrokerSettings.RedisIo.SHARED);
             assertThat(RedisResources.sharedLoops(node.gateway.pubSubResources())).isPresent();
             assertThat(RedisResources.sharedLoops(node.gateway.redisResources())).as("commands").isEmpty();
             deliversEndToEnd(node);
@@ -69,8 +69,8 @@ class RedisIoIT {
     }
 
     @Test
-    void ownByDefaultKeepsLettucesLoops() throws Exception {
-        try (RunningGateway node = RedisE2e.node(redis.server().uri())) {
+    void ownKeepsLettucesLoops() throws Exception {
+        try (RunningGateway node = RedisE2e.node(redis.server().uri(), "RTGW_REDIS_IO", "own")) {
             assertThat(node.gateway.config().broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.OWN);
             assertThat(RedisResources.sharedLoops(node.gateway.redisResources())).isEmpty();
             assertThat(node.gateway.pubSubResources()).isNull();

@@ -98,7 +98,7 @@ public record BrokerSettings(Optional<String> redisUrl, String redisPrefix, int 
     }
 
     private static RedisIo redisIo(SettingReader r) {
-        String raw = r.string(Setting.REDIS_IO, "own").strip().toLowerCase(java.util.Locale.ROOT);
+        String raw = r.string(Setting.REDIS_IO, "shared").strip().toLowerCase(java.util.Locale.ROOT);
         return switch (raw) {
             case "shared" -> RedisIo.SHARED;
             case "own" -> RedisIo.OWN;

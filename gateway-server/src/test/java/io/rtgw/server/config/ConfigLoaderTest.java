@@ -58,7 +58,7 @@ class ConfigLoaderTest {
         assertThat(c.broker().embedded()).isTrue();
         assertThat(c.broker().redisPrefix()).isEqualTo("rtgw");
         assertThat(c.broker().redisQueue()).isEqualTo(10_000);
-        assertThat(c.broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.OWN);
+        assertThat(c.broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.SHARED);
         assertThat(c.broker().redisProbeInterval()).isEqualTo(Duration.ofSeconds(5));
         ConnectionSettings conn = c.connections();
         assertThat(conn.heartbeat()).isEqualTo(Duration.ofSeconds(25));
@@ -120,7 +120,7 @@ class ConfigLoaderTest {
                 redis_url: redis://localhost:6379
                 redis_prefix: gw
                 redis_queue: 500
-                redis_io: shared
+                redis_io: own
                 heartbeat: 10
                 history_size: 5
                 history_ttl: 1h
@@ -167,7 +167,7 @@ class ConfigLoaderTest {
         assertThat(c.broker().redisUrl()).contains("redis://localhost:6379");
         assertThat(c.broker().redisPrefix()).isEqualTo("gw");
         assertThat(c.broker().redisQueue()).isEqualTo(500);
-        assertThat(c.broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.SHARED);
+        assertThat(c.broker().redisIo()).isEqualTo(BrokerSettings.RedisIo.OWN);
         assertThat(c.connections().heartbeat()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.historyPolicies().forChannel(ChannelName.of("t", "x"))).isEqualTo(new HistoryPolicy(5, Duration.ofHours(1)));
         assertThat(c.drain()).isZero();
