@@ -18,8 +18,9 @@ import java.net.InetSocketAddress;
  * {@code <channel> <payload>} line each, and every publication is encoded once into a WebSocket
  * frame that is written, as is, to each subscriber of the channel. No JSON, no sessions, no
  * history, no authentication. Subscribers are flushed by the gateway's own policy
- * ({@link FlushPolicy#BATCH}) unless told to flush per request. The event loops are the gateway's own ({@link EventLoops}, sized
- * the way the gateway sizes them), so the epoll/NIO choice and the thread layout are the same.
+ * ({@link FlushPolicy#BATCH}) unless told to flush per request. The event loops are the
+ * gateway's own ({@link EventLoops}, sized the way the gateway sizes them), so the epoll/NIO
+ * choice and the thread layout are the same.
  *
  * <p>Started by the bench as {@code java -cp rtgw-bench.jar io.rtgw.bench.floor.FloorServer}, pinned
  * like the gateway; prints {@code floor listening: public <host:port> admin <host:port>}.

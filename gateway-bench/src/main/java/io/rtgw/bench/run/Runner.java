@@ -26,7 +26,7 @@ public final class Runner {
                                       load, same pinning, and print ratios
               --floor-flush batch|request  how the floor flushes: the gateway's own batching, one pass per
                                       loop round, paced when saturated (default), or every subscriber
-                                      at the end of each publish request (one send per publication)
+                                      at the end of each publish request (a send per subscriber per request)
               --store memory|redis|cluster  broker/store of both servers (default memory); cluster: 3 masters
                                       on this box (rtgw only); the floor has none whatever this says
               --nodes N|a,b,c         rtgw processes sharing the Redis store, connections split between

@@ -195,7 +195,7 @@ final class Settings {
         return "n=" + n + " channels=" + channels + " mix=" + mix + " store=" + storeName()
                 + (nodes.length > 1 || nodes[0] > 1 ? " nodes=" + nodesText() : "")
                 + " users=" + users + (hook ? " hook=connect" : "") + " presence=" + (presence ? "on" : "off") + " events=" + (events() ? "redis" : "off")
- + (floor() ? " floor-flush=" + floorFlush.label() : "")
+                + (floor() ? " floor-flush=" + floorFlush.label() : "")
                 + " cds=" + (cds ? "on" : "off") + " server-cpus=" + serverCpus + " client-cpus=" + clientCpus;
     }
 
