@@ -29,24 +29,22 @@ class SubscribersFlushTest {
 
     @Test
     void batchedTwoRequestsQueuedTogetherLeaveInOneFlushPerSubscriber() {
-        Subscribers subscribers = subscribers(FlushPolicy.BATCH, 20);
-        subscribers.deliver(List.of("a"), frames("one"));
-        subscribers.deliver(List.of("a"), frames("two"));
-        runLoop();
-        for (List<String> s : seen) {
-            assertThat(s).containsExactly("w:one", "w:two", "f");
-        }
+        twoRequestsQueuedTogether(FlushPolicy.BATCH);
+        seen.forEach(s -> assertThat(s).containsExactly("w:one", "w:two", "f"));
     }
 
     @Test
     void perRequestEveryRequestFlushesEverySubscriberItWrote() {
-        Subscribers subscribers = subscribers(FlushPolicy.REQUEST, 20);
+        twoRequestsQueuedTogether(FlushPolicy.REQUEST);
+        seen.forEach(s -> assertThat(s).containsExactly("w:one", "f", "w:two", "f"));
+    }
+
+    /** Two publish requests for channel {@code a} reach a busy loop before it runs either. */
+    private void twoRequestsQueuedTogether(FlushPolicy policy) {
+        Subscribers subscribers = subscribers(policy, 20);
         subscribers.deliver(List.of("a"), frames("one"));
         subscribers.deliver(List.of("a"), frames("two"));
         runLoop();
-        for (List<String> s : seen) {
-            assertThat(s).containsExactly("w:one", "f", "w:two", "f");
-        }
     }
 
     @Test
@@ -58,9 +56,7 @@ class SubscribersFlushTest {
         runLoop();
         assertThat(all.indexOf("f0")).as("the first subscriber flushed").isNotNegative()
                 .isLessThan(all.indexOf("w599"));
-        for (List<String> s : seen) {
-            assertThat(s).containsExactly("w:one", "f");
-        }
+        seen.forEach(s -> assertThat(s).containsExactly("w:one", "f"));
     }
 
     /** {@code n} subscribers of channel {@code a}, each on its own embedded socket, all on one loop. */
