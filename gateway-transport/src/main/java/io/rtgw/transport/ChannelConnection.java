@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every streaming connection over a Netty channel shares: write many and flush them together
- * with the loop's other connections ({@link FlushBatch}), a hard bound on queued bytes (past it
+ * with the loop's other connections ({@link BatchFlushed}, {@link FlushBatch}), a hard bound on queued bytes (past it
  * the client is a slow consumer and is closed instead of growing memory), close-once, and the
  * metrics and log line at the end.
  */
-public abstract class ChannelConnection implements Connection {
+public abstract class ChannelConnection extends BatchFlushed implements Connection {
     private static final Logger log = LoggerFactory.getLogger("io.rtgw.connections");
     private static final AtomicLong IDS = new AtomicLong();
     /** How long a peer may take to read our close before the socket is closed anyway. */
@@ -36,9 +36,6 @@ public abstract class ChannelConnection implements Connection {
     private final long openedAtNanos = System.nanoTime();
     private final int maxQueuedBytes;
     private long messagesSent;
-    private boolean flushScheduled;
-    /** The {@link FlushBatch} round this connection was last queued for a flush in. */
-    long flushRound = -1;
     private DisconnectReason closeReason;
     private ClientIdentity identity;
     private boolean admitted;
@@ -134,10 +131,7 @@ public abstract class ChannelConnection implements Connection {
      */
     protected final void write(Object frame) {
         outboundFor(frame).write(frame, channel.voidPromise());
-        if (!flushScheduled) {
-            flushScheduled = true;
-            FlushBatch.add(this, channel.eventLoop());
-        }
+        flushLater(channel.eventLoop());
     }
 
     /**
@@ -153,8 +147,8 @@ public abstract class ChannelConnection implements Connection {
      * catch-up that the byte bound lets through. So the listener leaves the watermarks at
      * Netty's defaults and nothing reads them.
      */
-    void flushNow() {
-        flushScheduled = false;
+    @Override
+    protected final void flushNow() {
         flushFrom().flush();
         ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
         if (queued != null && queued.totalPendingWriteBytes() > maxQueuedBytes) {

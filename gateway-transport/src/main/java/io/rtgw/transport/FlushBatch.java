@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The connections of one event loop that have writes waiting for a flush. A fan-out writes to
+ * The connections of one event loop that have writes waiting for a flush (every
+ * {@link BatchFlushed}: the gateway's connections, and the bench's floor subscribers). A fan-out writes to
  * thousands of connections in one task; one flush pass for all of them, instead of a flush task
  * per connection, keeps the loop's task queue out of the per-delivery cost.
  *
@@ -61,7 +62,7 @@ final class FlushBatch implements Runnable {
         }
     };
 
-    private final ArrayList<ChannelConnection> pending = new ArrayList<>();
+    private final ArrayList<BatchFlushed> pending = new ArrayList<>();
     private boolean scheduled;
     /** Only tests put several loops on one thread (embedded channels); each gets its own run. */
     private EventExecutor scheduledOn;
@@ -77,7 +78,7 @@ final class FlushBatch implements Runnable {
     private long round;
 
     /** Called on the connection's event loop only. */
-    static void add(ChannelConnection connection, EventExecutor loop) {
+    static void add(BatchFlushed connection, EventExecutor loop) {
         FlushBatch batch = OF_THIS_LOOP.get();
         batch.pending.add(connection);
         boolean otherLoop = batch.scheduledOn != loop;
@@ -141,7 +142,7 @@ final class FlushBatch implements Runnable {
             // A flush may write again (a close frame); that connection is then added behind us and
             // flushed in this same pass.
             for (int i = 0; i < pending.size(); i++) {
-                pending.get(i).flushNow();
+                pending.get(i).flushFromBatch();
             }
             pending.clear();
         } finally {

@@ -17,8 +17,10 @@ import java.net.InetSocketAddress;
  * open a WebSocket on {@code /sub/<channel>}; {@code POST /pub} carries publications, one
  * {@code <channel> <payload>} line each, and every publication is encoded once into a WebSocket
  * frame that is written, as is, to each subscriber of the channel. No JSON, no sessions, no
- * history, no authentication. The event loops are the gateway's own ({@link EventLoops}, sized
- * the way the gateway sizes them), so the epoll/NIO choice and the thread layout are the same.
+ * history, no authentication. Subscribers are flushed by the gateway's own policy
+ * ({@link FlushPolicy#BATCH}) unless told to flush per request. The event loops are the
+ * gateway's own ({@link EventLoops}, sized the way the gateway sizes them), so the epoll/NIO
+ * choice and the thread layout are the same.
  *
  * <p>Started by the bench as {@code java -cp rtgw-bench.jar io.rtgw.bench.floor.FloorServer}, pinned
  * like the gateway; prints {@code floor listening: public <host:port> admin <host:port>}.
@@ -30,9 +32,9 @@ public final class FloorServer implements AutoCloseable {
     private final Channel pub;
     private final Channel admin;
 
-    private FloorServer() throws InterruptedException {
+    private FloorServer(FlushPolicy flush) throws InterruptedException {
         loops = new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        Subscribers subscribers = new Subscribers(loops.workers());
+        Subscribers subscribers = new Subscribers(loops.workers(), flush);
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(SubscriberHandler.PATH).checkStartsWith(true).handleCloseFrames(true)
                 .dropPongFrames(true).maxFramePayloadLength(64 * 1024).build();
@@ -57,14 +59,21 @@ public final class FloorServer implements AutoCloseable {
     }
 
     /** Both listeners on loopback, on ports the OS picks. */
-    public static FloorServer start() throws InterruptedException {
-        return new FloorServer();
+    public static FloorServer start(FlushPolicy flush) throws InterruptedException {
+        return new FloorServer(flush);
     }
 
+    /** Arguments: {@code [--flush batch|request]} (default batch). */
     public static void main(String[] args) throws Exception {
-        FloorServer server = start();
+        FlushPolicy flush = FlushPolicy.BATCH;
+        if (args.length == 2 && args[0].equals("--flush")) {
+            flush = FlushPolicy.parse(args[1]);
+        } else if (args.length != 0) {
+            throw new IllegalArgumentException("usage: FloorServer [--flush batch|request]");
+        }
+        FloorServer server = start(flush);
         System.out.println("floor listening: public " + server.publicAddress() + " admin " + server.adminAddress()
-                + (server.loops.epoll() ? " (epoll)" : " (nio)"));
+                + (server.loops.epoll() ? " (epoll)" : " (nio)") + " flush " + flush.label());
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "floor-stop"));
         server.pub.closeFuture().sync();

@@ -18,6 +18,7 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<Object> {
     static final String PATH = "/sub";
     private final Subscribers subscribers;
     private String channel;
+    private Subscriber subscriber;
 
     SubscriberHandler(Subscribers subscribers) {
         this.subscribers = subscribers;
@@ -29,7 +30,7 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<Object> {
             String uri = hs.requestUri();
             int query = uri.indexOf('?');
             channel = uri.substring(PATH.length() + 1, query < 0 ? uri.length() : query);
-            subscribers.add(channel, ctx.channel());
+            subscriber = subscribers.add(channel, ctx.channel());
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -45,8 +46,8 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (channel != null) {
-            subscribers.remove(channel, ctx.channel());
+        if (subscriber != null) {
+            subscribers.remove(channel, subscriber);
         }
         super.channelInactive(ctx);
     }

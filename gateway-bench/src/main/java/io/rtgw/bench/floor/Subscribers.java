@@ -18,30 +18,34 @@ import java.util.Set;
  */
 final class Subscribers {
     private final Map<EventExecutor, Loop> loops = new IdentityHashMap<>();
+    private final FlushPolicy flush;
 
-    Subscribers(EventLoopGroup workers) {
+    Subscribers(EventLoopGroup workers, FlushPolicy flush) {
+        this.flush = flush;
         for (EventExecutor e : workers) {
             loops.put(e, new Loop());
         }
     }
 
-    /** On the subscriber's own loop. */
-    void add(String channel, Channel ch) {
-        loops.get(ch.eventLoop()).byChannel.computeIfAbsent(channel, k -> new ArrayList<>()).add(ch);
+    /** On the subscriber's own loop; the caller keeps the result to {@link #remove} it. */
+    Subscriber add(String channel, Channel ch) {
+        Subscriber sub = new Subscriber(ch);
+        loops.get(ch.eventLoop()).byChannel.computeIfAbsent(channel, k -> new ArrayList<>()).add(sub);
+        return sub;
     }
 
     /** On the subscriber's own loop. */
-    void remove(String channel, Channel ch) {
-        Map<String, List<Channel>> byChannel = loops.get(ch.eventLoop()).byChannel;
-        List<Channel> list = byChannel.get(channel);
-        if (list != null && list.remove(ch) && list.isEmpty()) {
+    void remove(String channel, Subscriber sub) {
+        Map<String, List<Subscriber>> byChannel = loops.get(sub.channel.eventLoop()).byChannel;
+        List<Subscriber> list = byChannel.get(channel);
+        if (list != null && list.remove(sub) && list.isEmpty()) {
             byChannel.remove(channel);
         }
     }
 
     /**
-     * Writes each frame to every subscriber of its channel, then flushes each subscriber once.
-     * Takes over one reference of every frame.
+     * Writes each frame to every subscriber of its channel and has them flushed by the
+     * {@link FlushPolicy}. Takes over one reference of every frame.
      */
     void deliver(List<String> channels, List<ByteBuf> frames) {
         for (Map.Entry<EventExecutor, Loop> e : loops.entrySet()) {
@@ -52,27 +56,34 @@ final class Subscribers {
         frames.forEach(ByteBuf::release);
     }
 
-    private static final class Loop {
-        final Map<String, List<Channel>> byChannel = new HashMap<>();
-        /** The subscriber lists written to by the task running now; reused, as the loop runs one task at a time. */
-        private final Set<List<Channel>> touched = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final class Loop {
+        final Map<String, List<Subscriber>> byChannel = new HashMap<>();
+        /** {@link FlushPolicy#REQUEST}: the subscriber lists written to by the task running now; reused, as the loop runs one task at a time. */
+        private final Set<List<Subscriber>> touched = Collections.newSetFromMap(new IdentityHashMap<>());
 
         void deliver(List<String> channels, List<ByteBuf> frames) {
             try {
                 for (int i = 0; i < frames.size(); i++) {
-                    List<Channel> subs = byChannel.get(channels.get(i));
+                    List<Subscriber> subs = byChannel.get(channels.get(i));
                     if (subs == null) {
                         continue;
                     }
                     ByteBuf frame = frames.get(i);
-                    for (int s = 0; s < subs.size(); s++) {
-                        Channel ch = subs.get(s);
-                        ch.write(frame.retainedDuplicate(), ch.voidPromise());
+                    if (flush == FlushPolicy.BATCH) {
+                        for (int s = 0; s < subs.size(); s++) {
+                            subs.get(s).writeBatched(frame.retainedDuplicate());
+                        }
+                    } else {
+                        for (int s = 0; s < subs.size(); s++) {
+                            subs.get(s).write(frame.retainedDuplicate());
+                        }
+                        touched.add(subs);
                     }
-                    touched.add(subs);
                 }
-                for (List<Channel> subs : touched) {
-                    subs.forEach(Channel::flush);
+                for (List<Subscriber> subs : touched) {
+                    for (int s = 0; s < subs.size(); s++) {
+                        subs.get(s).flushNow();
+                    }
                 }
             } finally {
                 touched.clear();

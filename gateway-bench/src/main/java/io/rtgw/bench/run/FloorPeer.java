@@ -1,6 +1,7 @@
 package io.rtgw.bench.run;
 
 import io.rtgw.bench.floor.FloorServer;
+import io.rtgw.bench.floor.FlushPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,14 +20,16 @@ final class FloorPeer implements Server {
     private final Path benchJar;
     private final String cpus;
     private final String jvmFlags;
+    private final FlushPolicy flush;
     private Process process;
     private String publicBase;
     private String adminBase;
 
-    FloorPeer(Path benchJar, String cpus, String jvmFlags) {
+    FloorPeer(Path benchJar, String cpus, String jvmFlags, FlushPolicy flush) {
         this.benchJar = benchJar;
         this.cpus = cpus;
         this.jvmFlags = jvmFlags;
+        this.flush = flush;
     }
 
     @Override
@@ -37,7 +40,7 @@ final class FloorPeer implements Server {
     @Override
     public void start(Path dir) throws Exception {
         List<String> cmd = Proc.java(jvmFlags);
-        cmd.addAll(List.of("-cp", benchJar.toString(), FloorServer.class.getName()));
+        cmd.addAll(List.of("-cp", benchJar.toString(), FloorServer.class.getName(), "--flush", flush.label()));
         Path log = dir.resolve("floor.log");
         process = Proc.start(cmd, cpus, log, null);
         Matcher m = Proc.awaitLogLine(process, log, LISTENING, 90, "the floor server");

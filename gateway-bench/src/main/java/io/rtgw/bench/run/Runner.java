@@ -24,6 +24,9 @@ public final class Runner {
               --peer nchan|floor      also run Nchan, or the floor (a bare Netty WebSocket fan-out in this
                                       module: no JSON, sessions, history; WebSocket only, no storm), same
                                       load, same pinning, and print ratios
+              --floor-flush batch|request  how the floor flushes: the gateway's own batching, one pass per
+                                      loop round, paced when saturated (default), or every subscriber
+                                      at the end of each publish request (a send per subscriber per request)
               --store memory|redis|cluster  broker/store of both servers (default memory); cluster: 3 masters
                                       on this box (rtgw only); the floor has none whatever this says
               --nodes N|a,b,c         rtgw processes sharing the Redis store, connections split between
@@ -63,7 +66,7 @@ public final class Runner {
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
             "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events", "hook",
-            "nodes", "cds", "rtgw-env");
+            "nodes", "cds", "rtgw-env", "floor-flush");
 
     /** The name of the {@code --hook} run beside the plain (JWT) one. */
     static final String HOOK_RUN = "rtgw-hook";
@@ -128,7 +131,7 @@ public final class Runner {
         Server server = switch (which) {
             case "rtgw", HOOK_RUN -> new RtgwServer(s.rtgwJar, s.serverCpus, rtgwFlags, rtgwEnv(s, redis), s.wsAuth,
                     s.presence, s.users, hookApp, nodes);
-            case "floor" -> new FloorPeer(s.benchJar, s.serverCpus, s.jvmFlags);
+            case "floor" -> new FloorPeer(s.benchJar, s.serverCpus, s.jvmFlags, s.floorFlush);
             default -> new NchanServer(s.serverCpus, redis == null ? null : redis.hostPort());
         };
         try (AutoCloseable r = redis == null ? () -> { } : redis; AutoCloseable h = hookApp == null ? () -> { } : hookApp;

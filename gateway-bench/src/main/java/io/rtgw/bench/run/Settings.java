@@ -1,6 +1,7 @@
 package io.rtgw.bench.run;
 
 import io.rtgw.bench.Options;
+import io.rtgw.bench.floor.FlushPolicy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,8 @@ final class Settings {
     final int concurrency;
     final String wsAuth;
     final String jvmFlags;
+    /** {@code --floor-flush}: how the floor flushes its subscribers (the gateway's batching, or per request). */
+    final FlushPolicy floorFlush;
     /** {@code --rtgw-env K=V,…}: settings compared in one bench build, e.g. {@code RTGW_REDIS_IO=own}. */
     final java.util.Map<String, String> rtgwEnv = new java.util.LinkedHashMap<>();
     /** The gateway starts from a class-data archive made by its jar's training, as the image does (issue 17). */
@@ -103,7 +106,7 @@ final class Settings {
             throw new IllegalArgumentException("--users: between 1 and --n (" + n + ")");
         }
         channels = o.getInt("channels", scenario.equals("broadcast") ? 1 : 100);
-        boolean floor = "floor".equals(peer);
+        boolean floor = floor();
         mix = o.get("mix", !floor && (scenario.equals("idle") || scenario.equals("storm")) ? "ws:1,sse:1,poll:1" : "ws");
         if (floor && scenario.equals("storm")) {
             throw new IllegalArgumentException("--peer floor: the floor keeps no history, so the storm has nothing to resume");
@@ -126,6 +129,7 @@ final class Settings {
         concurrency = o.getInt("concurrency", 256);
         wsAuth = o.get("ws-auth", "header");
         jvmFlags = o.get("jvm-flags", RtgwServer.DEFAULT_JVM_FLAGS);
+        floorFlush = FlushPolicy.parse(o.get("floor-flush", FlushPolicy.BATCH.label()));
         for (String pair : o.get("rtgw-env", "").split(",")) {
             if (pair.isBlank()) {
                 continue;
@@ -154,6 +158,10 @@ final class Settings {
             return peer;
         }
         return redis ? peer + "-" + storeName() : peer;
+    }
+
+    boolean floor() {
+        return "floor".equals(peer);
     }
 
     String nodesText() {
@@ -187,6 +195,7 @@ final class Settings {
         return "n=" + n + " channels=" + channels + " mix=" + mix + " store=" + storeName()
                 + (nodes.length > 1 || nodes[0] > 1 ? " nodes=" + nodesText() : "")
                 + " users=" + users + (hook ? " hook=connect" : "") + " presence=" + (presence ? "on" : "off") + " events=" + (events() ? "redis" : "off")
+                + (floor() ? " floor-flush=" + floorFlush.label() : "")
                 + " cds=" + (cds ? "on" : "off") + " server-cpus=" + serverCpus + " client-cpus=" + clientCpus;
     }
 
@@ -211,6 +220,9 @@ final class Settings {
         m.put("serverCpus", serverCpus);
         m.put("clientCpus", clientCpus);
         m.put("jvmFlags", jvmFlags);
+        if (floor()) {
+            m.put("floorFlush", floorFlush.label());
+        }
         m.put("rtgwEnv", rtgwEnv.toString());
         m.put("cds", cds ? "on" : "off");
         m.put("machine", Machine.describe());

@@ -19,8 +19,17 @@ class FloorServerTest {
 
     @Test
     void eachPublicationReachesItsChannelsSubscribersAsItIs() throws Exception {
+        publicationsReachTheirSubscribers(FlushPolicy.BATCH);
+    }
+
+    @Test
+    void flushedPerRequestEachPublicationReachesItsChannelsSubscribersToo() throws Exception {
+        publicationsReachTheirSubscribers(FlushPolicy.REQUEST);
+    }
+
+    private static void publicationsReachTheirSubscribers(FlushPolicy flush) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (FloorServer floor = FloorServer.start()) {
+        try (FloorServer floor = FloorServer.start(flush)) {
             Inbox a1 = new Inbox();
             Inbox a2 = new Inbox();
             Inbox b = new Inbox();
@@ -41,7 +50,7 @@ class FloorServerTest {
     @Test
     void aBodyThatIsNotChannelSpacePayloadLinesIsRefused() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (FloorServer floor = FloorServer.start()) {
+        try (FloorServer floor = FloorServer.start(FlushPolicy.BATCH)) {
             HttpResponse<Void> res = http.send(HttpRequest.newBuilder(URI.create("http://" + floor.adminAddress() + "/pub"))
                     .POST(HttpRequest.BodyPublishers.ofString("no-payload-here")).build(), HttpResponse.BodyHandlers.discarding());
             assertThat(res.statusCode()).isEqualTo(400);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rtgw.bench.Options;
+import io.rtgw.bench.floor.FlushPolicy;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
@@ -20,6 +21,17 @@ class SettingsTest {
                 .hasMessageContaining("no history");
         assertThatThrownBy(() -> new Settings("fanout", Options.parse("--peer", "ably")))
                 .hasMessageContaining("nchan or floor");
+    }
+
+    @Test
+    void theFloorFlushesAsTheGatewayDoesUnlessAskedToFlushPerRequest() throws Exception {
+        Settings batched = new Settings("fanout", Options.parse("--peer", "floor"));
+        assertThat(batched.floorFlush).isEqualTo(FlushPolicy.BATCH);
+        assertThat(batched.describe()).contains("floor-flush=batch");
+        Settings perRequest = new Settings("fanout", Options.parse("--peer", "floor", "--floor-flush", "request"));
+        assertThat(perRequest.asMap()).containsEntry("floorFlush", "request");
+        assertThatThrownBy(() -> new Settings("fanout", Options.parse("--peer", "floor", "--floor-flush", "never")))
+                .hasMessageContaining("batch or request");
     }
 
     @Test
