@@ -31,7 +31,13 @@ final class IdleScenario {
         System.err.println("bench: the server did not become quiet within a minute after the drop");
     }
 
-    static List<Row> run(RunContext r, double holdSeconds) throws Exception {
+    /**
+     * @param waves connect waves after the fresh node's: the first (cold, held for the RSS reading
+     *              and dropped with the drop rows) keeps the {@code idle.} rows, the last the
+     *              {@code idle.warm.} rows, those between one CPU row each ({@link #waveKey})
+     * @param profileWarm a JFR recording of the last wave, next to the logs
+     */
+    static List<Row> run(RunContext r, double holdSeconds, int waves, boolean profileWarm) throws Exception {
         // A node's first minute (issue 17): its start, then its very first connections, where the
         // connect path's classes are loaded and the JIT has compiled none of it yet.
         List<Row> rows = new ArrayList<>(r.server.startRows("idle."));
@@ -44,22 +50,39 @@ final class IdleScenario {
         long rss0 = Proc.rssBytes(r.server.pids());
         Wave first = Wave.connect(r);
         rows.add(Row.of("idle.connected", "connections held", first.ready, "", true, first.clientCores));
-        first.addRows(rows, r, "idle.", "");
+        first.addRows(rows, r, waveKey(1, waves), waveSuffix(1, waves));
         Thread.sleep((long) (holdSeconds * 1000));
         r.server.settleMemory();
         long rssN = Proc.rssBytes(r.server.pids());
         List<JsonNode> stats = r.workers.all("stats");
         long closed = Workers.sum(stats, "unexpectedCloses");
-        // A second wave against the same, now warm, server: a JVM compiles its connect path
-        // during the first one, on the server's only core, so the first wave is a cold start.
-        CpuMeter.Sample beforeDrop = r.cpu.sample();
-        r.workers.all("drop");
-        // The drop's work (closes, presence leaves, and after the events grace the offline events)
-        // must be over before the next wave is timed, or it is counted against that wave's connects.
-        settle(r, r.eventsOn ? EVENTS_GRACE.plusSeconds(2) : Duration.ofSeconds(2));
-        CpuMeter.Usage drop = r.cpu.since(beforeDrop);
-        Wave second = Wave.connect(r);
-        second.addRows(rows, r, "idle.warm.", " (second wave, warm)");
+        CpuMeter.Usage drop = null;
+        // Later waves against the same, now warmer, server: a JVM compiles its connect path during
+        // the first waves, on the server's only core, so only the last one is a warm node's figure.
+        for (int wave = 2; wave <= waves; wave++) {
+            CpuMeter.Sample beforeDrop = r.cpu.sample();
+            r.workers.all("drop");
+            // The drop's work (closes, presence leaves, and after the events grace the offline events)
+            // must be over before the next wave is timed, or it is counted against that wave's connects.
+            settle(r, r.eventsOn ? EVENTS_GRACE.plusSeconds(2) : Duration.ofSeconds(2));
+            if (drop == null) {
+                drop = r.cpu.since(beforeDrop);
+            }
+            boolean last = wave == waves;
+            if (last && profileWarm) {
+                r.server.startProfile(r.dir, "warm");
+            }
+            Wave w = Wave.connect(r);
+            if (last && profileWarm) {
+                r.server.stopProfile("warm");
+            }
+            if (last) {
+                w.addRows(rows, r, waveKey(wave, waves), waveSuffix(wave, waves));
+            } else {
+                rows.add(Row.of(waveKey(wave, waves) + "connectCpuPerConn", "server CPU per connection" + waveSuffix(wave, waves),
+                        w.serverSeconds * 1e6 / Math.max(w.ready, 1), "µs", false, w.clientCores));
+            }
+        }
         rows.add(Row.of("idle.dropCpuPerConn", "server CPU per disconnection (first wave's drop, until quiet)",
                 drop.serverSeconds() * 1e6 / Math.max(first.ready, 1), "µs", false, 0));
         rows.add(drop.threads().row("idle.dropThreadsPerConn", "server CPU by thread per disconnection", first.ready, 0));
@@ -70,6 +93,15 @@ final class IdleScenario {
                 false, 0));
         rows.add(Row.of("idle.closed", "connections lost while held", closed, "", false, 0));
         return rows;
+    }
+
+    /** Row keys of connect wave {@code wave} of {@code waves}: the first and last keep the keys docs and tests name. */
+    static String waveKey(int wave, int waves) {
+        return wave == 1 ? "idle." : wave == waves ? "idle.warm." : "idle.wave" + wave + ".";
+    }
+
+    static String waveSuffix(int wave, int waves) {
+        return wave == 1 ? "" : wave == waves ? " (wave " + wave + " of " + waves + ", warm)" : " (wave " + wave + " of " + waves + ")";
     }
 
     /** All clients connecting at once: how fast they got ready, and what it cost the server. */

@@ -40,6 +40,11 @@ public final class Runner {
               --channels K            channels (fanout, storm 100; broadcast 1; idle 100)
               --mix ws:1,sse:1,poll:1 transport shares (idle, storm: all three; fanout, broadcast: ws)
               --duration S            seconds per rate step, or idle hold time (default 10)
+              --waves W               idle: connect waves after the fresh node's (default 3); the first is
+                                      the cold one, the last the warm one, each after all dropped
+              --profile-warm          idle: a JFR recording (profile settings) of rtgw's last wave, via
+                                      jcmd, next to the logs as warm-<pid>.jfr (add -XX:+DebugNonSafepoints
+                                      with --jvm-flags for exact lines)
               --warmup S              fanout/broadcast: unreported publishing first, so the JIT is done (default 15)
               --rates a,b,c           publish rates to ramp through, msg/s (k suffix allowed)
               --rate R                storm publish rate, msg/s (default 1000)
@@ -63,7 +68,7 @@ public final class Runner {
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
             "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events", "hook",
-            "nodes", "cds", "rtgw-env");
+            "nodes", "cds", "rtgw-env", "waves", "profile-warm");
 
     /** The name of the {@code --hook} run beside the plain (JWT) one. */
     static final String HOOK_RUN = "rtgw-hook";
@@ -150,7 +155,7 @@ public final class Runner {
                         which.startsWith("rtgw") && redis != null && s.events());
                 System.err.println("bench: " + which + ": running " + s.scenario + " with " + s.n + " clients");
                 return switch (s.scenario) {
-                    case "idle" -> IdleScenario.run(ctx, s.duration);
+                    case "idle" -> IdleScenario.run(ctx, s.duration, s.waves, s.profileWarm);
                     case "storm" -> StormScenario.run(ctx, s.rate, s.down, s.duration);
                     default -> RateScenario.run(ctx, s.rates, s.duration, s.warmup);
                 };

@@ -36,6 +36,13 @@ final class Settings {
     final String mix;
     final double duration;
     final double warmup;
+    /**
+     * Idle: connect waves after the fresh node's. At 6,000 connections the second wave still runs
+     * while C2 compiles the connect path, so the warm row is the last of three by default.
+     */
+    final int waves;
+    /** Idle: a JFR recording of the gateway's last (warm) wave, started and stopped by the bench. */
+    final boolean profileWarm;
     final long[] rates;
     final double rate;
     final double down;
@@ -113,6 +120,11 @@ final class Settings {
         }
         duration = o.getDouble("duration", 10);
         warmup = o.getDouble("warmup", 15);
+        waves = o.getInt("waves", 3);
+        if (waves < 2) {
+            throw new IllegalArgumentException("--waves: at least 2 (a cold wave, then a warm one)");
+        }
+        profileWarm = o.flag("profile-warm");
         rates = o.getCounts("rates", scenario.equals("broadcast") ? "1,2,5,8,10,12,15,20,30,50,100"
                 : "100,200,500,1k,2k,5k,10k,20k,50k,100k");
         rate = o.getDouble("rate", 1000);
@@ -205,6 +217,7 @@ final class Settings {
         m.put("mix", mix);
         m.put("duration", Double.toString(duration));
         m.put("warmup", Double.toString(warmup));
+        m.put("waves", Integer.toString(waves));
         m.put("rates", java.util.Arrays.toString(rates));
         m.put("stormRate", Double.toString(rate));
         m.put("payloadBytes", Integer.toString(payloadBytes));
