@@ -33,11 +33,11 @@ final class IdleScenario {
 
     /**
      * @param waves connect waves after the fresh node's: the first (cold, held for the RSS reading
-     *              and dropped with the drop rows) keeps the {@code idle.} rows, the last the
-     *              {@code idle.warm.} rows, those between one CPU row each ({@link #waveKey})
-     * @param profileWarm a JFR recording of the last wave, next to the logs
+     *              and dropped with the drop rows) keeps the {@code idle.} rows, the warm (last) one the
+     *              {@code idle.warm.} rows, those between one row each, CPU per connection by thread ({@link #waveKey})
+     * @param profileWarm one more wave after the warm one, recorded with JFR next to the logs
      */
-    static List<Row> run(RunContext r, double holdSeconds, int waves, boolean profileWarm) throws Exception {
+    static List<Row> run(RunContext r, double holdSeconds, WaveCount waves, boolean profileWarm) throws Exception {
         // A node's first minute (issue 17): its start, then its very first connections, where the
         // connect path's classes are loaded and the JIT has compiled none of it yet.
         List<Row> rows = new ArrayList<>(r.server.startRows("idle."));
@@ -50,7 +50,7 @@ final class IdleScenario {
         long rss0 = Proc.rssBytes(r.server.pids());
         Wave first = Wave.connect(r);
         rows.add(Row.of("idle.connected", "connections held", first.ready, "", true, first.clientCores));
-        first.addRows(rows, r, waveKey(1, waves), waveSuffix(1, waves));
+        first.addRows(rows, r, waveKey(1, false), waveSuffix(1, false));
         Thread.sleep((long) (holdSeconds * 1000));
         r.server.settleMemory();
         long rssN = Proc.rssBytes(r.server.pids());
@@ -58,30 +58,35 @@ final class IdleScenario {
         long closed = Workers.sum(stats, "unexpectedCloses");
         CpuMeter.Usage drop = null;
         // Later waves against the same, now warmer, server: a JVM compiles its connect path during
-        // the first waves, on the server's only core, so only the last one is a warm node's figure.
-        for (int wave = 2; wave <= waves; wave++) {
-            CpuMeter.Sample beforeDrop = r.cpu.sample();
-            r.workers.all("drop");
-            // The drop's work (closes, presence leaves, and after the events grace the offline events)
-            // must be over before the next wave is timed, or it is counted against that wave's connects.
-            settle(r, r.eventsOn ? EVENTS_GRACE.plusSeconds(2) : Duration.ofSeconds(2));
+        // the first waves, on the server's only core (at 6,000 connections a wave C2 was still
+        // busy in the fifth), so only a wave the compilers have left alone is a warm node's figure.
+        for (int wave = 2; ; wave++) {
+            CpuMeter.Usage dropped = dropAll(r);
             if (drop == null) {
-                drop = r.cpu.since(beforeDrop);
-            }
-            boolean last = wave == waves;
-            if (last && profileWarm) {
-                r.server.startProfile(r.dir, "warm");
+                drop = dropped;
             }
             Wave w = Wave.connect(r);
-            if (last && profileWarm) {
-                r.server.stopProfile("warm");
+            double jit = w.usage.threads().share(ThreadGroups.JIT);
+            if (!waves.last(wave, jit)) {
+                rows.add(w.usage.threads().row(waveKey(wave, false), "server CPU by thread per connection" + waveSuffix(wave, false),
+                        w.ready, w.clientCores));
+                continue;
             }
-            if (last) {
-                w.addRows(rows, r, waveKey(wave, waves), waveSuffix(wave, waves));
-            } else {
-                rows.add(Row.of(waveKey(wave, waves) + "connectCpuPerConn", "server CPU per connection" + waveSuffix(wave, waves),
-                        w.serverSeconds * 1e6 / Math.max(w.ready, 1), "µs", false, w.clientCores));
+            w.addRows(rows, r, waveKey(wave, true), waveSuffix(wave, true));
+            if (waves.auto() && jit >= WaveCount.QUIET_JIT) {
+                System.err.println("bench: the JIT still took " + Math.round(jit * 100) + " % of the server's CPU in the last of "
+                        + wave + " waves: more connections (--n) or --waves N for a warm figure");
             }
+            break;
+        }
+        if (profileWarm) {
+            // one more wave, recorded: JFR's own start compiles and allocates, so never in the figure above
+            dropAll(r);
+            r.server.startProfile(r.dir, "warm");
+            Wave w = Wave.connect(r);
+            r.server.stopProfile("warm");
+            rows.add(w.usage.threads().row("idle.profiled.connectThreadsPerConn",
+                    "server CPU by thread per connection (one more wave, under JFR)", w.ready, w.clientCores));
         }
         rows.add(Row.of("idle.dropCpuPerConn", "server CPU per disconnection (first wave's drop, until quiet)",
                 drop.serverSeconds() * 1e6 / Math.max(first.ready, 1), "µs", false, 0));
@@ -95,13 +100,63 @@ final class IdleScenario {
         return rows;
     }
 
-    /** Row keys of connect wave {@code wave} of {@code waves}: the first and last keep the keys docs and tests name. */
-    static String waveKey(int wave, int waves) {
-        return wave == 1 ? "idle." : wave == waves ? "idle.warm." : "idle.wave" + wave + ".";
+    /** Everybody drops, then the server's work on it is waited out; what that cost. */
+    private static CpuMeter.Usage dropAll(RunContext r) throws Exception {
+        CpuMeter.Sample beforeDrop = r.cpu.sample();
+        r.workers.all("drop");
+        // The drop's work (closes, presence leaves, and after the events grace the offline events)
+        // must be over before the next wave is timed, or it is counted against that wave's connects.
+        settle(r, r.eventsOn ? EVENTS_GRACE.plusSeconds(2) : Duration.ofSeconds(2));
+        return r.cpu.since(beforeDrop);
     }
 
-    static String waveSuffix(int wave, int waves) {
-        return wave == 1 ? "" : wave == waves ? " (wave " + wave + " of " + waves + ", warm)" : " (wave " + wave + " of " + waves + ")";
+    /** Row keys of connect wave {@code wave}: the first and the warm (last) one keep the keys docs and tests name. */
+    static String waveKey(int wave, boolean last) {
+        return wave == 1 ? "idle." : last ? "idle.warm." : "idle.wave" + wave + ".";
+    }
+
+    static String waveSuffix(int wave, boolean last) {
+        return wave == 1 ? "" : last ? " (wave " + wave + ", warm)" : " (wave " + wave + ")";
+    }
+
+    /**
+     * {@code --waves}: how many connect waves after the fresh node's. {@code auto} (0 here) goes on
+     * until the JIT compiler threads took under {@link #QUIET_JIT} of a wave's server CPU, at most
+     * {@link #MAX_AUTO} waves; a peer without a JIT (Nchan) is warm at its second wave.
+     */
+    record WaveCount(int fixed) {
+        static final double QUIET_JIT = 0.10;
+        static final int MAX_AUTO = 12;
+
+        static WaveCount parse(String text) {
+            if (text.equals("auto")) {
+                return new WaveCount(0);
+            }
+            int n;
+            try {
+                n = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 2) {
+                throw new IllegalArgumentException("--waves: auto, or at least 2 (a cold wave, then a warm one), got '" + text + "'");
+            }
+            return new WaveCount(n);
+        }
+
+        boolean auto() {
+            return fixed == 0;
+        }
+
+        /** Whether wave {@code wave} (2 or later), whose JIT threads took {@code jitShare} of its CPU, is the warm one. */
+        boolean last(int wave, double jitShare) {
+            return auto() ? jitShare < QUIET_JIT || wave >= MAX_AUTO : wave >= fixed;
+        }
+
+        @Override
+        public String toString() {
+            return auto() ? "auto" : Integer.toString(fixed);
+        }
     }
 
     /** All clients connecting at once: how fast they got ready, and what it cost the server. */

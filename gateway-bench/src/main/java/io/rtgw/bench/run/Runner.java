@@ -40,11 +40,12 @@ public final class Runner {
               --channels K            channels (fanout, storm 100; broadcast 1; idle 100)
               --mix ws:1,sse:1,poll:1 transport shares (idle, storm: all three; fanout, broadcast: ws)
               --duration S            seconds per rate step, or idle hold time (default 10)
-              --waves W               idle: connect waves after the fresh node's (default 3); the first is
-                                      the cold one, the last the warm one, each after all dropped
-              --profile-warm          idle: a JFR recording (profile settings) of rtgw's last wave, via
-                                      jcmd, next to the logs as warm-<pid>.jfr (add -XX:+DebugNonSafepoints
-                                      with --jvm-flags for exact lines)
+              --waves auto|W          idle: connect waves after the fresh node's, each after all dropped;
+                                      the first is the cold one, the last the warm one (auto, the default:
+                                      until the JIT takes under 10 % of a wave's server CPU, at most 12)
+              --profile-warm          idle: one more wave after the warm one, recorded by JFR (profile
+                                      settings, via jcmd) next to the logs as warm-<pid>.jfr (add
+                                      -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints to --jvm-flags)
               --warmup S              fanout/broadcast: unreported publishing first, so the JIT is done (default 15)
               --rates a,b,c           publish rates to ramp through, msg/s (k suffix allowed)
               --rate R                storm publish rate, msg/s (default 1000)

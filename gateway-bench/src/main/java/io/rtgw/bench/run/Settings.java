@@ -37,11 +37,11 @@ final class Settings {
     final double duration;
     final double warmup;
     /**
-     * Idle: connect waves after the fresh node's. At 6,000 connections the second wave still runs
-     * while C2 compiles the connect path, so the warm row is the last of three by default.
+     * Idle: connect waves after the fresh node's. At 6,000 connections C2 still compiles the connect
+     * path in the fifth wave, so by default they go on until the JIT is nearly quiet.
      */
-    final int waves;
-    /** Idle: a JFR recording of the gateway's last (warm) wave, started and stopped by the bench. */
+    final IdleScenario.WaveCount waves;
+    /** Idle: one more wave after the warm one, recorded with JFR (started and stopped by the bench). */
     final boolean profileWarm;
     final long[] rates;
     final double rate;
@@ -120,10 +120,7 @@ final class Settings {
         }
         duration = o.getDouble("duration", 10);
         warmup = o.getDouble("warmup", 15);
-        waves = o.getInt("waves", 3);
-        if (waves < 2) {
-            throw new IllegalArgumentException("--waves: at least 2 (a cold wave, then a warm one)");
-        }
+        waves = IdleScenario.WaveCount.parse(o.get("waves", "auto"));
         profileWarm = o.flag("profile-warm");
         rates = o.getCounts("rates", scenario.equals("broadcast") ? "1,2,5,8,10,12,15,20,30,50,100"
                 : "100,200,500,1k,2k,5k,10k,20k,50k,100k");
@@ -217,7 +214,7 @@ final class Settings {
         m.put("mix", mix);
         m.put("duration", Double.toString(duration));
         m.put("warmup", Double.toString(warmup));
-        m.put("waves", Integer.toString(waves));
+        m.put("waves", waves.toString());
         m.put("rates", java.util.Arrays.toString(rates));
         m.put("stormRate", Double.toString(rate));
         m.put("payloadBytes", Integer.toString(payloadBytes));

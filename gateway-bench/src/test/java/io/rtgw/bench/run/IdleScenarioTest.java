@@ -8,31 +8,47 @@ import org.junit.jupiter.api.Test;
 
 class IdleScenarioTest {
     @Test
-    void theFirstAndTheLastWaveKeepTheirRowKeysWhateverTheCount() {
-        assertThat(IdleScenario.waveKey(1, 2)).isEqualTo("idle.");
-        assertThat(IdleScenario.waveKey(2, 2)).isEqualTo("idle.warm.");
-        assertThat(IdleScenario.waveKey(1, 4)).isEqualTo("idle.");
-        assertThat(IdleScenario.waveKey(2, 4)).isEqualTo("idle.wave2.");
-        assertThat(IdleScenario.waveKey(3, 4)).isEqualTo("idle.wave3.");
-        assertThat(IdleScenario.waveKey(4, 4)).isEqualTo("idle.warm.");
+    void theFirstAndTheWarmWaveKeepTheirRowKeysWhateverTheCount() {
+        assertThat(IdleScenario.waveKey(1, false)).isEqualTo("idle.");
+        assertThat(IdleScenario.waveKey(2, true)).isEqualTo("idle.warm.");
+        assertThat(IdleScenario.waveKey(3, false)).isEqualTo("idle.wave3.");
+        assertThat(IdleScenario.waveKey(6, true)).isEqualTo("idle.warm.");
+        assertThat(IdleScenario.waveSuffix(1, false)).isEmpty();
+        assertThat(IdleScenario.waveSuffix(3, false)).isEqualTo(" (wave 3)");
+        assertThat(IdleScenario.waveSuffix(6, true)).isEqualTo(" (wave 6, warm)");
     }
 
     @Test
-    void theWarmRowSaysWhichWaveItIs() {
-        assertThat(IdleScenario.waveSuffix(1, 3)).isEmpty();
-        assertThat(IdleScenario.waveSuffix(2, 3)).isEqualTo(" (wave 2 of 3)");
-        assertThat(IdleScenario.waveSuffix(3, 3)).isEqualTo(" (wave 3 of 3, warm)");
+    void aFixedCountEndsAtItsLastWaveWhateverTheCompilerDoes() {
+        IdleScenario.WaveCount three = IdleScenario.WaveCount.parse("3");
+        assertThat(three.auto()).isFalse();
+        assertThat(three.last(2, 0.0)).isFalse();
+        assertThat(three.last(3, 0.9)).isTrue();
+        assertThat(IdleScenario.WaveCount.parse("2").last(2, 0.5)).isTrue();
     }
 
     @Test
-    void threeWavesByDefaultAndNeverFewerThanTwo() throws Exception {
+    void autoGoesOnUntilTheCompilerIsNearlyQuietOrTheCapIsReached() {
+        IdleScenario.WaveCount auto = IdleScenario.WaveCount.parse("auto");
+        assertThat(auto.auto()).isTrue();
+        assertThat(auto.last(2, 0.45)).isFalse();
+        assertThat(auto.last(5, 0.10)).isFalse();
+        assertThat(auto.last(6, 0.09)).isTrue();
+        assertThat(auto.last(2, 0.0)).isTrue(); // a peer without a JIT
+        assertThat(auto.last(IdleScenario.WaveCount.MAX_AUTO, 0.5)).isTrue();
+    }
+
+    @Test
+    void wavesAreAutoByDefaultAndNeverFewerThanTwo() throws Exception {
         Settings defaults = new Settings("idle", Options.parse());
-        assertThat(defaults.waves).isEqualTo(3);
+        assertThat(defaults.waves.auto()).isTrue();
         assertThat(defaults.profileWarm).isFalse();
-        assertThat(defaults.asMap()).containsEntry("waves", "3");
-        Settings more = new Settings("idle", Options.parse("--waves", "5", "--profile-warm"));
-        assertThat(more.waves).isEqualTo(5);
-        assertThat(more.profileWarm).isTrue();
+        assertThat(defaults.asMap()).containsEntry("waves", "auto");
+        Settings fixed = new Settings("idle", Options.parse("--waves", "5", "--profile-warm"));
+        assertThat(fixed.waves).isEqualTo(new IdleScenario.WaveCount(5));
+        assertThat(fixed.asMap()).containsEntry("waves", "5");
+        assertThat(fixed.profileWarm).isTrue();
         assertThatThrownBy(() -> new Settings("idle", Options.parse("--waves", "1"))).hasMessageContaining("at least 2");
+        assertThatThrownBy(() -> new Settings("idle", Options.parse("--waves", "many"))).hasMessageContaining("'many'");
     }
 }
