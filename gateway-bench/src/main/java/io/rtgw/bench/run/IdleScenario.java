@@ -35,9 +35,10 @@ final class IdleScenario {
      * @param waves connect waves after the fresh node's: the first (cold, held for the RSS reading
      *              and dropped with the drop rows) keeps the {@code idle.} rows, the warm (last) one the
      *              {@code idle.warm.} rows, those between one row each, CPU per connection by thread ({@link #waveKey})
-     * @param profileWarm one more wave after the warm one, recorded with JFR next to the logs
+     * @param profileSettings JFR settings for one more wave after the warm one, recorded next to the
+     *                        logs; null for none
      */
-    static List<Row> run(RunContext r, double holdSeconds, WaveCount waves, boolean profileWarm) throws Exception {
+    static List<Row> run(RunContext r, double holdSeconds, WaveCount waves, String profileSettings) throws Exception {
         // A node's first minute (issue 17): its start, then its very first connections, where the
         // connect path's classes are loaded and the JIT has compiled none of it yet.
         List<Row> rows = new ArrayList<>(r.server.startRows("idle."));
@@ -79,10 +80,10 @@ final class IdleScenario {
             }
             break;
         }
-        if (profileWarm) {
+        if (profileSettings != null) {
             // one more wave, recorded: JFR's own start compiles and allocates, so never in the figure above
             dropAll(r);
-            r.server.startProfile(r.dir, "warm");
+            r.server.startProfile(r.dir, "warm", profileSettings);
             Wave w = Wave.connect(r);
             r.server.stopProfile("warm");
             rows.add(w.usage.threads().row("idle.profiled.connectThreadsPerConn",

@@ -143,11 +143,11 @@ final class RtgwServer implements Server {
         Thread.sleep(1000);
     }
 
-    /** A JFR recording with the JDK's "profile" settings in every node, {@code <name>-<pid>.jfr} in {@code dir}. */
+    /** A JFR recording in every node, {@code <name>-<pid>.jfr} in {@code dir}. */
     @Override
-    public void startProfile(Path dir, String name) throws Exception {
+    public void startProfile(Path dir, String name, String settings) throws Exception {
         for (Process p : processes) {
-            jcmd(p.pid(), "JFR.start", "name=" + name, "settings=profile",
+            jcmd(p.pid(), "JFR.start", "name=" + name, "settings=" + settings,
                     "filename=" + dir.resolve(name + "-" + p.pid() + ".jfr"));
         }
     }

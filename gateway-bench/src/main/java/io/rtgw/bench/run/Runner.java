@@ -43,9 +43,10 @@ public final class Runner {
               --waves auto|W          idle: connect waves after the fresh node's, each after all dropped;
                                       the first is the cold one, the last the warm one (auto, the default:
                                       until the JIT takes under 10 % of a wave's server CPU, at most 12)
-              --profile-warm          idle: one more wave after the warm one, recorded by JFR (profile
-                                      settings, via jcmd) next to the logs as warm-<pid>.jfr (add
-                                      -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints to --jvm-flags)
+              --profile-warm [JFC]    idle: one more wave after the warm one, recorded by JFR (via jcmd;
+                                      the JDK's "profile" settings, or the .jfc file given) next to the logs
+                                      as warm-<pid>.jfr (add -XX:+UnlockDiagnosticVMOptions
+                                      -XX:+DebugNonSafepoints to --jvm-flags)
               --warmup S              fanout/broadcast: unreported publishing first, so the JIT is done (default 15)
               --rates a,b,c           publish rates to ramp through, msg/s (k suffix allowed)
               --rate R                storm publish rate, msg/s (default 1000)
@@ -156,7 +157,7 @@ public final class Runner {
                         which.startsWith("rtgw") && redis != null && s.events());
                 System.err.println("bench: " + which + ": running " + s.scenario + " with " + s.n + " clients");
                 return switch (s.scenario) {
-                    case "idle" -> IdleScenario.run(ctx, s.duration, s.waves, s.profileWarm);
+                    case "idle" -> IdleScenario.run(ctx, s.duration, s.waves, s.profileSettings);
                     case "storm" -> StormScenario.run(ctx, s.rate, s.down, s.duration);
                     default -> RateScenario.run(ctx, s.rates, s.duration, s.warmup);
                 };

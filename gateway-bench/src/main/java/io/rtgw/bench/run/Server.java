@@ -21,10 +21,11 @@ interface Server extends AutoCloseable {
     void settleMemory() throws Exception;
 
     /**
-     * Starts a profile of what follows, kept in {@code dir} until {@link #stopProfile}; a server
+     * Starts a profile of what follows ({@code settings}: the profiler's, e.g. JFR's "profile" or a
+     * .jfc file), kept in {@code dir} until {@link #stopProfile}; a server
      * that cannot be profiled so (not a JVM) ignores both.
      */
-    default void startProfile(Path dir, String name) throws Exception {
+    default void startProfile(Path dir, String name, String settings) throws Exception {
     }
 
     default void stopProfile(String name) throws Exception {

@@ -42,12 +42,13 @@ class IdleScenarioTest {
     void wavesAreAutoByDefaultAndNeverFewerThanTwo() throws Exception {
         Settings defaults = new Settings("idle", Options.parse());
         assertThat(defaults.waves.auto()).isTrue();
-        assertThat(defaults.profileWarm).isFalse();
+        assertThat(defaults.profileSettings).isNull();
         assertThat(defaults.asMap()).containsEntry("waves", "auto");
         Settings fixed = new Settings("idle", Options.parse("--waves", "5", "--profile-warm"));
         assertThat(fixed.waves).isEqualTo(new IdleScenario.WaveCount(5));
         assertThat(fixed.asMap()).containsEntry("waves", "5");
-        assertThat(fixed.profileWarm).isTrue();
+        assertThat(fixed.profileSettings).isEqualTo("profile");
+        assertThat(new Settings("idle", Options.parse("--profile-warm", "/tmp/fast.jfc")).profileSettings).isEqualTo("/tmp/fast.jfc");
         assertThatThrownBy(() -> new Settings("idle", Options.parse("--waves", "1"))).hasMessageContaining("at least 2");
         assertThatThrownBy(() -> new Settings("idle", Options.parse("--waves", "many"))).hasMessageContaining("'many'");
     }
