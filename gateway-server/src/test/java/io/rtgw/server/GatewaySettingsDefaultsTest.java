@@ -7,6 +7,7 @@ import io.rtgw.server.config.ConfigLoader;
 import io.rtgw.server.config.GatewayConfig;
 import io.rtgw.transport.AbuseLimits;
 import io.rtgw.transport.TransportSettings;
+import java.net.InetAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,17 @@ class GatewaySettingsDefaultsTest {
         assertThat(Gateway.abuseLimits(DEFAULTS).handshakeTimeout()).isEqualTo(AbuseLimits.DEFAULT_HANDSHAKE_TIMEOUT);
         assertThat(Gateway.abuseLimits(DEFAULTS).idleTimeout()).isEqualTo(AbuseLimits.DEFAULT_IDLE_TIMEOUT);
         assertThat(Gateway.abuseLimits(DEFAULTS).maxSockets()).isZero();
+    }
+
+    @Test
+    void onlyTheConfiguredProxiesAreTrusted() throws Exception {
+        assertThat(Gateway.abuseLimits(DEFAULTS).trustedProxy().test(InetAddress.getByName("127.0.0.1"))).isFalse();
+        GatewayConfig proxied = ConfigLoader.load(null, Map.of("RTGW_API_KEY", "k", "RTGW_JWT_SECRET",
+                "0123456789abcdef0123456789abcdef", "RTGW_TRUSTED_PROXIES", "10.0.0.0/8,::1"), false);
+        var trusted = Gateway.abuseLimits(proxied).trustedProxy();
+        assertThat(trusted.test(InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(trusted.test(InetAddress.getByName("::1"))).isTrue();
+        assertThat(trusted.test(InetAddress.getByName("11.0.0.1"))).isFalse();
     }
 
     @Test

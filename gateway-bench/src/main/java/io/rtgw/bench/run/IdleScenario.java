@@ -31,7 +31,14 @@ final class IdleScenario {
         System.err.println("bench: the server did not become quiet within a minute after the drop");
     }
 
-    static List<Row> run(RunContext r, double holdSeconds) throws Exception {
+    /**
+     * @param waves connect waves after the fresh node's: the first (cold, held for the RSS reading
+     *              and dropped with the drop rows) keeps the {@code idle.} rows, the warm (last) one the
+     *              {@code idle.warm.} rows, those between one row each, CPU per connection by thread ({@link #waveKey})
+     * @param profileSettings JFR settings for one more wave after the warm one, recorded next to the
+     *                        logs; null for none
+     */
+    static List<Row> run(RunContext r, double holdSeconds, WaveCount waves, String profileSettings) throws Exception {
         // A node's first minute (issue 17): its start, then its very first connections, where the
         // connect path's classes are loaded and the JIT has compiled none of it yet.
         List<Row> rows = new ArrayList<>(r.server.startRows("idle."));
@@ -44,22 +51,44 @@ final class IdleScenario {
         long rss0 = Proc.rssBytes(r.server.pids());
         Wave first = Wave.connect(r);
         rows.add(Row.of("idle.connected", "connections held", first.ready, "", true, first.clientCores));
-        first.addRows(rows, r, "idle.", "");
+        first.addRows(rows, r, waveKey(1, false), waveSuffix(1, false));
         Thread.sleep((long) (holdSeconds * 1000));
         r.server.settleMemory();
         long rssN = Proc.rssBytes(r.server.pids());
         List<JsonNode> stats = r.workers.all("stats");
         long closed = Workers.sum(stats, "unexpectedCloses");
-        // A second wave against the same, now warm, server: a JVM compiles its connect path
-        // during the first one, on the server's only core, so the first wave is a cold start.
-        CpuMeter.Sample beforeDrop = r.cpu.sample();
-        r.workers.all("drop");
-        // The drop's work (closes, presence leaves, and after the events grace the offline events)
-        // must be over before the next wave is timed, or it is counted against that wave's connects.
-        settle(r, r.eventsOn ? EVENTS_GRACE.plusSeconds(2) : Duration.ofSeconds(2));
-        CpuMeter.Usage drop = r.cpu.since(beforeDrop);
-        Wave second = Wave.connect(r);
-        second.addRows(rows, r, "idle.warm.", " (second wave, warm)");
+        CpuMeter.Usage drop = null;
+        // Later waves against the same, now warmer, server: a JVM compiles its connect path during
+        // the first waves, on the server's only core (at 6,000 connections a wave C2 was still
+        // busy in the fifth), so only a wave the compilers have left alone is a warm node's figure.
+        for (int wave = 2; ; wave++) {
+            CpuMeter.Usage dropped = dropAll(r);
+            if (drop == null) {
+                drop = dropped;
+            }
+            Wave w = Wave.connect(r);
+            double jit = w.usage.threads().share(ThreadGroups.JIT);
+            if (!waves.last(wave, jit)) {
+                rows.add(w.usage.threads().row(waveKey(wave, false), "server CPU by thread per connection" + waveSuffix(wave, false),
+                        w.ready, w.clientCores));
+                continue;
+            }
+            w.addRows(rows, r, waveKey(wave, true), waveSuffix(wave, true));
+            if (waves.auto() && jit >= WaveCount.QUIET_JIT) {
+                System.err.println("bench: the JIT still took " + Math.round(jit * 100) + " % of the server's CPU in the last of "
+                        + wave + " waves: more connections (--n) or --waves N for a warm figure");
+            }
+            break;
+        }
+        if (profileSettings != null) {
+            // one more wave, recorded: JFR's own start compiles and allocates, so never in the figure above
+            dropAll(r);
+            r.server.startProfile(r.dir, "warm", profileSettings);
+            Wave w = Wave.connect(r);
+            r.server.stopProfile("warm");
+            rows.add(w.usage.threads().row("idle.profiled.connectThreadsPerConn",
+                    "server CPU by thread per connection (one more wave, under JFR)", w.ready, w.clientCores));
+        }
         rows.add(Row.of("idle.dropCpuPerConn", "server CPU per disconnection (first wave's drop, until quiet)",
                 drop.serverSeconds() * 1e6 / Math.max(first.ready, 1), "µs", false, 0));
         rows.add(drop.threads().row("idle.dropThreadsPerConn", "server CPU by thread per disconnection", first.ready, 0));
@@ -70,6 +99,65 @@ final class IdleScenario {
                 false, 0));
         rows.add(Row.of("idle.closed", "connections lost while held", closed, "", false, 0));
         return rows;
+    }
+
+    /** Everybody drops, then the server's work on it is waited out; what that cost. */
+    private static CpuMeter.Usage dropAll(RunContext r) throws Exception {
+        CpuMeter.Sample beforeDrop = r.cpu.sample();
+        r.workers.all("drop");
+        // The drop's work (closes, presence leaves, and after the events grace the offline events)
+        // must be over before the next wave is timed, or it is counted against that wave's connects.
+        settle(r, r.eventsOn ? EVENTS_GRACE.plusSeconds(2) : Duration.ofSeconds(2));
+        return r.cpu.since(beforeDrop);
+    }
+
+    /** Row keys of connect wave {@code wave}: the first and the warm (last) one keep the keys docs and tests name. */
+    static String waveKey(int wave, boolean last) {
+        return wave == 1 ? "idle." : last ? "idle.warm." : "idle.wave" + wave + ".";
+    }
+
+    static String waveSuffix(int wave, boolean last) {
+        return wave == 1 ? "" : last ? " (wave " + wave + ", warm)" : " (wave " + wave + ")";
+    }
+
+    /**
+     * {@code --waves}: how many connect waves after the fresh node's. {@code auto} (0 here) goes on
+     * until the JIT compiler threads took under {@link #QUIET_JIT} of a wave's server CPU, at most
+     * {@link #MAX_AUTO} waves; a peer without a JIT (Nchan) is warm at its second wave.
+     */
+    record WaveCount(int fixed) {
+        static final double QUIET_JIT = 0.10;
+        static final int MAX_AUTO = 12;
+
+        static WaveCount parse(String text) {
+            if (text.equals("auto")) {
+                return new WaveCount(0);
+            }
+            int n;
+            try {
+                n = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 2) {
+                throw new IllegalArgumentException("--waves: auto, or at least 2 (a cold wave, then a warm one), got '" + text + "'");
+            }
+            return new WaveCount(n);
+        }
+
+        boolean auto() {
+            return fixed == 0;
+        }
+
+        /** Whether wave {@code wave} (2 or later), whose JIT threads took {@code jitShare} of its CPU, is the warm one. */
+        boolean last(int wave, double jitShare) {
+            return auto() ? jitShare < QUIET_JIT || wave >= MAX_AUTO : wave >= fixed;
+        }
+
+        @Override
+        public String toString() {
+            return auto() ? "auto" : Integer.toString(fixed);
+        }
     }
 
     /** All clients connecting at once: how fast they got ready, and what it cost the server. */

@@ -139,11 +139,33 @@ final class RtgwServer implements Server {
 
     /** A full GC in the JVM {@code pid} (jcmd), then a second for the heap to be given back. */
     static void fullGc(long pid) throws Exception {
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), "GC.run").redirectErrorStream(true).start();
-        gc.getInputStream().readAllBytes();
-        gc.waitFor();
+        jcmd(pid, "GC.run");
         Thread.sleep(1000);
+    }
+
+    /** A JFR recording in every node, {@code <name>-<pid>.jfr} in {@code dir}. */
+    @Override
+    public void startProfile(Path dir, String name, String settings) throws Exception {
+        for (Process p : processes) {
+            jcmd(p.pid(), "JFR.start", "name=" + name, "settings=" + settings,
+                    "filename=" + dir.resolve(name + "-" + p.pid() + ".jfr"));
+        }
+    }
+
+    @Override
+    public void stopProfile(String name) throws Exception {
+        for (Process p : processes) {
+            jcmd(p.pid(), "JFR.stop", "name=" + name);
+        }
+    }
+
+    private static void jcmd(long pid, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        p.waitFor();
     }
 
     /** With several nodes each URL is a comma-separated list, one per node (the workers spread clients over them). */

@@ -43,6 +43,13 @@ public final class Runner {
               --channels K            channels (fanout, storm 100; broadcast 1; idle 100)
               --mix ws:1,sse:1,poll:1 transport shares (idle, storm: all three; fanout, broadcast: ws)
               --duration S            seconds per rate step, or idle hold time (default 10)
+              --waves auto|W          idle: connect waves after the fresh node's, each after all dropped;
+                                      the first is the cold one, the last the warm one (auto, the default:
+                                      until the JIT takes under 10 % of a wave's server CPU, at most 12)
+              --profile-warm [JFC]    idle: one more wave after the warm one, recorded by JFR (via jcmd;
+                                      the JDK's "profile" settings, or the .jfc file given) next to the logs
+                                      as warm-<pid>.jfr (add -XX:+UnlockDiagnosticVMOptions
+                                      -XX:+DebugNonSafepoints to --jvm-flags)
               --warmup S              fanout/broadcast: unreported publishing first, so the JIT is done (default 15)
               --rates a,b,c           publish rates to ramp through, msg/s (k suffix allowed)
               --rate R                storm publish rate, msg/s (default 1000)
@@ -66,7 +73,7 @@ public final class Runner {
     private static final List<String> KNOWN = List.of("peer", "store", "n", "channels", "mix", "duration", "warmup", "rates", "rate",
             "down", "payload-bytes", "server-cpus", "client-cpus", "per-worker", "workers", "threads", "ws-auth",
             "jvm-flags", "max-seconds", "out", "rtgw-jar", "bench-jar", "concurrency", "users", "presence", "events", "hook",
-            "nodes", "cds", "rtgw-env", "floor-flush");
+            "nodes", "cds", "rtgw-env", "floor-flush", "waves", "profile-warm");
 
     /** The name of the {@code --hook} run beside the plain (JWT) one. */
     static final String HOOK_RUN = "rtgw-hook";
@@ -153,7 +160,7 @@ public final class Runner {
                         which.startsWith("rtgw") && redis != null && s.events());
                 System.err.println("bench: " + which + ": running " + s.scenario + " with " + s.n + " clients");
                 return switch (s.scenario) {
-                    case "idle" -> IdleScenario.run(ctx, s.duration);
+                    case "idle" -> IdleScenario.run(ctx, s.duration, s.waves, s.profileSettings);
                     case "storm" -> StormScenario.run(ctx, s.rate, s.down, s.duration);
                     default -> RateScenario.run(ctx, s.rates, s.duration, s.warmup);
                 };

@@ -20,6 +20,17 @@ interface Server extends AutoCloseable {
     /** Brings memory to a comparable state before an RSS reading (a full GC for a JVM). */
     void settleMemory() throws Exception;
 
+    /**
+     * Starts a profile of what follows ({@code settings}: the profiler's, e.g. JFR's "profile" or a
+     * .jfc file), kept in {@code dir} until {@link #stopProfile}; a server
+     * that cannot be profiled so (not a JVM) ignores both.
+     */
+    default void startProfile(Path dir, String name, String settings) throws Exception {
+    }
+
+    default void stopProfile(String name) throws Exception {
+    }
+
     /** Options for the workers: dialect, URL templates, token. */
     List<String> workerArgs();
 

@@ -37,6 +37,16 @@ final class Settings {
     final String mix;
     final double duration;
     final double warmup;
+    /**
+     * Idle: connect waves after the fresh node's. At 6,000 connections C2 still compiles the connect
+     * path in the fifth wave, so by default they go on until the JIT is nearly quiet.
+     */
+    final IdleScenario.WaveCount waves;
+    /**
+     * Idle: one more wave after the warm one, recorded with JFR (started and stopped by the bench)
+     * with these settings (a JDK name or a .jfc file), or null for none.
+     */
+    final String profileSettings;
     final long[] rates;
     final double rate;
     final double down;
@@ -116,6 +126,9 @@ final class Settings {
         }
         duration = o.getDouble("duration", 10);
         warmup = o.getDouble("warmup", 15);
+        waves = IdleScenario.WaveCount.parse(o.get("waves", "auto"));
+        String jfc = o.get("profile-warm", null);
+        profileSettings = jfc == null ? null : jfc.equals("true") ? "profile" : jfc;
         rates = o.getCounts("rates", scenario.equals("broadcast") ? "1,2,5,8,10,12,15,20,30,50,100"
                 : "100,200,500,1k,2k,5k,10k,20k,50k,100k");
         rate = o.getDouble("rate", 1000);
@@ -214,6 +227,7 @@ final class Settings {
         m.put("mix", mix);
         m.put("duration", Double.toString(duration));
         m.put("warmup", Double.toString(warmup));
+        m.put("waves", waves.toString());
         m.put("rates", java.util.Arrays.toString(rates));
         m.put("stormRate", Double.toString(rate));
         m.put("payloadBytes", Integer.toString(payloadBytes));

@@ -87,6 +87,12 @@ final class ThreadSplit {
         return groups;
     }
 
+    /** The part of the stretch's on-CPU time that group {@code name} took, 0 when it had none. */
+    double share(String name) {
+        long total = totalNanos();
+        return total <= 0 ? 0 : groups.stream().filter(g -> g.name().equals(name)).mapToLong(Group::onCpuNanos).sum() / (double) total;
+    }
+
     long totalNanos() {
         return groups.stream().mapToLong(Group::onCpuNanos).sum();
     }

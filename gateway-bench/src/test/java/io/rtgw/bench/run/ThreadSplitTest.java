@@ -34,6 +34,8 @@ class ThreadSplitTest {
                 new ThreadSplit.Group(ThreadGroups.GC, 1_000_000, 1, 0, 1, true));
         assertThat(s.totalNanos()).isEqualTo(7_000_000);
         assertThat(s.groups().get(0).userPercent()).isEqualTo(67);
+        assertThat(s.share(ThreadGroups.GC)).isCloseTo(1 / 7.0, offset(1e-9));
+        assertThat(s.share(ThreadGroups.JIT)).isZero();
     }
 
     @Test
