@@ -31,6 +31,7 @@ import io.rtgw.server.admin.HealthRoutes;
 import io.rtgw.server.admin.PublishApi;
 import io.rtgw.server.config.BrokerSettings;
 import io.rtgw.server.config.GatewayConfig;
+import io.rtgw.server.config.IpRange;
 import io.rtgw.server.config.NamespaceSettings;
 import io.rtgw.transport.AbuseLimits;
 import io.rtgw.transport.EventLoops;
@@ -38,11 +39,14 @@ import io.rtgw.transport.PublicServer;
 import io.rtgw.transport.StaticEndpoint;
 import io.rtgw.transport.TransportContext;
 import io.rtgw.transport.TransportSettings;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -247,13 +251,13 @@ public final class Gateway implements AutoCloseable {
      * pipeline per question was 1.5 % of a warm WebSocket connect): a plain loop, and nothing at
      * all to ask without trusted proxies, the usual case.
      */
-    static java.util.function.Predicate<java.net.InetAddress> trustedProxy(java.util.List<io.rtgw.server.config.IpRange> ranges) {
+    static Predicate<InetAddress> trustedProxy(List<IpRange> ranges) {
         if (ranges.isEmpty()) {
             return address -> false;
         }
-        io.rtgw.server.config.IpRange[] all = ranges.toArray(io.rtgw.server.config.IpRange[]::new);
+        IpRange[] all = ranges.toArray(IpRange[]::new);
         return address -> {
-            for (io.rtgw.server.config.IpRange range : all) {
+            for (IpRange range : all) {
                 if (range.contains(address)) {
                     return true;
                 }
